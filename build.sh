@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Widerspruch build and test entry point.
+#
+#   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools)
+#   ./build.sh test     install what the tests need, build, and run every test
+#
+# Everything installed lands in the project (.tools/, node_modules/) except the Debian packages the
+# tests need (chromium, chromium-driver, firefox-esr), which come from apt.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
+STEP=""
+
+fail() { echo "build.sh: FAILED at step '$STEP': $*" >&2; exit 1; }
+trap 'fail "command exited with status $? (see the output above)"' ERR
+step() { STEP=$1; echo "==> $1"; }
+
+need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed; $2"; }
+
+install_build_tools() {
+  step "check the toolchain"
+  need cargo "install Rust with rustup (https://rustup.rs)"
+  need rustup "install Rust with rustup (https://rustup.rs)"
+  need node "install Node.js 20 or newer (Debian: apt-get install nodejs npm)"
+  need npm "install npm (Debian: apt-get install npm)"
+  need python3 "install Python 3 (used to write reproducible zips)"
+
+  step "rustup target wasm32-unknown-unknown"
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+  step "wasm-bindgen-cli at the Cargo.lock version"
+  [ -f Cargo.lock ] || cargo generate-lockfile
+  local want have=""
+  want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+  [ -n "$want" ] || fail "no wasm-bindgen in Cargo.lock"
+  [ -x "$TOOLS/bin/wasm-bindgen" ] && have=$("$TOOLS/bin/wasm-bindgen" --version | awk '{print $2}')
+  if [ "$have" != "$want" ]; then
+    # Not --locked: with it a dependency version is missing from the registry (shared/engineering.md).
+    cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS" --quiet
+  fi
+
+  step "npm packages (binaryen's wasm-opt, never Debian's: its v108 breaks wasm-bindgen output)"
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build() {
+  install_build_tools
+  local core=target/widerspruch-core
+  step "compile the Rust core to WebAssembly"
+  cargo build --release --target wasm32-unknown-unknown --locked
+
+  step "generate the JS bindings (wasm-bindgen)"
+  rm -rf "$core" && mkdir -p "$core"
+  wasm-bindgen --target no-modules --no-typescript --out-dir "$core" \
+    target/wasm32-unknown-unknown/release/widerspruch.wasm
+
+  step "shrink the WebAssembly (wasm-opt -Oz)"
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$core/widerspruch_bg.wasm" -o "$core/widerspruch_bg.wasm"
+
+  for browser in chromium firefox; do
+    step "assemble dist/$browser"
+    local out=dist/$browser
+    rm -rf "$out" && mkdir -p "$out/core" "$out/platform"
+    cp -r extension/_locales extension/background extension/content extension/popup "$out/"
+    mkdir -p "$out/icons" && cp extension/icons/*.png "$out/icons/"
+    cp extension/platform/ext.js "$out/platform/"
+    cp "$core/widerspruch.js" "$core/widerspruch_bg.wasm" "$out/core/"
+    node tools/manifest.mjs manifest.json "extension/platform/$browser/manifest.json" > "$out/manifest.json"
+  done
+
+  step "zip dist/widerspruch-chromium.zip and dist/widerspruch-firefox.zip"
+  python3 tools/zip_reproducible.py dist/chromium dist/widerspruch-chromium.zip
+  python3 tools/zip_reproducible.py dist/firefox dist/widerspruch-firefox.zip
+  echo "built: dist/chromium dist/firefox dist/widerspruch-chromium.zip dist/widerspruch-firefox.zip"
+}
+
+install_test_tools() {
+  step "Debian packages for the browser tests"
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+
+  step "geckodriver (cargo install; there is no Debian package)"
+  [ -x "$TOOLS/bin/geckodriver" ] || cargo install geckodriver --root "$TOOLS" --quiet
+}
+
+run_tests() {
+  install_test_tools
+  build
+  local log; log=$(mktemp -d)
+
+  step "cargo test (pure logic, natively)"
+  cargo test --locked 2>&1 | tee "$log/cargo.txt"
+
+  step "web-ext lint dist/firefox (0 errors, 0 warnings)"
+  node tools/lint_firefox.mjs dist/firefox 2>&1 | tee "$log/lint.txt"
+
+  step "end-to-end: Chromium (Playwright)"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log/chromium.tap" tests/e2e/chromium.test.mjs
+
+  step "end-to-end: Firefox ESR (WebDriver)"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log/firefox.tap" tests/e2e/firefox.test.mjs
+
+  step "summary"
+  python3 tools/summarise.py "$log"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) run_tests ;;
+  *) echo "usage: ./build.sh [build|test]" >&2; exit 2 ;;
+esac

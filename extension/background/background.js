@@ -1,0 +1,37 @@
+/*
+ * Background entry: Chromium runs it as the service worker, Firefox as the event page (where the manifest
+ * loads platform/ext.js and core/widerspruch.js first). All logic is in the Rust core (src/web/background.rs).
+ *
+ * Listeners are added synchronously on every start, because an event that wakes a stopped worker is only
+ * delivered to listeners registered in the first turn
+ * (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
+ * Nothing is kept in memory: the worker can be stopped at any moment; progress lives in storage.local.
+ */
+'use strict';
+
+if (typeof importScripts === 'function' && typeof ext === 'undefined') {
+  importScripts('../platform/ext.js', '../core/widerspruch.js');
+}
+
+const ready = wasm_bindgen({ module_or_path: ext.url('core/widerspruch_bg.wasm') })
+  .then(() => wasm_bindgen.background_start());
+
+// One message at a time, so two read-modify-write cycles never interleave.
+let queue = Promise.resolve();
+function serially(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+ext.api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  serially(() => ready.then(() => wasm_bindgen.handle_message(msg, sender))).then(
+    sendResponse,
+    (err) => sendResponse({ type: 'rejected', reason: String(err) }),
+  );
+  return true; // the answer is sent asynchronously
+});
+
+// Waking up for these is enough: `ready` refreshes the badge on every start.
+ext.api.runtime.onStartup.addListener(() => ready);
+ext.api.runtime.onInstalled.addListener(() => ready);

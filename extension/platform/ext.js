@@ -1,0 +1,29 @@
+/*
+ * The one place that touches the browser's extension namespace, for the background and the popup.
+ * The Rust core binds to `ext.*` (src/web/browser.rs) and never sees `chrome` or `browser`.
+ *
+ * Firefox exposes promise-based `browser.*`; Chromium (MV3) returns promises from `chrome.*` too.
+ * Everything else that differs per browser is in the manifest overlays beside this file.
+ */
+'use strict';
+
+var ext = (() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  return {
+    api,
+    url: (path) => api.runtime.getURL(path),
+    extensionId: () => api.runtime.id,
+    extensionBase: () => api.runtime.getURL(''),
+    storageGet: (keys) => api.storage.local.get(keys),
+    storageSet: (items) => api.storage.local.set(items),
+    setBadge: async (text, color, title) => {
+      await api.action.setBadgeBackgroundColor({ color });
+      // Chromium ≥ 110 and Firefox ≥ 110; keeps white text on our dark badge colours.
+      if (api.action.setBadgeTextColor) await api.action.setBadgeTextColor({ color: '#ffffff' });
+      await api.action.setBadgeText({ text });
+      await api.action.setTitle({ title });
+    },
+    message: (key, subs) => api.i18n.getMessage(key, subs),
+    sendMessage: (msg) => api.runtime.sendMessage(msg),
+  };
+})();

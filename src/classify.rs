@@ -1,0 +1,200 @@
+//! What kind of page a URL is. The core decides this from the URL the *browser* reports for a message's
+//! sender, never from anything the page says.
+
+use crate::rules::{host_label_matches, rules, PlatformId, Rules};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The feed or a profile: where the banner belongs.
+    Feed(PlatformId),
+    /// An objection form page (`current` = this year's id, not an older one still circulating).
+    ObjectionForm { platform: PlatformId, current: bool },
+    /// Some other page of the platform (help, login, messages, Accounts Center): no banner.
+    OtherOnPlatform(PlatformId),
+    /// Not Facebook or Instagram, or not https, or a look-alike host.
+    Unrelated,
+}
+
+impl Page {
+    pub fn platform(self) -> Option<PlatformId> {
+        match self {
+            Page::Feed(p) | Page::OtherOnPlatform(p) | Page::ObjectionForm { platform: p, .. } => Some(p),
+            Page::Unrelated => None,
+        }
+    }
+}
+
+pub fn classify(url: &str) -> Page {
+    classify_with(rules(), url)
+}
+
+pub fn classify_with(rules: &Rules, url: &str) -> Page {
+    let Some((host, path)) = split_https_url(url) else { return Page::Unrelated };
+    for p in &rules.platforms {
+        let Some(sub) = subdomain_of(&host, &p.domain) else { continue };
+        // Only one label in front of the domain is a Meta app host we know; deeper ones are something else.
+        let label = match sub {
+            Some(s) if s.contains('.') => return Page::OtherOnPlatform(p.id),
+            other => other,
+        };
+        let path = normalise_path(path);
+        for f in &p.form_pages {
+            if f.hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(&f.path) {
+                return Page::ObjectionForm { platform: p.id, current: f.current };
+            }
+        }
+        let feed_host = p.feed_hosts.iter().any(|h| host_label_matches(h, label));
+        let excluded = p.not_feed_paths.iter().any(|x| path_has_prefix(&path, x));
+        return if feed_host && !excluded { Page::Feed(p.id) } else { Page::OtherOnPlatform(p.id) };
+    }
+    Page::Unrelated
+}
+
+/// `https://host[:443]/path?query#frag` → (lower-case host, path). `None` for anything else, including
+/// credentials in the authority (`https://www.facebook.com@evil.example/`), other ports and odd hosts.
+fn split_https_url(url: &str) -> Option<(String, &str)> {
+    let scheme_end = url.find("://")?;
+    if !url[..scheme_end].eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let rest = &url[scheme_end + 3..];
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(auth_end);
+    if authority.contains('@') {
+        return None;
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((h, "443")) => h,
+        Some(_) => return None,
+        None => authority,
+    };
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !host.split('.').any(str::is_empty);
+    if !valid {
+        return None;
+    }
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path = &tail[..path_end];
+    Some((host, if path.is_empty() { "/" } else { path }))
+}
+
+/// `Some(None)`: host is the domain itself; `Some(Some(labels))`: a subdomain; `None`: unrelated.
+fn subdomain_of<'a>(host: &'a str, domain: &str) -> Option<Option<&'a str>> {
+    if host == domain {
+        return Some(None);
+    }
+    let prefix = host.strip_suffix(domain)?.strip_suffix('.')?;
+    Some(Some(prefix))
+}
+
+fn normalise_path(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() { "/".to_string() } else { trimmed.to_string() }
+}
+
+fn path_has_prefix(path: &str, prefix: &str) -> bool {
+    let p = path.as_bytes();
+    let x = prefix.as_bytes();
+    p.len() >= x.len() && p[..x.len()].eq_ignore_ascii_case(x) && (p.len() == x.len() || p[x.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PlatformId::*;
+
+    const FB_FORM: Page = Page::ObjectionForm { platform: Facebook, current: true };
+    const IG_FORM: Page = Page::ObjectionForm { platform: Instagram, current: true };
+
+    #[test]
+    fn real_world_urls() {
+        let table: &[(&str, Page)] = &[
+            // Feed and profiles on every Facebook app host.
+            ("https://www.facebook.com/", Page::Feed(Facebook)),
+            ("https://facebook.com/", Page::Feed(Facebook)),
+            ("https://www.facebook.com", Page::Feed(Facebook)),
+            ("https://WWW.Facebook.COM/zuck", Page::Feed(Facebook)),
+            ("https://de-de.facebook.com/", Page::Feed(Facebook)),
+            ("https://en-gb.facebook.com/groups/123/?ref=share", Page::Feed(Facebook)),
+            ("https://m.facebook.com/home.php", Page::Feed(Facebook)),
+            ("https://web.facebook.com/?_rdc=1&_rdr", Page::Feed(Facebook)),
+            ("https://www.facebook.com:443/marketplace/", Page::Feed(Facebook)),
+            ("https://www.facebook.com./", Page::Feed(Facebook)),
+            ("https://www.instagram.com/", Page::Feed(Instagram)),
+            ("https://instagram.com/some.user/", Page::Feed(Instagram)),
+            ("https://www.instagram.com/p/Cabc123/#comments", Page::Feed(Instagram)),
+            // Objection forms, current and older ids, on localised hosts, with queries and trailing slashes.
+            ("https://www.facebook.com/help/contact/712876720715583", FB_FORM),
+            ("https://de-de.facebook.com/help/contact/712876720715583/", FB_FORM),
+            ("https://m.facebook.com/help/contact/712876720715583?locale=de_DE", FB_FORM),
+            ("https://www.facebook.com/help/contact/6359191084165019", Page::ObjectionForm { platform: Facebook, current: false }),
+            ("https://help.instagram.com/contact/767264225370182", IG_FORM),
+            ("https://help.instagram.com/contact/767264225370182?helpref=faq", IG_FORM),
+            ("https://help.instagram.com/contact/233964459562201", Page::ObjectionForm { platform: Instagram, current: false }),
+            // Other pages of the platforms: no banner.
+            ("https://www.facebook.com/help/contact/510058597920541", Page::OtherOnPlatform(Facebook)),
+            ("https://www.facebook.com/help/", Page::OtherOnPlatform(Facebook)),
+            ("https://www.facebook.com/privacy/genai", Page::OtherOnPlatform(Facebook)),
+            ("https://www.facebook.com/messages/t/123", Page::OtherOnPlatform(Facebook)),
+            ("https://www.facebook.com/login.php?next=x", Page::OtherOnPlatform(Facebook)),
+            ("https://accountscenter.facebook.com/", Page::OtherOnPlatform(Facebook)),
+            ("https://business.facebook.com/latest", Page::OtherOnPlatform(Facebook)),
+            ("https://developers.facebook.com/docs", Page::OtherOnPlatform(Facebook)),
+            ("https://static.xx.fbcdn.facebook.com/x", Page::OtherOnPlatform(Facebook)),
+            ("https://www.instagram.com/direct/inbox/", Page::OtherOnPlatform(Instagram)),
+            ("https://www.instagram.com/accounts/login/", Page::OtherOnPlatform(Instagram)),
+            ("https://help.instagram.com/", Page::OtherOnPlatform(Instagram)),
+            ("https://privacycenter.instagram.com/privacy/genai", Page::OtherOnPlatform(Instagram)),
+            ("https://accountscenter.instagram.com/", Page::OtherOnPlatform(Instagram)),
+            // Not Facebook or Instagram: look-alikes, other Meta sites, other schemes and ports.
+            ("https://facebook.com.evil.example/", Page::Unrelated),
+            ("https://evil-facebook.com/", Page::Unrelated),
+            ("https://notfacebook.com/", Page::Unrelated),
+            ("https://facebook.co/", Page::Unrelated),
+            ("https://faceb00k.com/", Page::Unrelated),
+            ("https://www.facebook.com@evil.example/", Page::Unrelated),
+            ("https://evil.example/?u=https://www.facebook.com/", Page::Unrelated),
+            ("https://evil.example/www.facebook.com/", Page::Unrelated),
+            ("https://xn--facebok-y0a.com/", Page::Unrelated),
+            ("https://www.facebook.com:8443/", Page::Unrelated),
+            ("http://www.facebook.com/", Page::Unrelated),
+            ("ftp://www.facebook.com/", Page::Unrelated),
+            ("https://www.messenger.com/", Page::Unrelated),
+            ("https://www.threads.net/", Page::Unrelated),
+            ("https://web.whatsapp.com/", Page::Unrelated),
+            ("https://www.meta.com/", Page::Unrelated),
+            ("https://instagram.com.de/", Page::Unrelated),
+            ("https://example.org/", Page::Unrelated),
+            ("https://face book.com/", Page::Unrelated),
+            ("https://www..facebook.com/", Page::Unrelated),
+            ("chrome-extension://abc/popup.html", Page::Unrelated),
+            ("about:blank", Page::Unrelated),
+            ("", Page::Unrelated),
+        ];
+        for (url, want) in table {
+            assert_eq!(classify(url), *want, "{url}");
+        }
+    }
+
+    #[test]
+    fn locale_hosts_need_the_locale_shape() {
+        assert_eq!(classify("https://de-de.facebook.com/"), Page::Feed(Facebook));
+        assert_eq!(classify("https://xx.facebook.com/"), Page::OtherOnPlatform(Facebook));
+        assert_eq!(classify("https://de-de.instagram.com/"), Page::OtherOnPlatform(Instagram));
+    }
+
+    #[test]
+    fn excluded_prefixes_match_whole_segments() {
+        assert_eq!(classify("https://www.facebook.com/helpful.page"), Page::Feed(Facebook));
+        assert_eq!(classify("https://www.facebook.com/HELP/foo"), Page::OtherOnPlatform(Facebook));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for u in ["https://", "https:///", "https://:443", "https://@", "://", "https://\u{e9}.com/", "https://a:b:c/"] {
+            let _ = classify(u);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The progress model: per platform and account group, not started → form opened → submitted → confirmed.
+//!
+//! Storage layout (`storage.local`): one key per platform and account group, `progress/<platform>/<group>`,
+//! so two tabs changing different platforms never overwrite each other. Each value is a small versioned
+//! record, decoded by [`decode`], which never panics and never loses data it does not understand.
+
+use crate::rules::PlatformId;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The record version this build writes.
+pub const SCHEMA_VERSION: u64 = 1;
+/// The only account group before account groups get names (issue 3).
+pub const MAIN_GROUP: &str = "main";
+const DAY_MS: f64 = 86_400_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    NotStarted,
+    FormOpened,
+    Submitted,
+    Confirmed,
+}
+
+impl Status {
+    /// Submitted or confirmed: nothing more to urge.
+    pub fn is_protected(self) -> bool {
+        self >= Status::Submitted
+    }
+}
+
+/// What is stored per platform and account group (schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Record {
+    pub status: Status,
+    /// When `status` last changed, ms since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<f64>,
+    /// "Not now": no banner for this platform until then, ms since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<f64>,
+}
+
+/// Something the user did, or the core saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    FormOpened,
+    MarkSubmitted,
+    MarkConfirmed,
+    Reset,
+    Snooze,
+}
+
+impl Record {
+    /// The new record after `event` at `now` (ms). Returns `None` when nothing changes, so no write is needed.
+    pub fn apply(&self, event: Event, now: f64, snooze_days: u32) -> Option<Record> {
+        let mut next = self.clone();
+        match event {
+            // Seeing the form never moves a platform backwards.
+            Event::FormOpened if self.status == Status::NotStarted => next.status = Status::FormOpened,
+            Event::FormOpened => return None,
+            Event::MarkSubmitted if self.status < Status::Submitted => next.status = Status::Submitted,
+            Event::MarkSubmitted => return None,
+            Event::MarkConfirmed if self.status != Status::Confirmed => next.status = Status::Confirmed,
+            Event::MarkConfirmed => return None,
+            Event::Reset => next = Record::default(),
+            Event::Snooze => {
+                next.snoozed_until = Some(now + f64::from(snooze_days) * DAY_MS);
+                return Some(next);
+            }
+        }
+        if next.status != self.status {
+            next.changed_at = Some(now);
+        }
+        (next != *self).then_some(next)
+    }
+
+    pub fn is_snoozed(&self, now: f64) -> bool {
+        self.snoozed_until.is_some_and(|t| t > now)
+    }
+}
+
+/// The result of reading one stored value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// Nothing stored yet.
+    Missing,
+    /// A record of this or an older version, migrated to the current one.
+    Current(Record),
+    /// Written by a newer version of Widerspruch. `understood` is what this build can read from it; the
+    /// stored value must never be overwritten by this build.
+    Newer { version: u64, understood: Record },
+    /// Unreadable. `reason` goes into one console warning; the platform counts as not started, and the
+    /// stored value is kept until the user changes that platform.
+    Corrupt { reason: String },
+}
+
+impl Decoded {
+    pub fn record(&self) -> Record {
+        match self {
+            Decoded::Current(r) | Decoded::Newer { understood: r, .. } => r.clone(),
+            Decoded::Missing | Decoded::Corrupt { .. } => Record::default(),
+        }
+    }
+
+    /// May this build write a new value over what is stored?
+    pub fn writable(&self) -> bool {
+        !matches!(self, Decoded::Newer { .. })
+    }
+}
+
+/// Storage key of a platform and account group.
+pub fn storage_key(platform: PlatformId, group: &str) -> String {
+    format!("progress/{}/{}", platform.as_str(), group)
+}
+
+/// Decode whatever is stored under a progress key. Total: any JSON gives an answer, never a panic.
+pub fn decode(value: Option<&Value>) -> Decoded {
+    let Some(value) = value else { return Decoded::Missing };
+    let Value::Object(map) = value else {
+        return Decoded::Corrupt { reason: format!("expected an object, found {}", kind(value)) };
+    };
+    let version = match map.get("v") {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if v >= 1 => v,
+            _ => return Decoded::Corrupt { reason: format!("bad version {n}") },
+        },
+        Some(other) => return Decoded::Corrupt { reason: format!("version is {}", kind(other)) },
+        None => return Decoded::Corrupt { reason: "no version".into() },
+    };
+    let status = match map.get("status") {
+        Some(Value::String(s)) => serde_json::from_value::<Status>(Value::String(s.clone())).ok(),
+        _ => None,
+    };
+    let time = |k: &str| map.get(k).and_then(Value::as_f64).filter(|t| t.is_finite() && *t >= 0.0);
+    if version > SCHEMA_VERSION {
+        // Read what we can (a known status word), change nothing.
+        let understood = Record { status: status.unwrap_or_default(), changed_at: time("changed_at"), snoozed_until: None };
+        return Decoded::Newer { version, understood };
+    }
+    match status {
+        Some(status) => Decoded::Current(Record { status, changed_at: time("changed_at"), snoozed_until: time("snoozed_until") }),
+        None => Decoded::Corrupt { reason: "missing or unknown status".into() },
+    }
+}
+
+/// The JSON value written for a record.
+pub fn encode(record: &Record) -> Value {
+    let mut v = serde_json::to_value(record).expect("a Record always serialises");
+    v.as_object_mut().expect("a Record is an object").insert("v".into(), SCHEMA_VERSION.into());
+    v
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What the toolbar badge says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    pub text: String,
+    /// CSS colour of the badge background.
+    pub color: &'static str,
+    /// Number of platforms not yet submitted.
+    pub open: usize,
+}
+
+pub fn badge(statuses: &[Status]) -> Badge {
+    let open = statuses.iter().filter(|s| !s.is_protected()).count();
+    if open == 0 {
+        Badge { text: "\u{2713}".into(), color: "#1e7b34", open }
+    } else {
+        Badge { text: open.to_string(), color: "#b3261e", open }
+    }
+}
+
+/// Days since 1970-01-01 of an ISO date `YYYY-MM-DD` (proleptic Gregorian), for the rules' dates.
+pub fn days_from_iso(date: &str) -> Option<i64> {
+    let mut it = date.splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: f64 = 1_795_000_000_000.0;
+
+    #[test]
+    fn the_journey_moves_forward() {
+        let r = Record::default();
+        let r = r.apply(Event::FormOpened, NOW, 7).unwrap();
+        assert_eq!(r.status, Status::FormOpened);
+        assert_eq!(r.changed_at, Some(NOW));
+        let r = r.apply(Event::MarkSubmitted, NOW + 1.0, 7).unwrap();
+        assert_eq!(r.status, Status::Submitted);
+        assert!(r.apply(Event::FormOpened, NOW + 2.0, 7).is_none(), "seeing the form again must not go back");
+        assert!(r.apply(Event::MarkSubmitted, NOW + 2.0, 7).is_none());
+        let r = r.apply(Event::MarkConfirmed, NOW + 3.0, 7).unwrap();
+        assert_eq!(r.status, Status::Confirmed);
+        assert!(r.apply(Event::MarkSubmitted, NOW + 4.0, 7).is_none(), "confirmed is final");
+        let r = r.apply(Event::Reset, NOW + 5.0, 7).unwrap();
+        assert_eq!(r, Record { status: Status::NotStarted, changed_at: Some(NOW + 5.0), snoozed_until: None });
+    }
+
+    #[test]
+    fn snooze_lasts_the_configured_days() {
+        let r = Record::default().apply(Event::Snooze, NOW, 7).unwrap();
+        assert!(r.is_snoozed(NOW + 6.9 * DAY_MS));
+        assert!(!r.is_snoozed(NOW + 7.0 * DAY_MS));
+        assert_eq!(r.status, Status::NotStarted);
+    }
+
+    #[test]
+    fn encode_decode_round_trip_and_shape() {
+        let r = Record { status: Status::Submitted, changed_at: Some(NOW), snoozed_until: None };
+        let v = encode(&r);
+        assert_eq!(v, json!({"v": 1, "status": "submitted", "changed_at": NOW}));
+        assert_eq!(decode(Some(&v)), Decoded::Current(r));
+    }
+
+    #[test]
+    fn bad_values_become_corrupt_not_panics() {
+        let cases = [
+            json!(null),
+            json!("submitted"),
+            json!(42),
+            json!([1, 2]),
+            json!({}),
+            json!({"v": "1", "status": "submitted"}),
+            json!({"v": -1, "status": "submitted"}),
+            json!({"v": 1.5, "status": "submitted"}),
+            json!({"v": 0, "status": "submitted"}),
+            json!({"v": 1, "status": "done"}),
+            json!({"v": 1, "status": 3}),
+            json!({"v": 1e300, "status": "submitted"}),
+        ];
+        for c in cases {
+            let d = decode(Some(&c));
+            assert!(matches!(d, Decoded::Corrupt { .. }), "{c} → {d:?}");
+            assert_eq!(d.record(), Record::default());
+            assert!(d.writable());
+        }
+    }
+
+    #[test]
+    fn odd_fields_are_dropped_not_fatal() {
+        let d = decode(Some(&json!({"v": 1, "status": "confirmed", "changed_at": "yesterday", "snoozed_until": -5, "extra": [1]})));
+        assert_eq!(d, Decoded::Current(Record { status: Status::Confirmed, changed_at: None, snoozed_until: None }));
+    }
+
+    #[test]
+    fn newer_versions_are_read_only() {
+        let d = decode(Some(&json!({"v": 2, "status": "submitted", "groups": {"x": 1}})));
+        assert_eq!(d, Decoded::Newer { version: 2, understood: Record { status: Status::Submitted, ..Default::default() } });
+        assert!(!d.writable());
+        let d = decode(Some(&json!({"v": 9, "status": "something_new"})));
+        assert_eq!(d.record().status, Status::NotStarted);
+        assert!(!d.writable());
+    }
+
+    #[test]
+    fn missing_is_not_started() {
+        assert_eq!(decode(None), Decoded::Missing);
+        assert_eq!(decode(None).record().status, Status::NotStarted);
+    }
+
+    #[test]
+    fn badge_counts_open_platforms() {
+        use Status::*;
+        assert_eq!(badge(&[NotStarted, NotStarted]).text, "2");
+        assert_eq!(badge(&[FormOpened, Submitted]).text, "1");
+        assert_eq!(badge(&[Submitted, Confirmed]).text, "\u{2713}");
+        assert_eq!(badge(&[Confirmed, Confirmed]).open, 0);
+    }
+
+    #[test]
+    fn storage_keys() {
+        assert_eq!(storage_key(PlatformId::Facebook, MAIN_GROUP), "progress/facebook/main");
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(days_from_iso("1970-01-01"), Some(0));
+        assert_eq!(days_from_iso("2025-05-27"), Some(20_235));
+        assert_eq!(days_from_iso("2025-13-01"), None);
+        assert_eq!(days_from_iso("nope"), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! Site knowledge: Meta's hosts, form URLs and paths, as data (`meta.json`), compiled into the core.
+//!
+//! A changed form id is a one-line edit of `meta.json`; `cargo test` checks the file.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The platforms that have an objection form. WhatsApp and Threads have none (see shared/facts.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformId {
+    Facebook,
+    Instagram,
+}
+
+impl PlatformId {
+    pub const ALL: [PlatformId; 2] = [PlatformId::Facebook, PlatformId::Instagram];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformId::Facebook => "facebook",
+            PlatformId::Instagram => "instagram",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(rename = "$comment")]
+    pub comment: String,
+    pub schema: u32,
+    /// ISO date from which Meta trains on public content (an objection protects only what follows).
+    pub training_start: String,
+    pub platforms: Vec<Platform>,
+    pub third_party_form: String,
+    pub snooze_days: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    pub id: PlatformId,
+    pub name: String,
+    /// Registrable domain; hosts are this or a subdomain of it.
+    pub domain: String,
+    /// Host labels in front of `domain` that show the feed/profile app. `""` is the bare domain,
+    /// `{locale}` a locale label such as `de-de`.
+    pub feed_hosts: Vec<String>,
+    /// Where the banner sends the user.
+    pub form: String,
+    /// Pages recognised as the objection form, current and older ids.
+    pub form_pages: Vec<FormPage>,
+    /// Paths on feed hosts that are not the feed (help, login, messages, ...): no banner there.
+    pub not_feed_paths: Vec<String>,
+    pub accounts_center: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormPage {
+    pub hosts: Vec<String>,
+    pub path: String,
+    pub current: bool,
+}
+
+pub const RULES_JSON: &str = include_str!("meta.json");
+
+/// The compiled-in rules. `meta.json` is validated by `cargo test`, so a parse failure here is a build bug.
+pub fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| serde_json::from_str(RULES_JSON).expect("meta.json is checked by cargo test"))
+}
+
+impl Rules {
+    pub fn platform(&self, id: PlatformId) -> &Platform {
+        self.platforms.iter().find(|p| p.id == id).expect("every PlatformId has rules (tested)")
+    }
+}
+
+/// Whether `label` (one DNS label) is allowed by a host pattern from the rules.
+pub fn host_label_matches(pattern: &str, label: Option<&str>) -> bool {
+    match (pattern, label) {
+        ("", None) => true,
+        ("{locale}", Some(l)) => is_locale_label(l),
+        (p, Some(l)) => !p.is_empty() && p != "{locale}" && p == l,
+        _ => false,
+    }
+}
+
+/// `de-de`, `en-gb`, `es-la`: two letters, a dash, two letters.
+fn is_locale_label(l: &str) -> bool {
+    let b = l.as_bytes();
+    b.len() == 5 && b[2] == b'-' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_meta_https(url: &str) -> bool {
+        let rest = match url.strip_prefix("https://") {
+            Some(r) => r,
+            None => return false,
+        };
+        let host = rest.split('/').next().unwrap_or("");
+        ["facebook.com", "instagram.com"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    }
+
+    #[test]
+    fn rules_parse_and_cover_every_platform() {
+        let r = rules();
+        assert_eq!(r.schema, 1);
+        for id in PlatformId::ALL {
+            let p = r.platform(id);
+            assert_eq!(p.id.as_str(), id.as_str());
+            assert_eq!(p.form_pages.iter().filter(|f| f.current).count(), 1, "{id:?}: exactly one current form");
+        }
+        assert_eq!(r.platforms.len(), PlatformId::ALL.len());
+    }
+
+    #[test]
+    fn every_url_is_https_on_a_meta_host() {
+        let r = rules();
+        let mut urls = vec![r.third_party_form.as_str()];
+        for p in &r.platforms {
+            urls.push(&p.form);
+            urls.push(&p.accounts_center);
+        }
+        for u in urls {
+            assert!(is_meta_https(u), "not an https Meta URL: {u}");
+        }
+    }
+
+    #[test]
+    fn the_link_target_is_the_current_form_page() {
+        for p in &rules().platforms {
+            let cur = p.form_pages.iter().find(|f| f.current).unwrap();
+            assert!(p.form.ends_with(&cur.path), "{}: form URL {} is not the current form page", p.name, p.form);
+            assert!(cur.path.starts_with('/') && !cur.path.ends_with('/'));
+        }
+    }
+
+    #[test]
+    fn training_start_is_an_iso_date() {
+        let d = &rules().training_start;
+        assert_eq!(d.len(), 10);
+        assert!(crate::progress::days_from_iso(d).is_some());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let bad = RULES_JSON.replacen("\"snooze_days\"", "\"snooze_dayz\"", 1);
+        assert!(serde_json::from_str::<Rules>(&bad).is_err());
+    }
+
+    #[test]
+    fn host_patterns() {
+        assert!(host_label_matches("", None));
+        assert!(host_label_matches("{locale}", Some("de-de")));
+        assert!(!host_label_matches("{locale}", Some("de-dex")));
+        assert!(!host_label_matches("{locale}", Some("www")));
+        assert!(host_label_matches("www", Some("www")));
+        assert!(!host_label_matches("www", None));
+        assert!(!host_label_matches("", Some("www")));
+    }
+}

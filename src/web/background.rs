@@ -1,0 +1,83 @@
+//! The background context (Chromium service worker, Firefox event page): checks every message, runs the
+//! pure handler, writes storage and keeps the badge right.
+
+use super::browser::{self, from_js, to_js, I18n};
+use crate::banner::Localize;
+use crate::handler::{handle, Reply, Stored};
+use crate::messages::{authorize, Message, Sender};
+use crate::rules::rules;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// Warnings already printed by this worker, so a bad value or a hostile page is logged once, not per message.
+    static WARNED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+fn warn_once(text: &str) {
+    let first = WARNED.with(|w| w.borrow_mut().insert(text.to_string()));
+    if first {
+        gloo_console::warn!(format!("Widerspruch: {text}"));
+    }
+}
+
+/// Runs on every start of the worker or event page: the badge is recomputed from storage, so it is right
+/// after a browser start, an update, or the worker being stopped.
+#[wasm_bindgen]
+pub async fn background_start() {
+    if let Err(e) = refresh_badge().await {
+        warn_once(&e);
+    }
+}
+
+async fn read_stored() -> Result<Stored, String> {
+    let stored = Stored::from_storage(&browser::storage_get(&Stored::keys()).await?);
+    for w in stored.warnings() {
+        warn_once(&w);
+    }
+    Ok(stored)
+}
+
+async fn refresh_badge() -> Result<(), String> {
+    show_badge(&read_stored().await?).await
+}
+
+async fn show_badge(stored: &Stored) -> Result<(), String> {
+    let b = stored.badge();
+    let title = if b.open == 0 { I18n.text("badge_title_done", &[]) } else { I18n.text("badge_title_open", &[b.open.to_string()]) };
+    browser::set_badge(&b.text, b.color, &title).await
+}
+
+/// Answer one message. Never throws: problems become a `rejected` reply and one console warning.
+#[wasm_bindgen]
+pub async fn handle_message(msg: JsValue, sender: JsValue) -> JsValue {
+    let reply = match respond(msg, sender).await {
+        Ok(m) => m,
+        Err(reason) => {
+            warn_once(&format!("message refused: {reason}"));
+            Message::Rejected { reason }
+        }
+    };
+    to_js(&reply).unwrap_or(JsValue::NULL)
+}
+
+async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
+    let msg = Message::decode(from_js(msg))?;
+    let sender: Sender = serde_wasm_bindgen::from_value(sender).map_err(|e| format!("odd sender: {e}"))?;
+    let context = authorize(&msg, &sender, &browser::extension_id(), &browser::extension_base())?;
+    let stored = read_stored().await?;
+    let out = handle(rules(), &msg, context, &stored, js_sys::Date::now());
+    if !out.writes.is_empty() {
+        let items = out.writes.iter().cloned().collect();
+        browser::storage_set(&items).await?;
+        show_badge(&out.stored).await?;
+    }
+    Ok(match out.reply {
+        Reply::Banner(Some(plan)) => Message::ShowBanner { banner: plan.render(&I18n) },
+        Reply::Banner(None) => Message::NoBanner,
+        Reply::Checklist { items, read_only } => Message::Checklist { items, read_only },
+        Reply::Done => Message::Done,
+        Reply::Rejected(reason) => return Err(reason),
+    })
+}

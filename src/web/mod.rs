@@ -1,0 +1,6 @@
+//! The browser side of the core (wasm32 only): thin bindings, the background's message handler and the
+//! popup. Everything decided here is decided by the pure modules; this layer only moves data.
+
+mod background;
+mod browser;
+mod popup;
