@@ -121,10 +121,10 @@ impl Message {
     /// (serde alone would let unit variants such as `page_shown` carry extra fields).
     pub fn decode(value: serde_json::Value) -> Result<Message, String> {
         let msg: Message = serde_json::from_value(value.clone()).map_err(|e| format!("malformed message: {e}"))?;
-        if serde_json::to_value(&msg).ok().as_ref() != Some(&value) {
-            return Err(format!("malformed {} message: unexpected fields", msg.kind()));
+        match serde_json::to_value(&msg) {
+            Ok(canonical) if same(&canonical, &value) => Ok(msg),
+            _ => Err(format!("malformed {} message: unexpected fields", msg.kind())),
         }
-        Ok(msg)
     }
 
     /// The wire tag, for logs.
@@ -140,6 +140,17 @@ impl Message {
             Message::Done => "done",
             Message::Rejected { .. } => "rejected",
         }
+    }
+}
+
+/// Equal JSON, with numbers compared by value (JS sends `5` where Rust wrote `5.0`).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
     }
 }
 
@@ -210,6 +221,10 @@ mod tests {
     #[test]
     fn well_formed_messages_decode() {
         assert_eq!(Message::decode(json!({"type": "page_shown"})), Ok(Message::PageShown));
+        // JS numbers arrive as integers where Rust wrote floats.
+        let from_js = json!({"type": "checklist", "read_only": false, "items": [{"platform": "facebook",
+            "name": "Facebook", "status": "submitted", "form_url": "u", "changed_at": 1795000000000u64}]});
+        assert!(Message::decode(from_js).is_ok());
         assert_eq!(
             Message::decode(json!({"type": "banner_clicked", "action": "open_form"})),
             Ok(Message::BannerClicked { action: BannerAction::OpenForm })
