@@ -100,23 +100,34 @@ run_tests() {
   install_test_tools
   build
   local log; log=$(mktemp -d)
+  # Every suite runs even when an earlier one fails; the summary at the end decides.
+  trap - ERR
+  set +e
 
   step "cargo test (pure logic, natively)"
   cargo test --locked 2>&1 | tee "$log/cargo.txt"
 
   step "web-ext lint dist/firefox (0 errors, 0 warnings)"
-  node tools/lint_firefox.mjs dist/firefox 2>&1 | tee "$log/lint.txt"
+  check lint node tools/lint_firefox.mjs dist/firefox
 
-  step "end-to-end: Chromium (Playwright)"
-  node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$log/chromium.tap" tests/e2e/chromium.test.mjs
-
-  step "end-to-end: Firefox ESR (WebDriver)"
-  node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$log/firefox.tap" tests/e2e/firefox.test.mjs
+  suite chromium "end-to-end: Chromium (Playwright)" tests/e2e/chromium.test.mjs
+  suite firefox "end-to-end: Firefox ESR (WebDriver)" tests/e2e/firefox.test.mjs
 
   step "summary"
   python3 tools/summarise.py "$log"
+}
+
+# check NAME CMD...: one pass/fail line for the summary.
+check() {
+  local name=$1; shift
+  if "$@"; then echo "$name ok" > "$log/$name.status"; else echo "$name failed" > "$log/$name.status"; fi
+}
+
+# suite NAME TITLE FILE: a node:test file, printed as it runs, counted from its TAP output.
+suite() {
+  step "$2"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log/$1.tap" "$3"
 }
 
 case "${1:-build}" in
