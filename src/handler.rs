@@ -1,75 +1,115 @@
-//! What the background does with a message, as a pure function of the stored progress and the time.
-//! `web::background` reads storage, calls [`handle`], writes what it returns and updates the badge.
+//! What the background does with a message, as a pure function of the stored progress, the time and the
+//! language. `web::background` reads storage, calls [`handle`], writes what it returns and updates the badge.
 
-use crate::banner::{plan, BannerPlan};
 use crate::classify::Page;
-use crate::messages::{BannerAction, ChecklistAction, ChecklistItem, Context, Message};
-use crate::progress::{badge, decode, encode, storage_key, Badge, Decoded, Event, Record, MAIN_GROUP};
+use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, Context, FormSignal, GroupView, Message};
+use crate::panel::{self, PanelAction, PanelKind, PanelPlan, Text};
+use crate::progress::{
+    badge, decode, decode_groups, encode, encode_groups, storage_key, valid_group_id, Badge, Decoded, Event, Group, Groups,
+    GroupsState, Record, Status, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS, MAX_GROUP_NAME,
+};
 use crate::rules::{PlatformId, Rules};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// Decoded progress of every platform (main account group).
+/// Everything stored, decoded: the account groups and the progress of each platform in each group.
 #[derive(Debug, Clone)]
 pub struct Stored {
-    entries: Vec<(PlatformId, Decoded)>,
+    pub groups: Groups,
+    groups_state: GroupsState,
+    records: Vec<(String, PlatformId, Decoded)>,
 }
 
 impl Stored {
-    /// The storage keys to read.
-    pub fn keys() -> Vec<String> {
-        PlatformId::ALL.iter().map(|p| storage_key(*p, MAIN_GROUP)).collect()
+    /// From everything `storage.local.get(null)` returned (anything that is not an object counts as empty).
+    pub fn from_storage(all: &Value) -> Stored {
+        let get = |k: &str| all.as_object().and_then(|m| m.get(k));
+        let (groups, groups_state) = decode_groups(get(GROUPS_KEY));
+        let records = groups
+            .groups
+            .iter()
+            .flat_map(|g| PlatformId::ALL.iter().map(move |p| (g.id.clone(), *p)))
+            .map(|(g, p)| {
+                let d = decode(get(&storage_key(p, &g)));
+                (g, p, d)
+            })
+            .collect();
+        Stored { groups, groups_state, records }
     }
 
-    /// From the object `storage.local.get(keys)` returned (anything else counts as empty).
-    pub fn from_storage(items: &Value) -> Stored {
-        let empty = Map::new();
-        let map = items.as_object().unwrap_or(&empty);
-        let entries = PlatformId::ALL.iter().map(|p| (*p, decode(map.get(&storage_key(*p, MAIN_GROUP))))).collect();
-        Stored { entries }
+    pub fn decoded(&self, group: &str, p: PlatformId) -> &Decoded {
+        static MISSING: Decoded = Decoded::Missing;
+        self.records.iter().find(|(g, q, _)| g == group && *q == p).map(|(_, _, d)| d).unwrap_or(&MISSING)
     }
 
-    pub fn get(&self, p: PlatformId) -> &Decoded {
-        &self.entries.iter().find(|(id, _)| *id == p).expect("every platform is decoded").1
+    pub fn record(&self, group: &str, p: PlatformId) -> Record {
+        self.decoded(group, p).record()
     }
 
-    fn set(&mut self, p: PlatformId, r: Record) {
-        if let Some(e) = self.entries.iter_mut().find(|(id, _)| *id == p) {
-            e.1 = Decoded::Current(r);
+    fn set(&mut self, group: &str, p: PlatformId, r: Record) {
+        match self.records.iter_mut().find(|(g, q, _)| g == group && *q == p) {
+            Some(e) => e.2 = Decoded::Current(r),
+            None => self.records.push((group.to_string(), p, Decoded::Current(r))),
+        }
+    }
+
+    /// A platform's status in a group, and whether it is covered by the other platform's objection
+    /// (when the group's Facebook and Instagram accounts share one Accounts Center).
+    pub fn effective(&self, group: &Group, p: PlatformId) -> (Status, bool) {
+        let own = self.record(&group.id, p).status;
+        if !group.linked {
+            return (own, false);
+        }
+        let other = PlatformId::ALL.iter().filter(|q| **q != p).map(|q| self.record(&group.id, *q).status).max();
+        match other {
+            Some(o) if o.is_protected() && !own.is_protected() => (o, true),
+            _ => (own, false),
         }
     }
 
     /// One line per unreadable or newer value, for a console warning.
     pub fn warnings(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter_map(|(p, d)| match d {
-                Decoded::Corrupt { reason } => Some(format!(
+        let mut out = Vec::new();
+        match &self.groups_state {
+            GroupsState::Corrupt(reason) => out.push(format!("{GROUPS_KEY}: unreadable ({reason}); using one account group until you change groups")),
+            GroupsState::Newer(v) => out.push(format!("{GROUPS_KEY}: written by a newer Widerspruch (schema {v}); kept unchanged, read-only")),
+            GroupsState::Current => {}
+        }
+        for (g, p, d) in &self.records {
+            match d {
+                Decoded::Corrupt { reason } => out.push(format!(
                     "{}: stored progress is unreadable ({reason}); treating it as not started until you change it",
-                    storage_key(*p, MAIN_GROUP)
+                    storage_key(*p, g)
                 )),
-                Decoded::Newer { version, .. } => Some(format!(
+                Decoded::Newer { version, .. } => out.push(format!(
                     "{}: written by a newer Widerspruch (schema {version}); kept unchanged, read-only",
-                    storage_key(*p, MAIN_GROUP)
+                    storage_key(*p, g)
                 )),
-                _ => None,
-            })
-            .collect()
+                _ => {}
+            }
+        }
+        out
     }
 
+    /// What is still open, over every group and platform.
     pub fn badge(&self) -> Badge {
-        let statuses: Vec<_> = self.entries.iter().map(|(_, d)| d.record().status).collect();
+        let statuses: Vec<Status> = self
+            .groups
+            .groups
+            .iter()
+            .flat_map(|g| PlatformId::ALL.iter().map(move |p| self.effective(g, *p).0))
+            .collect();
         badge(&statuses)
     }
 
     pub fn read_only(&self) -> bool {
-        self.entries.iter().any(|(_, d)| !d.writable())
+        matches!(self.groups_state, GroupsState::Newer(_)) || self.records.iter().any(|(_, _, d)| !d.writable())
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
-    Banner(Option<BannerPlan>),
-    Checklist { items: Vec<ChecklistItem>, read_only: bool },
+    Panel(Option<PanelPlan>),
+    Checklist(ChecklistView),
     Done,
     Rejected(String),
 }
@@ -79,165 +119,208 @@ pub struct Outcome {
     pub reply: Reply,
     /// `(key, value)` pairs for `storage.local.set`.
     pub writes: Vec<(String, Value)>,
+    /// Keys for `storage.local.remove` (progress of a removed account group).
+    pub removals: Vec<String>,
     /// The progress after the writes.
     pub stored: Stored,
 }
 
-pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: f64) -> Outcome {
-    let mut out = Outcome { reply: Reply::Done, writes: Vec::new(), stored: stored.clone() };
+/// Handle one authorised message at time `now` (ms), for a user whose catalogue language is `lang`.
+pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: f64, lang: &str) -> Outcome {
+    let mut out = Outcome { reply: Reply::Done, writes: Vec::new(), removals: Vec::new(), stored: stored.clone() };
+    let active = stored.groups.active().clone();
     match (ctx, msg) {
-        (Context::MetaPage(page), Message::PageShown) => match page {
-            Page::ObjectionForm { platform, .. } => {
-                change(rules, &mut out, platform, Event::FormOpened, now);
-                out.reply = Reply::Banner(None);
-            }
-            _ => {
-                let banner = page.platform().and_then(|p| plan(rules, page, &stored.get(p).record(), now));
-                out.reply = Reply::Banner(banner);
-            }
-        },
-        (Context::MetaPage(page), Message::BannerClicked { action }) => {
-            // The banner only exists on a feed page; a click reported from anywhere else changes nothing.
-            let Page::Feed(platform) = page else {
-                out.reply = Reply::Rejected("banner click from a page without a banner".into());
-                return out;
+        (Context::MetaPage(page), Message::PageShown) => {
+            let plan = match page {
+                Page::ObjectionForm { platform, .. } => {
+                    change(rules, &mut out, &active.id, platform, Event::FormOpened, now);
+                    Some(panel::form_helper(rules, platform, now))
+                }
+                Page::Feed(platform) => {
+                    let (status, _) = stored.effective(&active, platform);
+                    let record = Record { status, ..stored.record(&active.id, platform) };
+                    panel::banner(rules, page, &record, now)
+                }
+                _ => None,
             };
-            let event = match action {
-                BannerAction::OpenForm => Event::FormOpened,
-                BannerAction::AlreadyDone => Event::MarkSubmitted,
-                BannerAction::NotNow => Event::Snooze,
-            };
-            change(rules, &mut out, platform, event, now);
+            out.reply = Reply::Panel(plan);
         }
-        (Context::ExtensionPage, Message::GetChecklist) => out.reply = checklist(rules, stored),
-        (Context::ExtensionPage, Message::ChecklistClicked { platform, action }) => {
+        (Context::MetaPage(page), Message::PanelClicked { action }) => {
+            let (platform, kind) = match page {
+                Page::Feed(p) => (p, PanelKind::Banner),
+                Page::ObjectionForm { platform, .. } => (platform, PanelKind::FormHelper),
+                _ => return rejected(out, "panel click from a page without a panel"),
+            };
+            let event = match (kind, action) {
+                (PanelKind::Banner, PanelAction::OpenForm) => Event::FormOpened,
+                (PanelKind::Banner, PanelAction::AlreadyDone) => Event::MarkSubmitted,
+                (PanelKind::Banner, PanelAction::NotNow) => Event::Snooze,
+                (_, PanelAction::LinkBroken) => {
+                    let why = Text::new("fallback_link_broken");
+                    out.reply = Reply::Panel(Some(panel::fallback(rules, kind, platform, why, lang)));
+                    return out;
+                }
+                _ => return rejected(out, "this panel has no such button"),
+            };
+            change(rules, &mut out, &active.id, platform, event, now);
+        }
+        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Message::FormSignal { signal }) => {
+            let plan = match signal {
+                FormSignal::Received => {
+                    change(rules, &mut out, &active.id, platform, Event::MarkSubmitted, now);
+                    panel::received(rules, platform)
+                }
+                FormSignal::Unavailable => {
+                    panel::fallback(rules, PanelKind::FormHelper, platform, Text::new("fallback_unavailable"), lang)
+                }
+                FormSignal::Login => {
+                    let p = rules.platform(platform);
+                    panel::fallback(rules, PanelKind::FormHelper, platform, Text::with("fallback_login", &p.name), lang)
+                }
+            };
+            if !matches!(out.reply, Reply::Rejected(_)) {
+                out.reply = Reply::Panel(Some(plan));
+            }
+        }
+        (Context::ExtensionPage, Message::GetChecklist) => out.reply = checklist(rules, stored, now),
+        (Context::ExtensionPage, Message::ChecklistClicked { group, platform, action }) => {
+            if stored.groups.get(group).is_none() {
+                return rejected(out, "no such account group");
+            }
             let event = match action {
                 ChecklistAction::OpenForm => Event::FormOpened,
                 ChecklistAction::MarkSubmitted => Event::MarkSubmitted,
                 ChecklistAction::MarkConfirmed => Event::MarkConfirmed,
                 ChecklistAction::Reset => Event::Reset,
             };
-            change(rules, &mut out, *platform, event, now);
-            if out.reply == Reply::Done {
-                out.reply = checklist(rules, &out.stored);
+            change(rules, &mut out, group, *platform, event, now);
+        }
+        (Context::ExtensionPage, Message::GroupAdd { name }) => {
+            let name: String = name.trim().chars().filter(|c| !c.is_control()).take(MAX_GROUP_NAME).collect();
+            if name.is_empty() {
+                return rejected(out, "an account group needs a name");
+            }
+            let mut groups = stored.groups.clone();
+            if groups.groups.len() >= MAX_GROUPS {
+                return rejected(out, "too many account groups");
+            }
+            let mut n = now.max(0.0) as u64 % 10_000_000_000;
+            while groups.get(&format!("g{n}")).is_some() {
+                n += 1;
+            }
+            let id = format!("g{n}");
+            groups.groups.push(Group { id: id.clone(), name, linked: false });
+            groups.active = id;
+            change_groups(&mut out, groups);
+        }
+        (Context::ExtensionPage, Message::GroupRemove { group }) => {
+            if group == MAIN_GROUP || stored.groups.get(group).is_none() {
+                return rejected(out, "this account group cannot be removed");
+            }
+            let mut groups = stored.groups.clone();
+            groups.groups.retain(|g| g.id != *group);
+            if groups.active == *group {
+                groups.active = MAIN_GROUP.into();
+            }
+            if change_groups(&mut out, groups) {
+                out.removals = PlatformId::ALL.iter().map(|p| storage_key(*p, group)).collect();
             }
         }
-        _ => out.reply = Reply::Rejected(format!("{} is not a request", msg.kind())),
+        (Context::ExtensionPage, Message::GroupLinked { group, linked }) => {
+            let mut groups = stored.groups.clone();
+            match groups.groups.iter_mut().find(|g| g.id == *group) {
+                Some(g) => g.linked = *linked,
+                None => return rejected(out, "no such account group"),
+            }
+            change_groups(&mut out, groups);
+        }
+        (Context::ExtensionPage, Message::GroupActive { group }) => {
+            if !valid_group_id(group) || stored.groups.get(group).is_none() {
+                return rejected(out, "no such account group");
+            }
+            let mut groups = stored.groups.clone();
+            groups.active = group.clone();
+            change_groups(&mut out, groups);
+        }
+        _ => return rejected(out, &format!("{} is not a request this context may make", msg.kind())),
+    }
+    // Every popup request is answered with the checklist as it is now.
+    if ctx == Context::ExtensionPage && out.reply == Reply::Done {
+        out.reply = checklist(rules, &out.stored, now);
     }
     out
 }
 
-fn change(rules: &Rules, out: &mut Outcome, platform: PlatformId, event: Event, now: f64) {
-    let current = out.stored.get(platform);
+fn rejected(mut out: Outcome, reason: &str) -> Outcome {
+    out.reply = Reply::Rejected(reason.to_string());
+    out.writes.clear();
+    out.removals.clear();
+    out
+}
+
+fn change(rules: &Rules, out: &mut Outcome, group: &str, platform: PlatformId, event: Event, now: f64) {
+    let current = out.stored.decoded(group, platform);
     if !current.writable() {
         out.reply = Reply::Rejected("progress was saved by a newer version of Widerspruch; left unchanged".into());
         return;
     }
     if let Some(next) = current.record().apply(event, now, rules.snooze_days) {
-        out.writes.push((storage_key(platform, MAIN_GROUP), encode(&next)));
-        out.stored.set(platform, next);
+        out.writes.push((storage_key(platform, group), encode(&next)));
+        out.stored.set(group, platform, next);
     }
 }
 
-fn checklist(rules: &Rules, stored: &Stored) -> Reply {
-    let items = PlatformId::ALL
+/// Returns whether the change may be written.
+fn change_groups(out: &mut Outcome, groups: Groups) -> bool {
+    if matches!(out.stored.groups_state, GroupsState::Newer(_)) {
+        out.reply = Reply::Rejected("account groups were saved by a newer version of Widerspruch; left unchanged".into());
+        return false;
+    }
+    out.writes.push((GROUPS_KEY.to_string(), encode_groups(&groups)));
+    out.stored.groups = groups;
+    out.stored.groups_state = GroupsState::Current;
+    true
+}
+
+fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
+    let remind_after = f64::from(rules.reminder_days) * 86_400_000.0;
+    let groups = stored
+        .groups
+        .groups
         .iter()
-        .map(|p| {
-            let r = stored.get(*p).record();
-            let rp = rules.platform(*p);
-            ChecklistItem { platform: *p, name: rp.name.clone(), status: r.status, form_url: rp.form.clone(), changed_at: r.changed_at }
+        .map(|g| GroupView {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            linked: g.linked,
+            active: g.id == stored.groups.active().id,
+            items: PlatformId::ALL
+                .iter()
+                .map(|p| {
+                    let r = stored.record(&g.id, *p);
+                    let (status, covered) = stored.effective(g, *p);
+                    let rp = rules.platform(*p);
+                    ChecklistItem {
+                        platform: *p,
+                        name: rp.name.clone(),
+                        status,
+                        covered,
+                        form_url: rp.form.clone(),
+                        changed_at: r.changed_at,
+                        remind: r.status == Status::Submitted && r.changed_at.is_some_and(|t| now - t >= remind_after),
+                    }
+                })
+                .collect(),
         })
         .collect();
-    Reply::Checklist { items, read_only: stored.read_only() }
+    Reply::Checklist(ChecklistView {
+        groups,
+        read_only: stored.read_only(),
+        training_start: rules.training_start.clone(),
+        now,
+        third_party_form: rules.third_party_form.clone(),
+        open: stored.badge().open,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::progress::Status;
-    use crate::rules::rules;
-    use serde_json::json;
-
-    const NOW: f64 = 1_795_000_000_000.0;
-    const FB_FEED: Context = Context::MetaPage(Page::Feed(PlatformId::Facebook));
-
-    fn empty() -> Stored {
-        Stored::from_storage(&json!({}))
-    }
-
-    #[test]
-    fn opening_the_form_page_records_form_opened() {
-        let ctx = Context::MetaPage(Page::ObjectionForm { platform: PlatformId::Instagram, current: true });
-        let out = handle(rules(), &Message::PageShown, ctx, &empty(), NOW);
-        assert_eq!(out.reply, Reply::Banner(None));
-        assert_eq!(out.writes, vec![("progress/instagram/main".to_string(), json!({"v": 1, "status": "form_opened", "changed_at": NOW}))]);
-        assert_eq!(out.stored.badge().text, "2", "form opened is still open");
-    }
-
-    #[test]
-    fn feed_page_gets_a_banner_until_done() {
-        let out = handle(rules(), &Message::PageShown, FB_FEED, &empty(), NOW);
-        assert!(matches!(out.reply, Reply::Banner(Some(_))));
-        assert!(out.writes.is_empty(), "showing a banner writes nothing");
-        let done = handle(rules(), &Message::BannerClicked { action: BannerAction::AlreadyDone }, FB_FEED, &empty(), NOW);
-        assert_eq!(done.stored.get(PlatformId::Facebook).record().status, Status::Submitted);
-        assert_eq!(done.stored.badge().text, "1");
-        let again = handle(rules(), &Message::PageShown, FB_FEED, &done.stored, NOW);
-        assert_eq!(again.reply, Reply::Banner(None));
-    }
-
-    #[test]
-    fn not_now_snoozes() {
-        let out = handle(rules(), &Message::BannerClicked { action: BannerAction::NotNow }, FB_FEED, &empty(), NOW);
-        assert_eq!(out.writes.len(), 1);
-        assert_eq!(handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 1000.0).reply, Reply::Banner(None));
-        assert!(matches!(handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 8.0 * 86_400_000.0).reply, Reply::Banner(Some(_))));
-    }
-
-    #[test]
-    fn clicks_from_non_feed_pages_change_nothing() {
-        let ctx = Context::MetaPage(Page::OtherOnPlatform(PlatformId::Facebook));
-        let out = handle(rules(), &Message::BannerClicked { action: BannerAction::AlreadyDone }, ctx, &empty(), NOW);
-        assert!(matches!(out.reply, Reply::Rejected(_)));
-        assert!(out.writes.is_empty());
-    }
-
-    #[test]
-    fn popup_marks_and_reads_the_checklist() {
-        let msg = Message::ChecklistClicked { platform: PlatformId::Instagram, action: ChecklistAction::MarkConfirmed };
-        let out = handle(rules(), &msg, Context::ExtensionPage, &empty(), NOW);
-        let Reply::Checklist { items, read_only } = out.reply else { panic!("{:?}", out.reply) };
-        assert!(!read_only);
-        assert_eq!(items[1].platform, PlatformId::Instagram);
-        assert_eq!(items[1].status, Status::Confirmed);
-        assert_eq!(items[0].status, Status::NotStarted);
-    }
-
-    #[test]
-    fn newer_data_is_never_overwritten() {
-        let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 7, "status": "submitted", "future": true}}));
-        assert_eq!(stored.warnings().len(), 1);
-        let msg = Message::ChecklistClicked { platform: PlatformId::Facebook, action: ChecklistAction::Reset };
-        let out = handle(rules(), &msg, Context::ExtensionPage, &stored, NOW);
-        assert!(out.writes.is_empty());
-        assert!(matches!(out.reply, Reply::Rejected(_)));
-        // Other platforms still work.
-        let msg = Message::ChecklistClicked { platform: PlatformId::Instagram, action: ChecklistAction::MarkSubmitted };
-        assert_eq!(handle(rules(), &msg, Context::ExtensionPage, &stored, NOW).writes.len(), 1);
-    }
-
-    #[test]
-    fn corrupt_data_is_replaced_only_when_the_user_acts() {
-        let stored = Stored::from_storage(&json!({"progress/facebook/main": "garbage"}));
-        assert_eq!(stored.warnings().len(), 1);
-        assert!(handle(rules(), &Message::PageShown, FB_FEED, &stored, NOW).writes.is_empty());
-        let out = handle(rules(), &Message::BannerClicked { action: BannerAction::AlreadyDone }, FB_FEED, &stored, NOW);
-        assert_eq!(out.writes.len(), 1);
-    }
-
-    #[test]
-    fn replies_are_not_requests() {
-        let out = handle(rules(), &Message::Done, Context::ExtensionPage, &empty(), NOW);
-        assert!(matches!(out.reply, Reply::Rejected(_)));
-    }
-}
+mod tests;

@@ -4,16 +4,16 @@
 //! - [`rules`]: what we know about Meta's sites (data in `rules/meta.json`);
 //! - [`classify`]: which kind of page a URL is;
 //! - [`progress`]: the per-platform progress model and its storage codec;
-//! - [`banner`]: what the banner says for a page and a state;
+//! - [`panel`]: what the banner and the form helper say for a page and a state;
 //! - [`messages`]: the one message enum every context speaks, and who may send what;
 //! - [`handler`]: what the background does with a message.
 //!
 //! [`web`] (wasm32 only) is the thin layer that binds these to the browser.
 
-pub mod banner;
 pub mod classify;
 pub mod handler;
 pub mod messages;
+pub mod panel;
 pub mod progress;
 pub mod rules;
 

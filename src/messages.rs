@@ -4,8 +4,8 @@
 //! tags (a test below pins the shapes). The background accepts a message only from a context that may
 //! send it (see [`authorize`]).
 
-use crate::banner::BannerView;
 use crate::classify::{classify, Page};
+use crate::panel::{PanelAction, PanelView};
 use crate::progress::Status;
 use crate::rules::PlatformId;
 use serde::{Deserialize, Serialize};
@@ -16,19 +16,25 @@ pub enum Message {
     // ── content script → background ──
     /// "This tab is showing a page." Carries no page data: the background reads the URL from the sender.
     PageShown,
-    /// The user clicked something in the banner.
-    BannerClicked { action: BannerAction },
+    /// The user clicked a button of the banner or form helper.
+    PanelClicked { action: PanelAction },
+    /// The objection form page shows this (only accepted from objection form pages).
+    FormSignal { signal: FormSignal },
 
     // ── popup → background ──
     GetChecklist,
-    ChecklistClicked { platform: PlatformId, action: ChecklistAction },
+    ChecklistClicked { group: String, platform: PlatformId, action: ChecklistAction },
+    GroupAdd { name: String },
+    GroupRemove { group: String },
+    GroupLinked { group: String, linked: bool },
+    GroupActive { group: String },
 
     // ── background → content script ──
-    ShowBanner { banner: BannerView },
-    NoBanner,
+    ShowPanel { panel: PanelView },
+    NoPanel,
 
     // ── background → popup ──
-    Checklist { items: Vec<ChecklistItem>, read_only: bool },
+    Checklist { checklist: ChecklistView },
 
     // ── background → anyone ──
     Done,
@@ -37,11 +43,13 @@ pub enum Message {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BannerAction {
-    /// Followed the link to the form.
-    OpenForm,
-    AlreadyDone,
-    NotNow,
+pub enum FormSignal {
+    /// "Your request was received."
+    Received,
+    /// An error or "content not available" page instead of the form.
+    Unavailable,
+    /// A login wall instead of the form.
+    Login,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,15 +61,43 @@ pub enum ChecklistAction {
     Reset,
 }
 
+/// Everything the popup shows, decided by the background.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistView {
+    pub groups: Vec<GroupView>,
+    /// Stored data came from a newer Widerspruch: shown, never changed.
+    pub read_only: bool,
+    pub training_start: String,
+    /// ms since the epoch, the background's "now" (so popup and background agree on dates).
+    pub now: f64,
+    pub third_party_form: String,
+    pub open: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub linked: bool,
+    pub active: bool,
+    pub items: Vec<ChecklistItem>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     pub platform: PlatformId,
     pub name: String,
     pub status: Status,
+    /// Covered by the other platform's objection (the group shares one Accounts Center).
+    pub covered: bool,
     pub form_url: String,
     /// ms since the epoch when the status last changed.
     pub changed_at: Option<f64>,
+    /// Sent a while ago and the confirmation email is still not marked: ask gently.
+    pub remind: bool,
 }
 
 /// The parts of `runtime.MessageSender` the background looks at. Filled in by the browser, not the page.
@@ -105,8 +141,18 @@ pub fn authorize(msg: &Message, sender: &Sender, own_id: &str, own_base: &str) -
         return Err("sender is neither an extension page nor a Facebook/Instagram tab".into());
     };
     let allowed = match (context, msg) {
-        (Context::MetaPage(_), Message::PageShown | Message::BannerClicked { .. }) => true,
-        (Context::ExtensionPage, Message::GetChecklist | Message::ChecklistClicked { .. }) => true,
+        (Context::MetaPage(_), Message::PageShown | Message::PanelClicked { .. }) => true,
+        // Only the objection form page itself may say what the form shows.
+        (Context::MetaPage(Page::ObjectionForm { .. }), Message::FormSignal { .. }) => true,
+        (
+            Context::ExtensionPage,
+            Message::GetChecklist
+            | Message::ChecklistClicked { .. }
+            | Message::GroupAdd { .. }
+            | Message::GroupRemove { .. }
+            | Message::GroupLinked { .. }
+            | Message::GroupActive { .. },
+        ) => true,
         _ => false,
     };
     if allowed {
@@ -131,11 +177,16 @@ impl Message {
     pub fn kind(&self) -> &'static str {
         match self {
             Message::PageShown => "page_shown",
-            Message::BannerClicked { .. } => "banner_clicked",
+            Message::PanelClicked { .. } => "panel_clicked",
+            Message::FormSignal { .. } => "form_signal",
             Message::GetChecklist => "get_checklist",
             Message::ChecklistClicked { .. } => "checklist_clicked",
-            Message::ShowBanner { .. } => "show_banner",
-            Message::NoBanner => "no_banner",
+            Message::GroupAdd { .. } => "group_add",
+            Message::GroupRemove { .. } => "group_remove",
+            Message::GroupLinked { .. } => "group_linked",
+            Message::GroupActive { .. } => "group_active",
+            Message::ShowPanel { .. } => "show_panel",
+            Message::NoPanel => "no_panel",
             Message::Checklist { .. } => "checklist",
             Message::Done => "done",
             Message::Rejected { .. } => "rejected",
@@ -157,6 +208,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::panel::{ActionView, LinkView, PanelKind, WatchView};
     use serde_json::{json, Value};
 
     fn wire(m: &Message) -> Value {
@@ -167,68 +219,60 @@ mod tests {
     fn json_shapes_are_pinned() {
         // These exact shapes are what extension/content/banner.js and the popup send and read.
         assert_eq!(wire(&Message::PageShown), json!({"type": "page_shown"}));
-        assert_eq!(
-            wire(&Message::BannerClicked { action: BannerAction::NotNow }),
-            json!({"type": "banner_clicked", "action": "not_now"})
-        );
-        assert_eq!(
-            wire(&Message::BannerClicked { action: BannerAction::AlreadyDone }),
-            json!({"type": "banner_clicked", "action": "already_done"})
-        );
-        assert_eq!(
-            wire(&Message::BannerClicked { action: BannerAction::OpenForm }),
-            json!({"type": "banner_clicked", "action": "open_form"})
-        );
+        for (action, word) in [
+            (PanelAction::OpenForm, "open_form"),
+            (PanelAction::AlreadyDone, "already_done"),
+            (PanelAction::NotNow, "not_now"),
+            (PanelAction::LinkBroken, "link_broken"),
+        ] {
+            assert_eq!(wire(&Message::PanelClicked { action }), json!({"type": "panel_clicked", "action": word}));
+        }
+        for (signal, word) in [(FormSignal::Received, "received"), (FormSignal::Unavailable, "unavailable"), (FormSignal::Login, "login")] {
+            assert_eq!(wire(&Message::FormSignal { signal }), json!({"type": "form_signal", "signal": word}));
+        }
         assert_eq!(wire(&Message::GetChecklist), json!({"type": "get_checklist"}));
         assert_eq!(
-            wire(&Message::ChecklistClicked { platform: PlatformId::Instagram, action: ChecklistAction::MarkConfirmed }),
-            json!({"type": "checklist_clicked", "platform": "instagram", "action": "mark_confirmed"})
+            wire(&Message::ChecklistClicked { group: "main".into(), platform: PlatformId::Instagram, action: ChecklistAction::MarkConfirmed }),
+            json!({"type": "checklist_clicked", "group": "main", "platform": "instagram", "action": "mark_confirmed"})
         );
-        assert_eq!(wire(&Message::NoBanner), json!({"type": "no_banner"}));
-        let banner = BannerView {
+        assert_eq!(wire(&Message::GroupAdd { name: "Club".into() }), json!({"type": "group_add", "name": "Club"}));
+        assert_eq!(wire(&Message::GroupLinked { group: "g1".into(), linked: true }), json!({"type": "group_linked", "group": "g1", "linked": true}));
+        assert_eq!(wire(&Message::NoPanel), json!({"type": "no_panel"}));
+        let panel = PanelView {
+            kind: PanelKind::FormHelper,
             platform: PlatformId::Facebook,
-            urging: true,
+            urging: false,
             lang: "de".into(),
             label: "l".into(),
-            text: "t".into(),
-            link_text: "k".into(),
-            link_href: "https://www.facebook.com/help/contact/712876720715583".into(),
-            done_text: "d".into(),
-            later_text: "n".into(),
+            paragraphs: vec!["p".into()],
+            link: Some(LinkView { text: "k".into(), href: "https://www.facebook.com/help/contact/712876720715583".into() }),
+            steps_title: "".into(),
+            steps: vec![],
+            reasons: vec![],
+            actions: vec![ActionView { action: PanelAction::Close, text: "x".into() }],
+            watch: Some(WatchView { received: vec!["r".into()], unavailable: vec![], login: vec![], reason_field: "textarea".into() }),
         };
         assert_eq!(
-            wire(&Message::ShowBanner { banner }),
-            json!({"type": "show_banner", "banner": {"platform": "facebook", "urging": true, "lang": "de",
-                "label": "l", "text": "t", "link_text": "k",
-                "link_href": "https://www.facebook.com/help/contact/712876720715583", "done_text": "d", "later_text": "n"}})
-        );
-        assert_eq!(
-            wire(&Message::Checklist {
-                items: vec![ChecklistItem {
-                    platform: PlatformId::Facebook,
-                    name: "Facebook".into(),
-                    status: Status::FormOpened,
-                    form_url: "u".into(),
-                    changed_at: Some(5.0)
-                }],
-                read_only: false
-            }),
-            json!({"type": "checklist", "read_only": false, "items": [{"platform": "facebook", "name": "Facebook",
-                "status": "form_opened", "form_url": "u", "changed_at": 5.0}]})
+            wire(&Message::ShowPanel { panel }),
+            json!({"type": "show_panel", "panel": {"kind": "form_helper", "platform": "facebook", "urging": false,
+                "lang": "de", "label": "l", "paragraphs": ["p"],
+                "link": {"text": "k", "href": "https://www.facebook.com/help/contact/712876720715583"},
+                "steps_title": "", "steps": [], "reasons": [], "actions": [{"action": "close", "text": "x"}],
+                "watch": {"received": ["r"], "unavailable": [], "login": [], "reason_field": "textarea"}}})
         );
     }
 
     #[test]
     fn well_formed_messages_decode() {
         assert_eq!(Message::decode(json!({"type": "page_shown"})), Ok(Message::PageShown));
-        // JS numbers arrive as integers where Rust wrote floats.
-        let from_js = json!({"type": "checklist", "read_only": false, "items": [{"platform": "facebook",
-            "name": "Facebook", "status": "submitted", "form_url": "u", "changed_at": 1795000000000u64}]});
-        assert!(Message::decode(from_js).is_ok());
         assert_eq!(
-            Message::decode(json!({"type": "banner_clicked", "action": "open_form"})),
-            Ok(Message::BannerClicked { action: BannerAction::OpenForm })
+            Message::decode(json!({"type": "panel_clicked", "action": "open_form"})),
+            Ok(Message::PanelClicked { action: PanelAction::OpenForm })
         );
+        // JS numbers arrive as integers where Rust wrote floats.
+        let from_js = json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
+            "training_start": "2025-05-27", "now": 1795000000000u64, "third_party_form": "u", "open": 2}});
+        assert!(Message::decode(from_js).is_ok());
     }
 
     #[test]
@@ -236,9 +280,12 @@ mod tests {
         for bad in [
             json!({}),
             json!({"type": "page_shown", "url": "https://www.facebook.com/"}),
-            json!({"type": "banner_clicked"}),
-            json!({"type": "banner_clicked", "action": "submit_everything"}),
-            json!({"type": "checklist_clicked", "platform": "whatsapp", "action": "reset"}),
+            json!({"type": "panel_clicked"}),
+            json!({"type": "panel_clicked", "action": "submit_everything"}),
+            json!({"type": "form_signal", "signal": "received", "text": "x"}),
+            json!({"type": "checklist_clicked", "group": "main", "platform": "whatsapp", "action": "reset"}),
+            json!({"type": "checklist_clicked", "platform": "facebook", "action": "reset"}),
+            json!({"type": "group_linked", "group": "g1", "linked": "yes"}),
             json!({"type": "PageShown"}),
             json!("page_shown"),
             json!(null),
@@ -257,15 +304,27 @@ mod tests {
     #[test]
     fn content_scripts_may_only_report_pages_and_clicks() {
         let s = sender(ID, "https://de-de.facebook.com/", true);
-        assert_eq!(
-            authorize(&Message::PageShown, &s, ID, BASE),
-            Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook)))
-        );
-        assert!(authorize(&Message::BannerClicked { action: BannerAction::NotNow }, &s, ID, BASE).is_ok());
+        assert_eq!(authorize(&Message::PageShown, &s, ID, BASE), Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook))));
+        assert!(authorize(&Message::PanelClicked { action: PanelAction::NotNow }, &s, ID, BASE).is_ok());
         assert!(authorize(&Message::GetChecklist, &s, ID, BASE).is_err());
-        let set = Message::ChecklistClicked { platform: PlatformId::Facebook, action: ChecklistAction::MarkSubmitted };
+        let set = Message::ChecklistClicked { group: "main".into(), platform: PlatformId::Facebook, action: ChecklistAction::MarkSubmitted };
         assert!(authorize(&set, &s, ID, BASE).is_err(), "a page must not mark anything submitted");
+        assert!(authorize(&Message::GroupAdd { name: "x".into() }, &s, ID, BASE).is_err());
         assert!(authorize(&Message::Done, &s, ID, BASE).is_err());
+    }
+
+    #[test]
+    fn only_the_form_page_may_report_what_the_form_shows() {
+        let received = Message::FormSignal { signal: FormSignal::Received };
+        let form = sender(ID, "https://www.facebook.com/help/contact/712876720715583", true);
+        assert!(authorize(&received, &form, ID, BASE).is_ok());
+        let old_form = sender(ID, "https://help.instagram.com/contact/233964459562201", true);
+        assert!(authorize(&received, &old_form, ID, BASE).is_ok());
+        for url in ["https://www.facebook.com/", "https://www.facebook.com/help/contact/510058597920541", "https://help.instagram.com/"] {
+            assert!(authorize(&received, &sender(ID, url, true), ID, BASE).is_err(), "{url}");
+        }
+        let popup = sender(ID, &format!("{BASE}popup/popup.html"), false);
+        assert!(authorize(&received, &popup, ID, BASE).is_err());
     }
 
     #[test]
@@ -280,8 +339,9 @@ mod tests {
     fn the_popup_may_read_and_change_the_checklist() {
         let popup = sender(ID, &format!("{BASE}popup/popup.html"), false);
         assert_eq!(authorize(&Message::GetChecklist, &popup, ID, BASE), Ok(Context::ExtensionPage));
-        let set = Message::ChecklistClicked { platform: PlatformId::Facebook, action: ChecklistAction::Reset };
+        let set = Message::ChecklistClicked { group: "main".into(), platform: PlatformId::Facebook, action: ChecklistAction::Reset };
         assert!(authorize(&set, &popup, ID, BASE).is_ok());
+        assert!(authorize(&Message::GroupActive { group: "g1".into() }, &popup, ID, BASE).is_ok());
         assert!(authorize(&Message::PageShown, &popup, ID, BASE).is_err());
     }
 }

@@ -164,6 +164,103 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// Key of the account-group list.
+pub const GROUPS_KEY: &str = "groups";
+/// Longest group name kept (characters).
+pub const MAX_GROUP_NAME: usize = 40;
+/// Most groups one person is likely to need; more is a sign of bad data.
+pub const MAX_GROUPS: usize = 12;
+
+/// An account group: the accounts that share one Accounts Center (one objection per platform covers them).
+/// Nothing here is read from Meta's pages; the user names and describes the groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    /// The user's name for it ("Personal", "Club"); empty for the first group.
+    pub name: String,
+    /// The Facebook and Instagram accounts share this Accounts Center, so one objection covers both.
+    pub linked: bool,
+}
+
+/// The user's account groups and which one they are working on now (stored under [`GROUPS_KEY`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Groups {
+    pub active: String,
+    pub groups: Vec<Group>,
+}
+
+impl Default for Groups {
+    fn default() -> Groups {
+        Groups { active: MAIN_GROUP.into(), groups: vec![Group { id: MAIN_GROUP.into(), name: String::new(), linked: false }] }
+    }
+}
+
+impl Groups {
+    pub fn get(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    pub fn active(&self) -> &Group {
+        self.get(&self.active).unwrap_or(&self.groups[0])
+    }
+}
+
+/// Decode the stored group list. Like [`decode`]: total, keeps what it cannot use, never panics.
+/// Returns the groups and, when the value was unusable or newer, why.
+pub fn decode_groups(value: Option<&Value>) -> (Groups, GroupsState) {
+    let Some(value) = value else { return (Groups::default(), GroupsState::Current) };
+    let Some(map) = value.as_object() else {
+        return (Groups::default(), GroupsState::Corrupt(format!("expected an object, found {}", kind(value))));
+    };
+    let version = map.get("v").and_then(Value::as_u64).unwrap_or(0);
+    if version == 0 {
+        return (Groups::default(), GroupsState::Corrupt("no or bad version".into()));
+    }
+    let mut groups = Vec::new();
+    for g in map.get("groups").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().take(MAX_GROUPS) {
+        let id = g.get("id").and_then(Value::as_str).filter(|id| valid_group_id(id));
+        if let Some(id) = id {
+            if groups.iter().any(|x: &Group| x.id == id) {
+                continue;
+            }
+            let name = g.get("name").and_then(Value::as_str).unwrap_or("").chars().take(MAX_GROUP_NAME).collect();
+            let linked = g.get("linked").and_then(Value::as_bool).unwrap_or(false);
+            groups.push(Group { id: id.to_string(), name, linked });
+        }
+    }
+    // The main group always exists, first.
+    if let Some(i) = groups.iter().position(|g| g.id == MAIN_GROUP) {
+        let main = groups.remove(i);
+        groups.insert(0, main);
+    } else {
+        groups.insert(0, Groups::default().groups.remove(0));
+    }
+    let active = map.get("active").and_then(Value::as_str).filter(|a| groups.iter().any(|g| g.id == *a));
+    let groups = Groups { active: active.unwrap_or(MAIN_GROUP).to_string(), groups };
+    let state = if version > SCHEMA_VERSION { GroupsState::Newer(version) } else { GroupsState::Current };
+    (groups, state)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupsState {
+    Current,
+    /// Written by a newer version: read-only.
+    Newer(u64),
+    /// Unusable; defaults are used and the value is kept until the user changes groups.
+    Corrupt(String),
+}
+
+pub fn encode_groups(g: &Groups) -> Value {
+    let mut v = serde_json::to_value(g).expect("Groups always serialise");
+    v.as_object_mut().expect("an object").insert("v".into(), SCHEMA_VERSION.into());
+    v
+}
+
+/// Group ids are ours (`main`, `g` + digits); anything else in storage is not a group id.
+pub fn valid_group_id(id: &str) -> bool {
+    id == MAIN_GROUP || (id.len() <= 20 && id.starts_with('g') && id.len() > 1 && id[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// What the toolbar badge says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Badge {
@@ -295,6 +392,32 @@ mod tests {
         assert_eq!(badge(&[FormOpened, Submitted]).text, "1");
         assert_eq!(badge(&[Submitted, Confirmed]).text, "\u{2713}");
         assert_eq!(badge(&[Confirmed, Confirmed]).open, 0);
+    }
+
+    #[test]
+    fn groups_decode_defaults_and_cleans() {
+        assert_eq!(decode_groups(None), (Groups::default(), GroupsState::Current));
+        let (g, st) = decode_groups(Some(&json!({"v": 1, "active": "g2", "groups": [
+            {"id": "g2", "name": "Club", "linked": true},
+            {"id": "main", "name": "", "linked": false},
+            {"id": "g2", "name": "dup"},
+            {"id": "../evil", "name": "x"},
+            {"id": "g3", "name": "x".repeat(500), "linked": "yes"}
+        ]})));
+        assert_eq!(st, GroupsState::Current);
+        assert_eq!(g.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["main", "g2", "g3"]);
+        assert_eq!(g.active().name, "Club");
+        assert!(g.groups[1].linked);
+        assert_eq!(g.groups[2].name.chars().count(), MAX_GROUP_NAME);
+        assert!(!g.groups[2].linked);
+        let (g, st) = decode_groups(Some(&json!("nonsense")));
+        assert_eq!(g, Groups::default());
+        assert!(matches!(st, GroupsState::Corrupt(_)));
+        let (g, st) = decode_groups(Some(&json!({"v": 3, "active": "nope", "groups": []})));
+        assert_eq!(st, GroupsState::Newer(3));
+        assert_eq!(g.active, MAIN_GROUP);
+        let round = decode_groups(Some(&encode_groups(&Groups::default())));
+        assert_eq!(round, (Groups::default(), GroupsState::Current));
     }
 
     #[test]

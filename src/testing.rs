@@ -1,6 +1,6 @@
-//! Test helpers: the English message catalogue as a [`Localize`], and locale file access.
+//! Test helpers: the message catalogues as a [`Localize`].
 
-use crate::banner::Localize;
+use crate::panel::Localize;
 use serde_json::Value;
 
 pub fn catalogue(lang: &str) -> Value {
@@ -9,15 +9,34 @@ pub fn catalogue(lang: &str) -> Value {
         .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Resolves keys like `i18n.getMessage` does, including named placeholders bound to `$1`, `$2`.
-pub struct English;
+/// One language's catalogue, resolving keys like `i18n.getMessage` does (named placeholders bound to `$1`).
+pub struct Catalogue {
+    lang: String,
+    cat: Value,
+}
 
-impl Localize for English {
+impl Catalogue {
+    pub fn new(lang: &str) -> Catalogue {
+        Catalogue { lang: lang.into(), cat: catalogue(lang) }
+    }
+}
+
+impl Localize for Catalogue {
     fn text(&self, key: &str, subs: &[String]) -> String {
-        resolve(&catalogue("en"), key, subs)
+        resolve(&self.cat, key, subs)
     }
     fn lang(&self) -> String {
-        "en".into()
+        self.lang.clone()
+    }
+    /// What `toLocaleDateString(lang, {dateStyle: "long"})` gives for en and de; ISO otherwise.
+    fn date(&self, iso: &str) -> String {
+        let p: Vec<usize> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+        let (y, m, d) = (p[0], p[1], p[2]);
+        match self.lang.as_str() {
+            "en" => format!("{d} {} {y}", ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]),
+            "de" => format!("{d}. {} {y}", ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"][m - 1]),
+            _ => iso.to_string(),
+        }
     }
 }
 

@@ -1,22 +1,20 @@
 /*
- * Widerspruch content script: the only code that runs inside Facebook's and Instagram's pages.
- *
- * It has no site logic and reads nothing from the page. It tells the background "a page is showing"
- * (the background classifies the tab's URL as the browser reports it), and renders the banner the
- * background sends back: createElement and textContent only, in a shadow root, so it depends on none of
- * Meta's markup, class names or CSP. Messages use the tags of `Message` in src/messages.rs.
+ * Widerspruch in Facebook's and Instagram's pages. No site logic, no page data sent: it says "a page is
+ * showing" (the background classifies the URL the browser reports) and renders the panel it gets back,
+ * with createElement/textContent in a shadow root, so Meta's markup, class names and CSP don't matter.
+ * Message tags are those of `Message` in src/messages.rs.
  */
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
   const TAG = 'widerspruch-banner';
 
-  // A reloaded or updated extension leaves this script orphaned in open tabs; a new copy arrives with the
-  // next page load. Remove what an orphan left behind, so there is only ever one banner.
+  // An updated extension orphans this script in open tabs; the next load brings a new copy.
+  // Remove what an orphan left behind: only ever one panel.
   for (const stale of document.querySelectorAll(TAG)) stale.remove();
 
-  let host = null; // our element, while a banner should be visible
-  let asked = 0; // answers to older questions are dropped (navigations can overlap)
+  let host = null; // our element, while a panel is shown
+  let asked = 0; // drop answers to older questions (navigations overlap)
 
   const alive = () => { try { return Boolean(api.runtime?.id); } catch { return false; } };
 
@@ -30,12 +28,15 @@
     }
   }
 
+  function answer(a) {
+    if (a?.type === 'show_panel') show(a.panel);
+    else if (a?.type === 'no_panel') hide();
+  }
+
   async function ask() {
     const n = ++asked;
-    const answer = await send({ type: 'page_shown' });
-    if (n !== asked) return;
-    if (answer?.type === 'show_banner') show(answer.banner);
-    else hide();
+    const a = await send({ type: 'page_shown' });
+    if (n === asked) (a ? answer(a) : hide());
   }
 
   function el(parent, tag, text) {
@@ -45,40 +46,62 @@
     return e;
   }
 
-  function show(b) {
+  function button(parent, text, onClick) {
+    const b = el(parent, 'button', text);
+    b.type = 'button';
+    b.addEventListener('click', (e) => { if (e.isTrusted) onClick(); }); // the page cannot click for the user
+    return b;
+  }
+
+  function show(p) {
     hide();
     host = document.createElement(TAG);
+    host.dataset.kind = p.kind;
     const root = host.attachShadow({ mode: 'open' });
     style(root);
     const box = el(root, 'aside');
-    box.dataset.role = 'banner';
-    box.dataset.platform = b.platform;
-    box.dataset.urging = String(b.urging);
-    box.setAttribute('aria-label', b.label);
-    box.lang = b.lang;
-    el(box, 'p', b.text);
+    Object.assign(box.dataset, { role: p.kind === 'banner' ? 'banner' : 'form-helper', platform: p.platform, urging: p.urging });
+    box.setAttribute('aria-label', p.label);
+    box.lang = p.lang;
+    for (const text of p.paragraphs) el(box, 'p', text);
+    if (p.steps.length) {
+      el(box, 'h2', p.steps_title);
+      const ol = el(box, 'ol');
+      for (const step of p.steps) el(ol, 'li', step);
+    }
+    if (p.reasons.length) {
+      const row = el(box, 'div');
+      for (const r of p.reasons) {
+        const b = button(row, r.label, () => form()?.insertReason(r.text, p.watch));
+        b.dataset.action = 'insert_reason';
+        b.title = r.text;
+      }
+    }
     const row = el(box, 'div');
-    const link = el(row, 'a', b.link_text);
-    link.href = b.link_href;
-    link.dataset.role = 'form-link';
-    link.addEventListener('click', (e) => { if (e.isTrusted) send({ type: 'banner_clicked', action: 'open_form' }); });
-    button(row, b.done_text, 'already_done');
-    button(row, b.later_text, 'not_now');
+    if (p.link) {
+      const a = el(row, 'a', p.link.text);
+      a.href = p.link.href;
+      a.dataset.role = 'form-link';
+      a.addEventListener('click', (e) => {
+        if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', action: 'open_form' });
+      });
+    }
+    for (const { action, text } of p.actions) button(row, text, () => act(action)).dataset.action = action;
     document.documentElement.append(host);
+    if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
   }
 
-  function button(row, text, action) {
-    const btn = el(row, 'button', text);
-    btn.type = 'button';
-    btn.dataset.action = action;
-    btn.addEventListener('click', (e) => {
-      if (!e.isTrusted) return; // the page cannot click for the user
-      hide();
-      send({ type: 'banner_clicked', action });
-    });
+  // content/form.js, loaded on objection form pages only, shares this script's world.
+  const form = () => globalThis.widerspruchForm;
+
+  function act(action) {
+    if (action === 'close') return hide();
+    if (action !== 'link_broken') hide();
+    send({ type: 'panel_clicked', action }).then((a) => action === 'link_broken' && answer(a));
   }
 
   function hide() {
+    form()?.unwatch();
     host?.remove();
     host = null;
   }
@@ -87,20 +110,22 @@
     const css = `
 :host { all: initial; position: fixed; z-index: 2147483647; left: 50%; bottom: 16px; transform: translateX(-50%);
   width: min(44rem, calc(100vw - 32px)); }
-aside { box-sizing: border-box; padding: 10px 14px; border-radius: 8px; border: 1px solid #c4c7c5;
-  background: #ffffff; color: #1f1f1f; box-shadow: 0 2px 8px rgba(0,0,0,.2);
-  font: 14px/1.4 system-ui, sans-serif; }
-p { margin: 0 0 8px; }
-div { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+:host([data-kind=form_helper]) { left: auto; right: 16px; top: 72px; bottom: auto; transform: none;
+  width: min(24rem, calc(100vw - 32px)); }
+aside { box-sizing: border-box; max-height: calc(100vh - 96px); overflow: auto; padding: 10px 14px;
+  border-radius: 8px; border: 1px solid #747775; background: #fff; color: #1f1f1f;
+  box-shadow: 0 2px 8px rgba(0,0,0,.2); font: 14px/1.4 system-ui, sans-serif; }
+p, ol { margin: 0 0 8px; }
+h2 { font-size: 14px; margin: 0 0 4px; }
+div { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 4px; }
 a, button { font: inherit; border-radius: 6px; padding: 4px 12px; cursor: pointer; }
-a { background: #0b57d0; color: #ffffff; text-decoration: none; font-weight: 600; }
-button { background: transparent; color: inherit; border: 1px solid #747775; }
-a:focus-visible, button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+a { background: #0b57d0; color: #fff; text-decoration: none; font-weight: 600; }
+button { background: none; color: inherit; border: 1px solid; }
+:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 @media (prefers-color-scheme: dark) {
-  aside { background: #242526; color: #e4e6eb; border-color: #5f6368; }
+  aside { background: #242526; color: #e4e6eb; border-color: #9aa0a6; }
   a { background: #a8c7fa; color: #062e6f; }
-  button { border-color: #9aa0a6; }
-  a:focus-visible, button:focus-visible { outline-color: #a8c7fa; }
+  :focus-visible { outline-color: #a8c7fa; }
 }`;
     // A constructed sheet is not an inline style, so no page CSP can block it; <style> is the fallback.
     try {

@@ -16,6 +16,7 @@ var ext = (() => {
     extensionBase: () => api.runtime.getURL(''),
     storageGet: (keys) => api.storage.local.get(keys),
     storageSet: (items) => api.storage.local.set(items),
+    storageRemove: (keys) => api.storage.local.remove(keys),
     setBadge: async (text, color, title) => {
       await api.action.setBadgeBackgroundColor({ color });
       // Chromium ≥ 110 and Firefox ≥ 110; keeps white text on our dark badge colours.
@@ -24,6 +25,9 @@ var ext = (() => {
       await api.action.setTitle({ title });
     },
     message: (key, subs) => api.i18n.getMessage(key, subs),
+    // "2025-05-27" → "27 May 2025" / "27. Mai 2025", in the language of our catalogue.
+    formatDate: (iso, lang) =>
+      new Date(`${iso}T00:00:00Z`).toLocaleDateString(lang, { dateStyle: 'long', timeZone: 'UTC' }),
     sendMessage: (msg) => api.runtime.sendMessage(msg),
   };
 })();

@@ -3,7 +3,11 @@
 //! A changed form id is a one-line edit of `meta.json`; `cargo test` checks the file.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+/// Texts per language code (`"en"`, `"de"`, ...). English is the fallback.
+pub type PerLanguage<T> = BTreeMap<String, T>;
 
 /// The platforms that have an objection form. WhatsApp and Threads have none (see shared/facts.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
@@ -33,8 +37,38 @@ pub struct Rules {
     /// ISO date from which Meta trains on public content (an objection protects only what follows).
     pub training_start: String,
     pub platforms: Vec<Platform>,
+    /// "Data subject rights for third party information used for AI at Meta": for people who appear in
+    /// others' content or have no account.
     pub third_party_form: String,
+    pub privacy_pages: Vec<String>,
+    /// CSS selector of the form's free-text reason field (a standard element, never Meta's class names).
+    pub reason_field: String,
+    pub signals: Signals,
+    /// "Not now" hides the banner for this many days.
     pub snooze_days: u32,
+    /// After this many days in "sent" without the confirmation email, the popup gently asks again.
+    pub reminder_days: u32,
+}
+
+/// Lower-case text fragments, per language, that tell what an objection form page is showing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    #[serde(rename = "$comment")]
+    pub comment: String,
+    /// The request was received (after "Send").
+    pub received: PerLanguage<Vec<String>>,
+    /// An error page or "content not available" instead of the form.
+    pub unavailable: PerLanguage<Vec<String>>,
+    /// A login wall instead of the form.
+    pub login: PerLanguage<Vec<String>>,
+}
+
+impl Signals {
+    /// Every language's fragments: Meta may show a language other than the browser's.
+    pub fn all(map: &PerLanguage<Vec<String>>) -> Vec<String> {
+        map.values().flatten().cloned().collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +88,8 @@ pub struct Platform {
     /// Paths on feed hosts that are not the feed (help, login, messages, ...): no banner there.
     pub not_feed_paths: Vec<String>,
     pub accounts_center: String,
+    /// The way to the form through the app's own menus, for when the direct link fails.
+    pub fallback_route: PerLanguage<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +112,11 @@ impl Rules {
     pub fn platform(&self, id: PlatformId) -> &Platform {
         self.platforms.iter().find(|p| p.id == id).expect("every PlatformId has rules (tested)")
     }
+}
+
+/// The entry for `lang`, else English.
+pub fn in_language<'a, T>(map: &'a PerLanguage<T>, lang: &str) -> &'a T {
+    map.get(lang).or_else(|| map.get("en")).expect("every per-language entry has English (tested)")
 }
 
 /// Whether `label` (one DNS label) is allowed by a host pattern from the rules.
@@ -123,6 +164,7 @@ mod tests {
     fn every_url_is_https_on_a_meta_host() {
         let r = rules();
         let mut urls = vec![r.third_party_form.as_str()];
+        urls.extend(r.privacy_pages.iter().map(String::as_str));
         for p in &r.platforms {
             urls.push(&p.form);
             urls.push(&p.accounts_center);
@@ -146,6 +188,48 @@ mod tests {
         let d = &rules().training_start;
         assert_eq!(d.len(), 10);
         assert!(crate::progress::days_from_iso(d).is_some());
+    }
+
+    /// The languages the extension ships (`extension/_locales/*`).
+    fn shipped_languages() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/extension/_locales");
+        let mut langs: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        langs.sort();
+        langs
+    }
+
+    #[test]
+    fn every_route_and_signal_exists_in_every_language() {
+        let r = rules();
+        let langs = shipped_languages();
+        assert!(langs.contains(&"en".to_string()) && langs.contains(&"de".to_string()));
+        for lang in &langs {
+            for p in &r.platforms {
+                let steps = p.fallback_route.get(lang).unwrap_or_else(|| panic!("{}: no fallback route in {lang}", p.name));
+                assert!(steps.len() >= 3 && steps.iter().all(|s| !s.trim().is_empty()), "{} {lang}: route too short or empty", p.name);
+            }
+            for (name, map) in [("received", &r.signals.received), ("unavailable", &r.signals.unavailable), ("login", &r.signals.login)] {
+                let f = map.get(lang).unwrap_or_else(|| panic!("signal {name}: nothing in {lang}"));
+                assert!(!f.is_empty(), "signal {name} {lang} is empty");
+                for frag in f {
+                    assert!(frag.len() >= 6, "signal {name} {lang}: fragment {frag:?} is too short to be specific");
+                    assert_eq!(frag, &frag.to_lowercase(), "signal {name} {lang}: fragments are lower case");
+                }
+            }
+        }
+        let extra: Vec<_> = r.platforms[0].fallback_route.keys().filter(|l| !langs.contains(l)).collect();
+        assert!(extra.is_empty(), "routes for languages the extension does not ship: {extra:?}");
+    }
+
+    #[test]
+    fn signals_do_not_overlap() {
+        // A fragment that means "received" must never also mean "error" or "login".
+        let s = &rules().signals;
+        let received = Signals::all(&s.received);
+        for other in Signals::all(&s.unavailable).iter().chain(&Signals::all(&s.login)) {
+            assert!(!received.iter().any(|r| r.contains(other.as_str()) || other.contains(r.as_str())), "{other}");
+        }
     }
 
     #[test]

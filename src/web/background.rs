@@ -2,7 +2,7 @@
 //! pure handler, writes storage and keeps the badge right.
 
 use super::browser::{self, from_js, to_js, I18n};
-use crate::banner::Localize;
+use crate::panel::Localize;
 use crate::handler::{handle, Reply, Stored};
 use crate::messages::{authorize, Message, Sender};
 use crate::rules::rules;
@@ -32,7 +32,7 @@ pub async fn background_start() {
 }
 
 async fn read_stored() -> Result<Stored, String> {
-    let stored = Stored::from_storage(&browser::storage_get(&Stored::keys()).await?);
+    let stored = Stored::from_storage(&browser::storage_get_all().await?);
     for w in stored.warnings() {
         warn_once(&w);
     }
@@ -67,16 +67,21 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
     let sender: Sender = serde_wasm_bindgen::from_value(sender).map_err(|e| format!("odd sender: {e}"))?;
     let context = authorize(&msg, &sender, &browser::extension_id(), &browser::extension_base())?;
     let stored = read_stored().await?;
-    let out = handle(rules(), &msg, context, &stored, js_sys::Date::now());
-    if !out.writes.is_empty() {
-        let items = out.writes.iter().cloned().collect();
-        browser::storage_set(&items).await?;
+    let out = handle(rules(), &msg, context, &stored, js_sys::Date::now(), &I18n.lang());
+    if !out.writes.is_empty() || !out.removals.is_empty() {
+        // One key per platform and group: a write never touches another tab's platform.
+        if !out.writes.is_empty() {
+            browser::storage_set(&out.writes.iter().cloned().collect()).await?;
+        }
+        if !out.removals.is_empty() {
+            browser::storage_remove(&out.removals).await?;
+        }
         show_badge(&out.stored).await?;
     }
     Ok(match out.reply {
-        Reply::Banner(Some(plan)) => Message::ShowBanner { banner: plan.render(&I18n) },
-        Reply::Banner(None) => Message::NoBanner,
-        Reply::Checklist { items, read_only } => Message::Checklist { items, read_only },
+        Reply::Panel(Some(plan)) => Message::ShowPanel { panel: plan.render(rules(), &I18n) },
+        Reply::Panel(None) => Message::NoPanel,
+        Reply::Checklist(checklist) => Message::Checklist { checklist },
         Reply::Done => Message::Done,
         Reply::Rejected(reason) => return Err(reason),
     })

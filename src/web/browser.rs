@@ -1,6 +1,6 @@
 //! Typed bindings to the `ext` facade (`extension/platform/ext.js`), the only door to browser APIs.
 
-use crate::banner::Localize;
+use crate::panel::Localize;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -11,6 +11,10 @@ extern "C" {
     async fn storage_get_js(keys: JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ext, js_name = storageSet, catch)]
     async fn storage_set_js(items: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ext, js_name = storageRemove, catch)]
+    async fn storage_remove_js(keys: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ext, js_name = formatDate)]
+    fn format_date_js(iso: &str, lang: &str) -> String;
     #[wasm_bindgen(js_namespace = ext, js_name = setBadge, catch)]
     async fn set_badge_js(text: &str, color: &str, title: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ext, js_name = sendMessage, catch)]
@@ -37,9 +41,13 @@ pub fn from_js(v: JsValue) -> Value {
     serde_wasm_bindgen::from_value(v).unwrap_or(Value::Null)
 }
 
-pub async fn storage_get(keys: &[String]) -> Result<Value, String> {
-    let keys = to_js(&keys)?;
-    storage_get_js(keys).await.map(from_js).map_err(|e| js_err("storage.local.get", e))
+/// Everything in `storage.local` (a handful of small keys).
+pub async fn storage_get_all() -> Result<Value, String> {
+    storage_get_js(JsValue::NULL).await.map(from_js).map_err(|e| js_err("storage.local.get", e))
+}
+
+pub async fn storage_remove(keys: &[String]) -> Result<(), String> {
+    storage_remove_js(to_js(&keys)?).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
 }
 
 pub async fn storage_set(items: &serde_json::Map<String, Value>) -> Result<(), String> {
@@ -65,5 +73,8 @@ impl Localize for I18n {
     /// `lang` attribute matches its text even when the UI language has no catalogue of ours.
     fn lang(&self) -> String {
         self.text("lang", &[])
+    }
+    fn date(&self, iso: &str) -> String {
+        format_date_js(iso, &self.lang())
     }
 }

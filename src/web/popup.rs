@@ -1,28 +1,36 @@
-//! The popup: the checklist, rendered with web-sys from what the background answers. It never writes
-//! storage itself; every change is a message to the background, which owns progress and the badge.
+//! The popup: the checklist per account group, rendered with web-sys from what the background answers.
+//! It never writes storage itself; every change is a message to the background, which owns progress and
+//! the badge, and answers with the checklist as it now is.
 
 use super::browser::{self, I18n};
-use crate::banner::Localize;
-use crate::messages::{ChecklistAction, ChecklistItem, Message};
-use crate::progress::Status;
-use gloo_events::EventListener;
+use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, Message};
+use crate::panel::{timing, Localize};
+use crate::progress::{Status, MAIN_GROUP, MAX_GROUP_NAME};
+use crate::rules::rules;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 fn t(key: &str) -> String {
     I18n.text(key, &[])
 }
 
-fn el(doc: &Document, tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
-    let e = doc.create_element(tag).expect("valid tag");
+fn doc() -> Document {
+    web_sys::window().and_then(|w| w.document()).expect("the popup has a document")
+}
+
+/// Append a new element to `parent`.
+fn add(parent: &Element, tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
+    let e = doc().create_element(tag).expect("valid tag");
     for (k, v) in attrs {
         e.set_attribute(k, v).expect("valid attribute");
     }
     if let Some(text) = text {
         e.set_text_content(Some(text));
     }
+    parent.append_child(&e).expect("append");
     e
 }
 
@@ -57,92 +65,205 @@ fn actions_for(s: Status) -> &'static [ChecklistAction] {
 
 #[wasm_bindgen]
 pub async fn popup_main() {
-    let doc = web_sys::window().and_then(|w| w.document()).expect("the popup has a document");
-    let root = doc.get_element_by_id("app").expect("popup.html has #app");
-    doc.document_element().map(|h| h.set_attribute("lang", &I18n.lang()));
-    doc.set_title(&t("popup_title"));
-    root.append_child(&el(&doc, "h1", &[], Some(&t("popup_title")))).unwrap();
-    let summary = el(&doc, "p", &[("id", "summary"), ("role", "status")], None);
-    root.append_child(&summary).unwrap();
-    let list = el(&doc, "ul", &[("id", "checklist")], None);
-    root.append_child(&list).unwrap();
-    root.append_child(&el(&doc, "p", &[("class", "note")], Some(&t("popup_scope")))).unwrap();
-    root.append_child(&el(&doc, "p", &[("class", "note")], Some(&t("popup_future")))).unwrap();
-
-    // One delegated listener for every button and link in the list.
-    let on_click = EventListener::new(&list, "click", move |event| {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Some(control) = target.closest("[data-action]").ok().flatten() else { return };
-        let Some(item) = control.closest("li[data-platform]").ok().flatten() else { return };
-        let action = control.get_attribute("data-action").unwrap_or_default();
-        let platform = item.get_attribute("data-platform").unwrap_or_default();
-        let msg = serde_json::json!({"type": "checklist_clicked", "platform": platform, "action": action});
-        // Validate through the shared enum, so the popup can only send what the background accepts.
-        let Ok(msg) = Message::decode(msg) else { return };
-        spawn_local(async move { request(msg).await });
-    });
-    on_click.forget();
+    let d = doc();
+    let app = d.get_element_by_id("app").expect("popup.html has #app");
+    if let Some(html) = d.document_element() {
+        let _ = html.set_attribute("lang", &I18n.lang());
+    }
+    d.set_title(&t("popup_title"));
+    // Listeners on #app survive re-rendering of its content.
+    EventListener::new(&app, "click", |e| on_click(e)).forget();
+    EventListener::new(&app, "change", |e| on_change(e)).forget();
+    EventListener::new_with_options(&app, "submit", EventListenerOptions::enable_prevent_default(), |e| {
+        e.prevent_default();
+        on_submit();
+    })
+    .forget();
     request(Message::GetChecklist).await;
 }
 
+fn data(el: &Element, name: &str) -> Option<String> {
+    el.closest(&format!("[data-{name}]")).ok().flatten().and_then(|e| e.get_attribute(&format!("data-{name}")))
+}
+
+fn target(e: &web_sys::Event) -> Option<Element> {
+    e.target().and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+fn on_click(e: &web_sys::Event) {
+    let Some(el) = target(e) else { return };
+    let Some(control) = el.closest("button[data-action], a[data-action]").ok().flatten() else { return };
+    let action = control.get_attribute("data-action").unwrap_or_default();
+    let group = data(&control, "group").unwrap_or_default();
+    let msg = match action.as_str() {
+        "group_remove" => serde_json::json!({"type": "group_remove", "group": group}),
+        _ => {
+            let platform = data(&control, "platform").unwrap_or_default();
+            serde_json::json!({"type": "checklist_clicked", "group": group, "platform": platform, "action": action})
+        }
+    };
+    send(msg);
+}
+
+fn on_change(e: &web_sys::Event) {
+    let Some(input) = target(e).and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+    let group = data(&input, "group").unwrap_or_default();
+    let msg = match input.get_attribute("data-action").as_deref() {
+        Some("group_linked") => serde_json::json!({"type": "group_linked", "group": group, "linked": input.checked()}),
+        Some("group_active") if input.checked() => serde_json::json!({"type": "group_active", "group": group}),
+        _ => return,
+    };
+    send(msg);
+}
+
+fn on_submit() {
+    let Some(input) = doc().get_element_by_id("group-name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) else { return };
+    let name = input.value();
+    if !name.trim().is_empty() {
+        send(serde_json::json!({"type": "group_add", "name": name}));
+    }
+}
+
+/// Validate through the shared enum, so the popup only ever sends what the background accepts.
+fn send(msg: serde_json::Value) {
+    match Message::decode(msg) {
+        Ok(msg) => spawn_local(request(msg)),
+        Err(e) => gloo_console::warn!(format!("Widerspruch popup: {e}")),
+    }
+}
+
 async fn request(msg: Message) {
-    let answer = browser::send_message(&msg).await.and_then(Message::decode);
-    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
-    match answer {
-        Ok(Message::Checklist { items, read_only }) => render(&doc, &items, read_only),
-        Ok(Message::Rejected { reason }) if reason.contains("newer version") => show_summary(&doc, &t("popup_read_only")),
+    match browser::send_message(&msg).await.and_then(Message::decode) {
+        Ok(Message::Checklist { checklist }) => render(&checklist),
+        Ok(Message::Rejected { reason }) if reason.contains("newer version") => show_summary(&t("popup_read_only")),
         other => {
             gloo_console::warn!(format!("Widerspruch popup: unexpected answer {other:?}"));
-            show_summary(&doc, &t("popup_error"));
+            show_summary(&t("popup_error"));
         }
     }
 }
 
-fn show_summary(doc: &Document, text: &str) {
-    if let Some(s) = doc.get_element_by_id("summary") {
+fn show_summary(text: &str) {
+    if let Some(s) = doc().get_element_by_id("summary") {
         s.set_text_content(Some(text));
     }
 }
 
-fn render(doc: &Document, items: &[ChecklistItem], read_only: bool) {
-    let list = doc.get_element_by_id("checklist").expect("#checklist");
-    list.set_text_content(None);
-    for item in items {
-        list.append_child(&render_item(doc, item, read_only)).unwrap();
-    }
-    let open = items.iter().filter(|i| !i.status.is_protected()).count();
-    let summary = if open == 0 { t("popup_summary_done") } else { I18n.text("popup_summary_open", &[open.to_string()]) };
-    show_summary(doc, &if read_only { format!("{summary} {}", t("popup_read_only")) } else { summary });
-    list.set_attribute("data-ready", "true").unwrap();
+/// A stable name for a control, so keyboard focus survives re-rendering.
+fn focus_key(el: &Element) -> Option<String> {
+    el.get_attribute("data-action").map(|a| format!("{}|{}|{a}", data(el, "group").unwrap_or_default(), data(el, "platform").unwrap_or_default()))
 }
 
-fn render_item(doc: &Document, item: &ChecklistItem, read_only: bool) -> Element {
-    let state = status_word(item.status);
-    let li = el(doc, "li", &[("data-platform", item.platform.as_str()), ("data-state", state)], None);
-    let head = el(doc, "div", &[("class", "head")], None);
-    head.append_child(&el(doc, "span", &[("class", "name")], Some(&item.name))).unwrap();
-    head.append_child(&el(doc, "span", &[("class", "state")], Some(&t(&format!("status_{state}"))))).unwrap();
-    li.append_child(&head).unwrap();
-    if read_only {
-        return li;
+fn render(c: &ChecklistView) {
+    let d = doc();
+    let app = d.get_element_by_id("app").expect("#app");
+    let focused = d.active_element().and_then(|e| focus_key(&e));
+    app.set_text_content(None);
+
+    add(&app, "h1", &[], Some(&t("popup_title")));
+    let summary = if c.open == 0 { t("popup_summary_done") } else { I18n.text("popup_summary_open", &[c.open.to_string()]) };
+    let summary = if c.read_only { format!("{summary} {}", t("popup_read_only")) } else { summary };
+    add(&app, "p", &[("id", "summary"), ("role", "status")], Some(&summary));
+    add(&app, "p", &[("class", "note")], Some(&I18n.resolve(&timing(rules(), c.now))));
+
+    for g in &c.groups {
+        render_group(&app, g, c.groups.len() > 1, c.read_only);
     }
-    let actions = el(doc, "div", &[("class", "actions")], None);
+
+    if !c.read_only {
+        add(&app, "p", &[("class", "note")], Some(&t("groups_hint")));
+        let form = add(&app, "form", &[("id", "add-group")], None);
+        add(&form, "label", &[("for", "group-name")], Some(&t("group_add_label")));
+        let row = add(&form, "div", &[("class", "actions")], None);
+        add(&row, "input", &[("id", "group-name"), ("type", "text"), ("maxlength", &MAX_GROUP_NAME.to_string()), ("autocomplete", "off")], None);
+        add(&row, "button", &[("type", "submit")], Some(&t("group_add_button")));
+    }
+
+    add(&app, "p", &[("class", "note")], Some(&t("popup_scope")));
+    let who = add(&app, "section", &[("class", "who-else"), ("aria-labelledby", "who-else-title")], None);
+    add(&who, "h2", &[("id", "who-else-title")], Some(&t("who_else_title")));
+    let p = add(&who, "p", &[], Some(&t("who_else_third_party")));
+    p.append_child(&d.create_text_node(" ")).unwrap();
+    add(&p, "a", &[("href", &c.third_party_form), ("target", "_blank"), ("rel", "noopener noreferrer")], Some(&t("who_else_third_party_link")));
+    add(&who, "p", &[], Some(&t("who_else_pages")));
+    add(&who, "p", &[], Some(&t("who_else_whatsapp")));
+
+    if let Some(list) = d.get_element_by_id("checklist") {
+        list.set_attribute("data-ready", "true").unwrap();
+    }
+    if let Some(key) = focused {
+        let all = d.query_selector_all("[data-action]").expect("selector");
+        for i in 0..all.length() {
+            if let Some(el) = all.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                if focus_key(&el).as_deref() == Some(key.as_str()) {
+                    let _ = el.focus();
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn render_group(app: &Element, g: &GroupView, several: bool, read_only: bool) {
+    let title_id = format!("group-{}", g.id);
+    let section = add(app, "section", &[("class", "group"), ("data-group", &g.id), ("aria-labelledby", &title_id)], None);
+    let name = if g.id == MAIN_GROUP && g.name.is_empty() { t("group_main_name") } else { g.name.clone() };
+    add(&section, "h2", &[("id", &title_id)], Some(&name));
+    if !read_only {
+        let options = add(&section, "div", &[("class", "options")], None);
+        if several {
+            let label = add(&options, "label", &[], None);
+            let radio = add(&label, "input", &[("type", "radio"), ("name", "active-group"), ("data-action", "group_active")], None);
+            radio.dyn_ref::<HtmlInputElement>().unwrap().set_checked(g.active);
+            label.append_child(&doc().create_text_node(&format!(" {}", t("group_active")))).unwrap();
+        }
+        let label = add(&options, "label", &[], None);
+        let check = add(&label, "input", &[("type", "checkbox"), ("data-action", "group_linked")], None);
+        check.dyn_ref::<HtmlInputElement>().unwrap().set_checked(g.linked);
+        label.append_child(&doc().create_text_node(&format!(" {}", t("group_linked")))).unwrap();
+    }
+    let list_attrs: &[(&str, &str)] = if g.id == MAIN_GROUP { &[("id", "checklist"), ("class", "checklist")] } else { &[("class", "checklist")] };
+    let list = add(&section, "ul", list_attrs, None);
+    for item in &g.items {
+        render_item(&list, item, &name, read_only);
+    }
+    if g.id != MAIN_GROUP && !read_only {
+        let b = add(&section, "button", &[("type", "button"), ("data-action", "group_remove")], Some(&t("group_remove")));
+        b.set_attribute("aria-label", &format!("{}: {name}", t("group_remove"))).unwrap();
+    }
+}
+
+fn render_item(list: &Element, item: &ChecklistItem, group_name: &str, read_only: bool) {
+    let state = status_word(item.status);
+    let li = add(list, "li", &[("data-platform", item.platform.as_str()), ("data-state", state)], None);
+    let head = add(&li, "div", &[("class", "head")], None);
+    add(&head, "span", &[("class", "name")], Some(&item.name));
+    add(&head, "span", &[("class", "state")], Some(&t(&format!("status_{state}"))));
+    if item.covered {
+        li.set_attribute("data-covered", "true").unwrap();
+        add(&li, "p", &[("class", "note")], Some(&t("covered")));
+        return;
+    }
+    if item.remind {
+        add(&li, "p", &[("class", "remind")], Some(&t("remind_text")));
+    }
+    if read_only {
+        return;
+    }
+    let actions = add(&li, "div", &[("class", "actions")], None);
     if !item.status.is_protected() {
-        let link = el(
-            doc,
+        add(
+            &actions,
             "a",
             &[("href", &item.form_url), ("target", "_blank"), ("rel", "noopener noreferrer"), ("data-role", "form-link"), ("data-action", "open_form")],
             Some(&t("action_open_form")),
         );
-        actions.append_child(&link).unwrap();
     }
     for a in actions_for(item.status) {
         let word = action_word(*a);
-        let b = el(doc, "button", &[("type", "button"), ("data-action", word)], Some(&t(&format!("action_{word}"))));
-        // Screen readers hear which platform a button belongs to.
-        b.set_attribute("aria-label", &format!("{}: {}", item.name, t(&format!("action_{word}")))).unwrap();
-        actions.append_child(&b).unwrap();
+        let text = t(&format!("action_{word}"));
+        let b = add(&actions, "button", &[("type", "button"), ("data-action", word)], Some(&text));
+        // Screen readers hear which group and platform a button belongs to.
+        b.set_attribute("aria-label", &format!("{} ({group_name}): {text}", item.name)).unwrap();
     }
-    li.append_child(&actions).unwrap();
-    li
 }

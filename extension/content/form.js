@@ -1,0 +1,41 @@
+/*
+ * Loaded only on objection form pages (see the manifest), before banner.js: the two things the form
+ * helper does in the page. The background decides, from the rules, whether to call them.
+ */
+(() => {
+  'use strict';
+  let watcher = null;
+
+  globalThis.widerspruchForm = {
+    // Adds our text to the form's reason field (never another field, never submits); keeps what is there.
+    insertReason(text, w) {
+      const field = w && document.querySelector(w.reason_field);
+      if (!field) return;
+      field.value = field.value ? `${field.value}\n${text}` : text;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.focus();
+    },
+
+    // Looks for the rules' signal texts at most once per frame, and reports the first one found.
+    watch(w, report) {
+      this.unwatch();
+      let pending = false;
+      const check = () => {
+        pending = false;
+        const text = (document.body?.innerText ?? '').toLowerCase();
+        const signal = ['received', 'unavailable', 'login'].find((k) => w[k].some((f) => text.includes(f)));
+        if (!signal) return;
+        this.unwatch();
+        report(signal);
+      };
+      watcher = new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(check); } });
+      watcher.observe(document.body, { childList: true, subtree: true, characterData: true });
+      check();
+    },
+
+    unwatch() {
+      watcher?.disconnect();
+      watcher = null;
+    },
+  };
+})();

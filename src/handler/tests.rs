@@ -1,0 +1,205 @@
+use super::*;
+use crate::rules::rules;
+use serde_json::json;
+
+const NOW: f64 = 1_795_000_000_000.0;
+const DAY: f64 = 86_400_000.0;
+const FB_FEED: Context = Context::MetaPage(Page::Feed(PlatformId::Facebook));
+const IG_FEED: Context = Context::MetaPage(Page::Feed(PlatformId::Instagram));
+const FB_FORM: Context = Context::MetaPage(Page::ObjectionForm { platform: PlatformId::Facebook, current: true });
+const POPUP: Context = Context::ExtensionPage;
+
+fn empty() -> Stored {
+    Stored::from_storage(&json!({}))
+}
+
+fn run(msg: Message, ctx: Context, stored: &Stored) -> Outcome {
+    handle(rules(), &msg, ctx, stored, NOW, "en")
+}
+
+/// Apply the writes and removals like storage would, and decode again: what the next message sees.
+fn persist(before: &Value, out: &Outcome) -> Value {
+    let mut all = before.as_object().cloned().unwrap_or_default();
+    for (k, v) in &out.writes {
+        all.insert(k.clone(), v.clone());
+    }
+    for k in &out.removals {
+        all.remove(k);
+    }
+    Value::Object(all)
+}
+
+fn shows_panel(out: &Outcome) -> bool {
+    matches!(out.reply, Reply::Panel(Some(_)))
+}
+
+fn checklist_of(out: &Outcome) -> &ChecklistView {
+    match &out.reply {
+        Reply::Checklist(c) => c,
+        other => panic!("expected a checklist, got {other:?}"),
+    }
+}
+
+#[test]
+fn opening_the_form_page_records_form_opened_and_shows_the_helper() {
+    let out = run(Message::PageShown, FB_FORM, &empty());
+    let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
+    assert_eq!(plan.kind, PanelKind::FormHelper);
+    assert!(plan.watch);
+    assert_eq!(out.writes, vec![("progress/facebook/main".to_string(), json!({"v": 1, "status": "form_opened", "changed_at": NOW}))]);
+    assert_eq!(out.stored.badge().text, "2", "form opened is still open");
+}
+
+#[test]
+fn feed_page_gets_a_banner_until_done() {
+    let out = run(Message::PageShown, FB_FEED, &empty());
+    assert!(shows_panel(&out));
+    assert!(out.writes.is_empty(), "showing a banner writes nothing");
+    let done = run(Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FEED, &empty());
+    assert_eq!(done.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
+    assert_eq!(done.stored.badge().text, "1");
+    assert_eq!(run(Message::PageShown, FB_FEED, &done.stored).reply, Reply::Panel(None));
+    assert!(shows_panel(&run(Message::PageShown, IG_FEED, &done.stored)), "the other platform still asks");
+}
+
+#[test]
+fn not_now_snoozes() {
+    let out = run(Message::PanelClicked { action: PanelAction::NotNow }, FB_FEED, &empty());
+    assert_eq!(out.writes.len(), 1);
+    assert_eq!(handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 1000.0, "en").reply, Reply::Panel(None));
+    assert!(shows_panel(&handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 8.0 * DAY, "en")));
+}
+
+#[test]
+fn link_broken_shows_the_route_in_the_users_language_and_writes_nothing() {
+    let out = handle(rules(), &Message::PanelClicked { action: PanelAction::LinkBroken }, FB_FEED, &empty(), NOW, "de");
+    let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
+    assert!(plan.steps.as_ref().unwrap().1.iter().any(|s| s.contains("Datenschutzrichtlinie")));
+    assert!(out.writes.is_empty());
+}
+
+#[test]
+fn form_signals_from_the_form_page() {
+    let out = run(Message::FormSignal { signal: FormSignal::Received }, FB_FORM, &empty());
+    assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
+    assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).changed_at, Some(NOW), "sent with the date");
+    let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
+    assert_eq!(plan.paragraphs[0].key, "received_text");
+    for (signal, key) in [(FormSignal::Unavailable, "fallback_unavailable"), (FormSignal::Login, "fallback_login")] {
+        let out = run(Message::FormSignal { signal }, FB_FORM, &empty());
+        let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
+        assert_eq!(plan.paragraphs[0].key, key);
+        assert!(plan.steps.is_some());
+        assert!(out.writes.is_empty());
+    }
+}
+
+#[test]
+fn clicks_and_signals_from_the_wrong_pages_change_nothing() {
+    let other = Context::MetaPage(Page::OtherOnPlatform(PlatformId::Facebook));
+    for (msg, ctx) in [
+        (Message::PanelClicked { action: PanelAction::AlreadyDone }, other),
+        (Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FORM),
+        (Message::FormSignal { signal: FormSignal::Received }, FB_FEED),
+        (Message::FormSignal { signal: FormSignal::Received }, other),
+        (Message::PanelClicked { action: PanelAction::Close }, FB_FEED),
+    ] {
+        let out = run(msg.clone(), ctx, &empty());
+        assert!(matches!(out.reply, Reply::Rejected(_)), "{msg:?} from {ctx:?}");
+        assert!(out.writes.is_empty());
+    }
+}
+
+#[test]
+fn popup_marks_and_reads_the_checklist() {
+    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Instagram, action: ChecklistAction::MarkConfirmed };
+    let out = run(msg, POPUP, &empty());
+    let c = checklist_of(&out);
+    assert!(!c.read_only);
+    assert_eq!(c.open, 1);
+    assert_eq!(c.groups[0].items[1].platform, PlatformId::Instagram);
+    assert_eq!(c.groups[0].items[1].status, Status::Confirmed);
+    assert_eq!(c.groups[0].items[0].status, Status::NotStarted);
+}
+
+#[test]
+fn a_gentle_reminder_when_the_email_does_not_come() {
+    let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 1, "status": "submitted", "changed_at": NOW - 4.0 * DAY},
+        "progress/instagram/main": {"v": 1, "status": "submitted", "changed_at": NOW - DAY}}));
+    let out = run(Message::GetChecklist, POPUP, &stored);
+    let items = &checklist_of(&out).groups[0].items;
+    assert!(items[0].remind);
+    assert!(!items[1].remind, "one day is normal");
+}
+
+#[test]
+fn account_groups() {
+    let s0 = json!({});
+    let add = run(Message::GroupAdd { name: "  Club\u{0007} ".into() }, POPUP, &Stored::from_storage(&s0));
+    let s1 = persist(&s0, &add);
+    let stored = Stored::from_storage(&s1);
+    assert_eq!(stored.groups.groups.len(), 2);
+    let club = stored.groups.groups[1].clone();
+    assert_eq!(club.name, "Club");
+    assert_eq!(stored.groups.active, club.id, "a new group becomes the one being worked on");
+    assert_eq!(stored.badge().text, "4", "two platforms in two groups");
+
+    // The form's "received" now counts for the club group, not the main one.
+    let got = run(Message::FormSignal { signal: FormSignal::Received }, FB_FORM, &stored);
+    let s2 = persist(&s1, &got);
+    let stored = Stored::from_storage(&s2);
+    assert_eq!(stored.record(&club.id, PlatformId::Facebook).status, Status::Submitted);
+    assert_eq!(stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::NotStarted);
+
+    // Linked: one objection covers both platforms of that group.
+    let link = run(Message::GroupLinked { group: club.id.clone(), linked: true }, POPUP, &stored);
+    let s3 = persist(&s2, &link);
+    let stored = Stored::from_storage(&s3);
+    let c = checklist_of(&run(Message::GetChecklist, POPUP, &stored)).clone();
+    assert!(c.groups[1].linked && c.groups[1].active);
+    assert!(c.groups[1].items[1].covered);
+    assert_eq!(c.groups[1].items[1].status, Status::Submitted);
+    assert_eq!(c.open, 2, "main group still open on both");
+    assert_eq!(run(Message::PageShown, IG_FEED, &stored).reply, Reply::Panel(None), "covered: no banner");
+
+    // Remove it: its progress goes with it, main stays.
+    let rm = run(Message::GroupRemove { group: club.id.clone() }, POPUP, &stored);
+    assert_eq!(rm.removals, vec![format!("progress/facebook/{}", club.id), format!("progress/instagram/{}", club.id)]);
+    let stored = Stored::from_storage(&persist(&s3, &rm));
+    assert_eq!(stored.groups, Groups::default());
+    assert!(matches!(run(Message::GroupRemove { group: MAIN_GROUP.into() }, POPUP, &stored).reply, Reply::Rejected(_)));
+    assert!(matches!(run(Message::GroupAdd { name: "   ".into() }, POPUP, &stored).reply, Reply::Rejected(_)));
+    assert!(matches!(run(Message::GroupActive { group: "g404".into() }, POPUP, &stored).reply, Reply::Rejected(_)));
+}
+
+#[test]
+fn newer_data_is_never_overwritten() {
+    let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 7, "status": "submitted", "future": true}}));
+    assert_eq!(stored.warnings().len(), 1);
+    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Facebook, action: ChecklistAction::Reset };
+    let out = run(msg, POPUP, &stored);
+    assert!(out.writes.is_empty());
+    assert!(matches!(out.reply, Reply::Rejected(_)));
+    // Other platforms still work.
+    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Instagram, action: ChecklistAction::MarkSubmitted };
+    assert_eq!(run(msg, POPUP, &stored).writes.len(), 1);
+    // Newer groups: read-only too.
+    let stored = Stored::from_storage(&json!({"groups": {"v": 2, "active": "main", "groups": [{"id": "main", "name": "", "linked": false}]}}));
+    assert!(stored.read_only());
+    assert!(run(Message::GroupAdd { name: "x".into() }, POPUP, &stored).writes.is_empty());
+}
+
+#[test]
+fn corrupt_data_is_replaced_only_when_the_user_acts() {
+    let stored = Stored::from_storage(&json!({"progress/facebook/main": "garbage", "groups": [1, 2]}));
+    assert_eq!(stored.warnings().len(), 2);
+    assert!(run(Message::PageShown, FB_FEED, &stored).writes.is_empty());
+    let out = run(Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FEED, &stored);
+    assert_eq!(out.writes.len(), 1);
+}
+
+#[test]
+fn replies_are_not_requests() {
+    let out = run(Message::Done, POPUP, &empty());
+    assert!(matches!(out.reply, Reply::Rejected(_)));
+}

@@ -1,0 +1,374 @@
+//! What Widerspruch shows inside Meta's pages: the banner on the feed and the helper on the objection form.
+//! Pure: texts are message keys from `extension/_locales`, resolved by a [`Localize`] (the browser's i18n
+//! API in the extension, the catalogues in tests); routes and signals come from the rules.
+
+use crate::classify::Page;
+use crate::progress::{days_from_iso, Record, Status};
+use crate::rules::{in_language, PlatformId, Rules, Signals};
+use serde::{Deserialize, Serialize};
+
+/// A substitution in a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sub {
+    Plain(String),
+    /// An ISO date (`2025-05-27`), written out in the user's language.
+    Date(String),
+}
+
+/// A message key with its substitutions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub key: &'static str,
+    pub subs: Vec<Sub>,
+}
+
+impl Text {
+    pub fn new(key: &'static str) -> Text {
+        Text { key, subs: Vec::new() }
+    }
+    pub fn with(key: &'static str, sub: &str) -> Text {
+        Text { key, subs: vec![Sub::Plain(sub.to_string())] }
+    }
+    pub fn dated(key: &'static str, iso: &str) -> Text {
+        Text { key, subs: vec![Sub::Date(iso.to_string())] }
+    }
+}
+
+/// Resolves message keys; the extension uses `i18n.getMessage`.
+pub trait Localize {
+    fn text(&self, key: &str, subs: &[String]) -> String;
+    /// The language of the catalogue in use (`"de"`), which also picks the rules' per-language texts.
+    fn lang(&self) -> String;
+    /// An ISO date, written out for this language.
+    fn date(&self, iso: &str) -> String;
+
+    fn resolve(&self, t: &Text) -> String {
+        let subs: Vec<String> = t
+            .subs
+            .iter()
+            .map(|s| match s {
+                Sub::Plain(p) => p.clone(),
+                Sub::Date(d) => self.date(d),
+            })
+            .collect();
+        self.text(t.key, &subs)
+    }
+}
+
+/// Which panel: the slim banner on the feed, or the helper beside the objection form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelKind {
+    Banner,
+    FormHelper,
+}
+
+/// Buttons a panel can carry. `Close` is handled in the page alone; the others are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelAction {
+    /// Followed the link to the form.
+    OpenForm,
+    AlreadyDone,
+    NotNow,
+    /// "The link doesn't work": show the way through the app's menus.
+    LinkBroken,
+    Close,
+}
+
+/// The decision, before texts are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelPlan {
+    pub kind: PanelKind,
+    pub platform: PlatformId,
+    pub urging: bool,
+    pub paragraphs: Vec<Text>,
+    pub link: Option<(Text, String)>,
+    /// Title and steps of the fallback route (already in the user's language, from the rules).
+    pub steps: Option<(Text, Vec<String>)>,
+    /// Reason texts the user can insert into the form's reason field: (button label, text).
+    pub reasons: Vec<(Text, Text)>,
+    pub actions: Vec<PanelAction>,
+    /// Watch the form page for these signals (form helper only).
+    pub watch: bool,
+}
+
+/// What the content script renders: already localised, nothing left for it to decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelView {
+    pub kind: PanelKind,
+    pub platform: PlatformId,
+    pub urging: bool,
+    pub lang: String,
+    /// Accessible name of the panel region.
+    pub label: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<LinkView>,
+    pub steps_title: String,
+    pub steps: Vec<String>,
+    pub reasons: Vec<ReasonView>,
+    pub actions: Vec<ActionView>,
+    pub watch: Option<WatchView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkView {
+    pub text: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonView {
+    pub label: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionView {
+    pub action: PanelAction,
+    pub text: String,
+}
+
+/// What the form page's text is checked for, and where a reason goes. Only sent to objection form pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchView {
+    pub received: Vec<String>,
+    pub unavailable: Vec<String>,
+    pub login: Vec<String>,
+    pub reason_field: String,
+}
+
+/// The honest sentence about timing, from the rules' date and today.
+pub fn timing(rules: &Rules, now_ms: f64) -> Text {
+    let today = (now_ms / 86_400_000.0).floor() as i64;
+    let start = days_from_iso(&rules.training_start).unwrap_or(i64::MIN);
+    if today < start {
+        Text::dated("timing_before", &rules.training_start)
+    } else {
+        Text::dated("timing_since", &rules.training_start)
+    }
+}
+
+/// The feed banner: only while this platform is open for the active account group, and not snoozed.
+pub fn banner(rules: &Rules, page: Page, record: &Record, now: f64) -> Option<PanelPlan> {
+    let Page::Feed(platform) = page else { return None };
+    if record.status.is_protected() || record.is_snoozed(now) {
+        return None;
+    }
+    let p = rules.platform(platform);
+    let text = match record.status {
+        Status::FormOpened => Text::with("banner_text_opened", &p.name),
+        _ => Text::with("banner_text", &p.name),
+    };
+    Some(PanelPlan {
+        kind: PanelKind::Banner,
+        platform,
+        urging: true,
+        paragraphs: vec![text],
+        link: Some((Text::new("banner_link"), p.form.clone())),
+        steps: None,
+        reasons: Vec::new(),
+        actions: vec![PanelAction::AlreadyDone, PanelAction::NotNow, PanelAction::LinkBroken],
+        watch: false,
+    })
+}
+
+/// The way through the app's menus, for when the direct link fails. `why` says what went wrong.
+pub fn fallback(rules: &Rules, kind: PanelKind, platform: PlatformId, why: Text, lang: &str) -> PanelPlan {
+    let p = rules.platform(platform);
+    let route = in_language(&p.fallback_route, lang).clone();
+    PanelPlan {
+        kind,
+        platform,
+        urging: false,
+        paragraphs: vec![why, Text::new("fallback_help_search")],
+        link: Some((Text::new("fallback_try_again"), p.form.clone())),
+        steps: Some((Text::with("fallback_title", &p.name), route)),
+        reasons: Vec::new(),
+        actions: vec![PanelAction::Close],
+        watch: false,
+    }
+}
+
+/// The helper beside the objection form: what the fields mean, reasons to insert, what one objection covers.
+pub fn form_helper(rules: &Rules, platform: PlatformId, now: f64) -> PanelPlan {
+    let p = rules.platform(platform);
+    PanelPlan {
+        kind: PanelKind::FormHelper,
+        platform,
+        urging: false,
+        paragraphs: vec![
+            Text::with("helper_intro", &p.name),
+            Text::new("helper_country"),
+            Text::new("helper_email"),
+            Text::new("helper_reason"),
+            Text::new("helper_scope"),
+            timing(rules, now),
+        ],
+        link: None,
+        steps: None,
+        reasons: vec![
+            (Text::new("reason_1_label"), Text::new("reason_1_text")),
+            (Text::new("reason_2_label"), Text::new("reason_2_text")),
+            (Text::new("reason_3_label"), Text::new("reason_3_text")),
+        ],
+        actions: vec![PanelAction::LinkBroken, PanelAction::Close],
+        watch: true,
+    }
+}
+
+/// After the form page showed that the request was received.
+pub fn received(rules: &Rules, platform: PlatformId) -> PanelPlan {
+    let p = rules.platform(platform);
+    PanelPlan {
+        kind: PanelKind::FormHelper,
+        platform,
+        urging: false,
+        paragraphs: vec![Text::with("received_text", &p.name), Text::new("received_email")],
+        link: None,
+        steps: None,
+        reasons: Vec::new(),
+        actions: vec![PanelAction::Close],
+        watch: false,
+    }
+}
+
+impl PanelPlan {
+    pub fn render(&self, rules: &Rules, l: &dyn Localize) -> PanelView {
+        let t = |key: &str| l.text(key, &[]);
+        let label = match self.kind {
+            PanelKind::Banner => t("banner_label"),
+            PanelKind::FormHelper => t("helper_label"),
+        };
+        PanelView {
+            kind: self.kind,
+            platform: self.platform,
+            urging: self.urging,
+            lang: l.lang(),
+            label,
+            paragraphs: self.paragraphs.iter().map(|p| l.resolve(p)).collect(),
+            link: self.link.as_ref().map(|(text, href)| LinkView { text: l.resolve(text), href: href.clone() }),
+            steps_title: self.steps.as_ref().map(|(title, _)| l.resolve(title)).unwrap_or_default(),
+            steps: self.steps.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            reasons: self.reasons.iter().map(|(a, b)| ReasonView { label: l.resolve(a), text: l.resolve(b) }).collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|a| ActionView {
+                    action: *a,
+                    text: t(match a {
+                        PanelAction::OpenForm => "banner_link",
+                        PanelAction::AlreadyDone => "banner_done",
+                        PanelAction::NotNow => "banner_later",
+                        PanelAction::LinkBroken => "banner_link_broken",
+                        PanelAction::Close => "panel_close",
+                    }),
+                })
+                .collect(),
+            watch: self.watch.then(|| WatchView {
+                received: Signals::all(&rules.signals.received),
+                unavailable: Signals::all(&rules.signals.unavailable),
+                login: Signals::all(&rules.signals.login),
+                reason_field: rules.reason_field.clone(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::rules;
+    use crate::testing::Catalogue;
+
+    const NOW: f64 = 1_795_000_000_000.0; // 2026-11-18
+
+    fn rec(status: Status) -> Record {
+        Record { status, ..Default::default() }
+    }
+
+    #[test]
+    fn feed_pages_get_the_platforms_form() {
+        let fb = banner(rules(), Page::Feed(PlatformId::Facebook), &rec(Status::NotStarted), NOW).unwrap();
+        assert_eq!(fb.link.unwrap().1, "https://www.facebook.com/help/contact/712876720715583");
+        assert!(fb.urging);
+        let ig = banner(rules(), Page::Feed(PlatformId::Instagram), &rec(Status::FormOpened), NOW).unwrap();
+        assert_eq!(ig.link.unwrap().1, "https://help.instagram.com/contact/767264225370182");
+        assert_eq!(ig.paragraphs[0].key, "banner_text_opened");
+    }
+
+    #[test]
+    fn no_banner_once_submitted_snoozed_or_off_feed() {
+        let fb = Page::Feed(PlatformId::Facebook);
+        assert!(banner(rules(), fb, &rec(Status::Submitted), NOW).is_none());
+        assert!(banner(rules(), fb, &rec(Status::Confirmed), NOW).is_none());
+        let snoozed = Record { snoozed_until: Some(NOW + 1.0), ..Default::default() };
+        assert!(banner(rules(), fb, &snoozed, NOW).is_none());
+        let expired = Record { snoozed_until: Some(NOW - 1.0), ..Default::default() };
+        assert!(banner(rules(), fb, &expired, NOW).is_some());
+        let form = Page::ObjectionForm { platform: PlatformId::Facebook, current: true };
+        assert!(banner(rules(), form, &rec(Status::NotStarted), NOW).is_none());
+        assert!(banner(rules(), Page::OtherOnPlatform(PlatformId::Facebook), &rec(Status::NotStarted), NOW).is_none());
+        assert!(banner(rules(), Page::Unrelated, &rec(Status::NotStarted), NOW).is_none());
+    }
+
+    #[test]
+    fn rendered_banner_names_the_platform_in_plain_words() {
+        let en = Catalogue::new("en");
+        let v = banner(rules(), Page::Feed(PlatformId::Instagram), &rec(Status::NotStarted), NOW).unwrap().render(rules(), &en);
+        assert!(v.paragraphs[0].contains("Instagram"), "{:?}", v.paragraphs);
+        assert!(!v.paragraphs[0].contains('$'), "unresolved placeholder: {:?}", v.paragraphs);
+        assert_eq!(v.lang, "en");
+        assert!(v.watch.is_none(), "the feed is never watched");
+        assert_eq!(v.actions.iter().map(|a| a.action).collect::<Vec<_>>(), [PanelAction::AlreadyDone, PanelAction::NotNow, PanelAction::LinkBroken]);
+    }
+
+    #[test]
+    fn fallback_route_comes_in_the_users_language() {
+        let de = Catalogue::new("de");
+        let v = fallback(rules(), PanelKind::Banner, PlatformId::Facebook, Text::new("fallback_link_broken"), "de").render(rules(), &de);
+        assert!(v.steps.iter().any(|s| s.contains("Widerspruchsrecht")), "{:?}", v.steps);
+        assert!(v.steps_title.contains("Facebook"));
+        let v = fallback(rules(), PanelKind::Banner, PlatformId::Instagram, Text::new("fallback_link_broken"), "xx").render(rules(), &de);
+        assert!(v.steps.iter().any(|s| s.contains("right to object")), "unknown language falls back to English");
+    }
+
+    #[test]
+    fn form_helper_explains_fields_offers_reasons_and_watches() {
+        let en = Catalogue::new("en");
+        let v = form_helper(rules(), PlatformId::Facebook, NOW).render(rules(), &en);
+        let all = v.paragraphs.join(" ");
+        for needle in ["country", "email", "optional", "Accounts Center", "27 May 2025"] {
+            assert!(all.contains(needle), "helper misses {needle:?}: {all}");
+        }
+        assert_eq!(v.reasons.len(), 3);
+        assert!(v.reasons.iter().all(|r| r.text.len() > 20 && !r.label.is_empty()));
+        let w = v.watch.expect("the form page is watched");
+        assert!(w.received.iter().any(|f| f.contains("will apply from now on")));
+        assert!(w.received.iter().any(|f| f.contains("anfrage")), "every language's signals are sent");
+        assert_eq!(w.reason_field, "textarea");
+    }
+
+    #[test]
+    fn timing_never_promises_to_undo_the_past() {
+        let en = Catalogue::new("en");
+        let since = en.resolve(&timing(rules(), NOW));
+        assert!(since.contains("27 May 2025") && since.contains("from now on"), "{since}");
+        let before = en.resolve(&timing(rules(), 1_700_000_000_000.0)); // 2023
+        assert!(before.contains("27 May 2025") && before.contains("before"), "{before}");
+        for lang in ["en", "de"] {
+            let c = Catalogue::new(lang);
+            for t in [timing(rules(), NOW), timing(rules(), 0.0)] {
+                let s = c.resolve(&t).to_lowercase();
+                for lie in ["delete", "remove your", "löschen", "entfernen"] {
+                    assert!(!s.contains(lie), "{lang}: promises what an objection cannot do: {s}");
+                }
+            }
+        }
+    }
+}
