@@ -248,6 +248,7 @@ mod tests {
             link: Some(LinkView { text: "k".into(), href: "https://www.facebook.com/help/contact/712876720715583".into() }),
             steps_title: "".into(),
             steps: vec![],
+            footnote: "".into(),
             reasons: vec![],
             actions: vec![ActionView { action: PanelAction::Close, text: "x".into() }],
             watch: Some(WatchView { received: vec!["r".into()], unavailable: vec![], login: vec![], reason_field: "textarea".into() }),
@@ -257,7 +258,7 @@ mod tests {
             json!({"type": "show_panel", "panel": {"kind": "form_helper", "platform": "facebook", "urging": false,
                 "lang": "de", "label": "l", "paragraphs": ["p"],
                 "link": {"text": "k", "href": "https://www.facebook.com/help/contact/712876720715583"},
-                "steps_title": "", "steps": [], "reasons": [], "actions": [{"action": "close", "text": "x"}],
+                "steps_title": "", "steps": [], "footnote": "", "reasons": [], "actions": [{"action": "close", "text": "x"}],
                 "watch": {"received": ["r"], "unavailable": [], "login": [], "reason_field": "textarea"}}})
         );
     }

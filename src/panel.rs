@@ -86,6 +86,8 @@ pub struct PanelPlan {
     pub link: Option<(Text, String)>,
     /// Title and steps of the fallback route (already in the user's language, from the rules).
     pub steps: Option<(Text, Vec<String>)>,
+    /// A line after the steps.
+    pub footnote: Option<Text>,
     /// Reason texts the user can insert into the form's reason field: (button label, text).
     pub reasons: Vec<(Text, Text)>,
     pub actions: Vec<PanelAction>,
@@ -107,6 +109,8 @@ pub struct PanelView {
     pub link: Option<LinkView>,
     pub steps_title: String,
     pub steps: Vec<String>,
+    /// After the steps; empty for none.
+    pub footnote: String,
     pub reasons: Vec<ReasonView>,
     pub actions: Vec<ActionView>,
     pub watch: Option<WatchView>,
@@ -172,6 +176,7 @@ pub fn banner(rules: &Rules, page: Page, record: &Record, now: f64) -> Option<Pa
         paragraphs: vec![text],
         link: Some((Text::new("banner_link"), p.form.clone())),
         steps: None,
+        footnote: None,
         reasons: Vec::new(),
         actions: vec![PanelAction::AlreadyDone, PanelAction::NotNow, PanelAction::LinkBroken],
         watch: false,
@@ -186,9 +191,10 @@ pub fn fallback(rules: &Rules, kind: PanelKind, platform: PlatformId, why: Text,
         kind,
         platform,
         urging: false,
-        paragraphs: vec![why, Text::new("fallback_help_search")],
+        paragraphs: vec![why],
         link: Some((Text::new("fallback_try_again"), p.form.clone())),
         steps: Some((Text::with("fallback_title", &p.name), route)),
+        footnote: Some(Text::new("fallback_help_search")),
         reasons: Vec::new(),
         actions: vec![PanelAction::Close],
         watch: false,
@@ -212,6 +218,7 @@ pub fn form_helper(rules: &Rules, platform: PlatformId, now: f64) -> PanelPlan {
         ],
         link: None,
         steps: None,
+        footnote: None,
         reasons: vec![
             (Text::new("reason_1_label"), Text::new("reason_1_text")),
             (Text::new("reason_2_label"), Text::new("reason_2_text")),
@@ -232,6 +239,7 @@ pub fn received(rules: &Rules, platform: PlatformId) -> PanelPlan {
         paragraphs: vec![Text::with("received_text", &p.name), Text::new("received_email")],
         link: None,
         steps: None,
+        footnote: None,
         reasons: Vec::new(),
         actions: vec![PanelAction::Close],
         watch: false,
@@ -255,6 +263,7 @@ impl PanelPlan {
             link: self.link.as_ref().map(|(text, href)| LinkView { text: l.resolve(text), href: href.clone() }),
             steps_title: self.steps.as_ref().map(|(title, _)| l.resolve(title)).unwrap_or_default(),
             steps: self.steps.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            footnote: self.footnote.as_ref().map(|f| l.resolve(f)).unwrap_or_default(),
             reasons: self.reasons.iter().map(|(a, b)| ReasonView { label: l.resolve(a), text: l.resolve(b) }).collect(),
             actions: self
                 .actions
@@ -334,6 +343,7 @@ mod tests {
         let v = fallback(rules(), PanelKind::Banner, PlatformId::Facebook, Text::new("fallback_link_broken"), "de").render(rules(), &de);
         assert!(v.steps.iter().any(|s| s.contains("Widerspruchsrecht")), "{:?}", v.steps);
         assert!(v.steps_title.contains("Facebook"));
+        assert!(v.footnote.contains("Hilfebereich"), "and the Help Centre search: {}", v.footnote);
         let v = fallback(rules(), PanelKind::Banner, PlatformId::Instagram, Text::new("fallback_link_broken"), "xx").render(rules(), &de);
         assert!(v.steps.iter().any(|s| s.contains("right to object")), "unknown language falls back to English");
     }

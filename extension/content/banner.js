@@ -14,7 +14,7 @@
   for (const stale of document.querySelectorAll(TAG)) stale.remove();
 
   let host = null; // our element, while a panel is shown
-  let asked = 0; // drop answers to older questions (navigations overlap)
+  let asked = 0; // drop answers to older asks (navigations overlap)
 
   const alive = () => { try { return Boolean(api.runtime?.id); } catch { return false; } };
 
@@ -23,7 +23,7 @@
     try {
       return await api.runtime.sendMessage(msg);
     } catch (e) {
-      if (!alive()) return stop(); // "Extension context invalidated": leave quietly
+      if (!alive()) return stop(); // context invalidated: leave quietly
       throw e;
     }
   }
@@ -49,7 +49,7 @@
   function button(parent, text, onClick) {
     const b = el(parent, 'button', text);
     b.type = 'button';
-    b.addEventListener('click', (e) => { if (e.isTrusted) onClick(); }); // the page cannot click for the user
+    b.addEventListener('click', (e) => { if (e.isTrusted) onClick(); }); // the page can't click for the user
     return b;
   }
 
@@ -69,6 +69,7 @@
       const ol = el(box, 'ol');
       for (const step of p.steps) el(ol, 'li', step);
     }
+    if (p.footnote) el(box, 'p', p.footnote);
     if (p.reasons.length) {
       const row = el(box, 'div');
       for (const r of p.reasons) {
