@@ -3,6 +3,7 @@
 #
 #   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools)
 #   ./build.sh test     install what the tests need, build, and run every test
+#   ./build.sh demo     the whole journey in Chromium on local replicas (screenshots when headless)
 #
 # Everything installed lands in the project (.tools/, node_modules/) except the Debian packages the
 # tests need (chromium, chromium-driver, firefox-esr), which come from apt.
@@ -130,8 +131,16 @@ suite() {
     --test-reporter=tap --test-reporter-destination="$log/$1.tap" "$3"
 }
 
+demo() {
+  install_test_tools
+  build
+  step "demo: Chromium on the local replicas (headless without a display: screenshots in doc/screenshots/)"
+  node tests/demo/demo.mjs
+}
+
 case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
-  *) echo "usage: ./build.sh [build|test]" >&2; exit 2 ;;
+  demo) demo ;;
+  *) echo "usage: ./build.sh [build|test|demo]" >&2; exit 2 ;;
 esac

@@ -31,7 +31,7 @@ export function createChromiumDriver({
   replicaPort,
   extensionDir = process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium'),
   executablePath = process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-  expectedId = process.env.E2E_CHROMIUM_EXTENSION_ID || EXTENSION_ID,
+  expectedId = process.env.E2E_CHROMIUM_EXTENSION_ID ?? EXTENSION_ID, // '' = accept any id
 } = {}) {
   if (!replicaPort) throw new Error('createChromiumDriver: replicaPort is required');
   let context = null;
@@ -49,7 +49,10 @@ export function createChromiumDriver({
   const resolverRules = [
     map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
     map('*.example.org'), map('example.org'),
-    'MAP * ~NOTFOUND', 'EXCLUDE localhost',
+    // Every other host goes to the replica too: it answers 404 and logs the request (with
+    // --ignore-certificate-errors the TLS name mismatch does not stop it), so nothing leaves the machine
+    // and the server-side log sees whatever Playwright might miss.
+    map('*'), 'EXCLUDE localhost',
   ].join(', ');
 
   function recordRequest(req) {

@@ -8,25 +8,33 @@
 // - Host mapping: pref `network.dns.forceResolve = 127.0.0.1` sends every host name to this machine. It
 //   maps hosts, not ports, so the replica must listen on 443. `acceptInsecureCerts` accepts its self-signed
 //   certificate.
-// - The add-on is installed as a *temporary* add-on (`POST /session/{id}/moz/addon/install`), which
-//   Firefox uninstalls when it quits: restart() re-installs it. Two prefs keep what a user would keep across
-//   that uninstall/reinstall: `extensions.webextensions.keepStorageOnUninstall` (storage.local survives) and
-//   `extensions.webextensions.keepUuidOnUninstall`; the moz-extension UUID is pinned anyway with
-//   `extensions.webextensions.uuids` (storage is keyed by the extension's origin, i.e. that UUID).
-//   See https://extensionworkshop.com/documentation/develop/testing-persistent-and-restart-features/
-// - Chrome (privileged) context: geckodriver `--allow-system-access` (Firefox >= 138 refuses chrome
-//   context and moz-extension pages to WebDriver without it) lets us run privileged JS in the browser
-//   window. We use it for three things a web page cannot do:
+// - The add-on is installed *permanently* into the test profile, from an .xpi the driver packs from
+//   dist/firefox (`POST /session/{id}/moz/addon/install {path, temporary: false}`). Unsigned add-ons install
+//   only on ESR / Developer Edition / Nightly / unbranded builds with `xpinstall.signatures.required=false`
+//   (https://support.mozilla.org/kb/add-on-signing-in-firefox); Debian's firefox-esr is ESR, so it works.
+//   Why not a temporary add-on (`temporary: true`, the usual about:debugging load): Firefox drops temporary
+//   add-ons when it quits, so restart() would have to reinstall it, and then runtime.onInstalled fires again
+//   (reason "install") and runtime.onStartup does not (measured on 153 ESR) — not what a user's browser
+//   restart does. With the permanent install restart() is a real restart: onStartup fires, onInstalled
+//   does not, storage.local is read back from the profile. `createFirefoxDriver({temporary: true})` keeps
+//   the temporary mode (reinstalled on every start; storage.local survived that too, same pinned UUID).
+//   The moz-extension UUID is pinned with `extensions.webextensions.uuids`.
+// - geckodriver `--allow-system-access` (passes -remote-allow-system-access to Firefox). Without it, on
+//   153 ESR, navigating to moz-extension:// fails ("Navigation to moz-extension://... is not allowed in this
+//   context") and the chrome context is refused ("System access is required"). With it we open the popup
+//   page in a tab and run privileged JS in the browser window for three things a web page cannot do:
 //     * granting the add-on's host permissions (see grantHostPermissions below);
 //     * stopping the event page like about:debugging's "Terminate background script" (stopWorker);
 //     * observing every HTTP(S) request at the network layer and attributing it to its principal, so
 //       requests() can list the requests made by the add-on's own contexts (see installRequestObserver).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, basename, relative, sep } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -125,26 +133,77 @@ const QUIET_PREFS = {
 const HARNESS_PREFS = {
   'network.dns.forceResolve': '127.0.0.1',
   'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
-  // Storage and UUID survive the uninstall of the temporary add-on at shutdown (see header).
-  'extensions.webextensions.keepStorageOnUninstall': true,
-  'extensions.webextensions.keepUuidOnUninstall': true,
-  // Temporary add-ons are the ones the test loads unsigned; no signature check needed for them, but keep
-  // the other unsigned-code paths quiet too.
+  // The add-on is installed unsigned and permanently (see header); honoured by ESR builds only.
   'xpinstall.signatures.required': false,
   // MV3 host permissions: Firefox treats `host_permissions` (and content-script `matches`) of an MV3
-  // add-on as *optional*, revocable permissions. Since Firefox 127 they are granted at install time
-  // (https://bugzilla.mozilla.org/show_bug.cgi?id=1889402, pref extensions.originControls.grantByDefault,
-  // default true). We set it explicitly, and launch() still checks the grant and completes it if needed
-  // (see grantHostPermissions), because without it the content script silently never runs.
+  // add-on as optional, user-revocable permissions. Older Firefox did not grant them at install
+  // (https://github.com/mozilla/web-ext/issues/2980); since Firefox 127 they are shown in the install
+  // prompt and granted (MDN manifest.json/host_permissions). The switch is this pref (Extension.sys.mjs
+  // `installIncludesOrigins`; default true in 153 ESR's greprefs.js). Set explicitly; launch() still
+  // checks the grant (see _grantHostPermissions) because without it the content script never runs.
   'extensions.originControls.grantByDefault': true,
-  // Do not open about:addons / onboarding tabs after installing.
-  'extensions.webextensions.restrictedDomains': '',
-  'extensions.quarantinedDomains.enabled': false,
   // No "are you sure you want to leave" or session restore.
   'browser.sessionstore.resume_from_crash': false,
   'browser.sessionstore.max_resumed_crashes': 0,
   'dom.disable_beforeunload': true,
 };
+
+// Packs a directory into a .xpi (a plain zip, deflate, no extra fields). Node >= 20.15 has zlib.crc32.
+export function zipDir(dir, out) {
+  const files = [];
+  const walk = (d) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(dir);
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(relative(dir, f).split(sep).join('/'));
+    const data = readFileSync(f);
+    const comp = deflateRawSync(data);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); // local file header
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(0, 10); // time
+    local.writeUInt16LE(0x21, 12); // date 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(comp.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0); // central directory header
+    cen.writeUInt16LE(20, 4);
+    cen.writeUInt16LE(20, 6);
+    cen.writeUInt16LE(0x0800, 8);
+    cen.writeUInt16LE(8, 10);
+    cen.writeUInt16LE(0, 12);
+    cen.writeUInt16LE(0x21, 14);
+    cen.writeUInt32LE(crc, 16);
+    cen.writeUInt32LE(comp.length, 20);
+    cen.writeUInt32LE(data.length, 24);
+    cen.writeUInt16LE(name.length, 28);
+    cen.writeUInt32LE(offset, 42);
+    parts.push(local, name, comp);
+    central.push(cen, name);
+    offset += 30 + name.length + comp.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  writeFileSync(out, Buffer.concat([...parts, cd, end]));
+}
 
 async function freePort() {
   return new Promise((res, rej) => {
@@ -285,44 +344,54 @@ class GeckoSession {
   newTab() { return this.cmd('POST', '/window/new', { type: 'tab' }).then((v) => v.handle); }
   closeWindow() { return this.cmd('DELETE', '/window'); }
   setContext(context) { return this.cmd('POST', '/moz/context', { context }); }
-  installAddon(path) { return this.cmd('POST', '/moz/addon/install', { path, temporary: true }); }
+  installAddon(path, temporary) { return this.cmd('POST', '/moz/addon/install', { path, temporary }); }
   setTimeouts(t) { return this.cmd('POST', '/timeouts', t); }
 }
 
+// How long banner() waits for a banner before reporting {count: 0} (same knob as the Chromium driver).
+const BANNER_WAIT_MS = Number(process.env.E2E_BANNER_WAIT_MS || 3000);
+const REPLICA_HOSTS = new Set([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
+
 /**
  * The Firefox driver. `launch()` starts geckodriver + Firefox, installs the add-on and opens the test tab.
- * Options of the constructor: {extensionDir, geckodriver, firefox, verbose, replica}
- * where `replica` (optional) is the object returned by startReplica(), used by requests() to cross-check.
+ * Options: {replica, extensionDir, geckodriver, firefox, verbose, extraPrefs}. `replica` is the object
+ * returned by startReplica({port: 443}); requests() also reads its request log (see there).
  */
 export class FirefoxDriver {
   constructor(opts = {}) {
     this.opts = { ...DEFAULTS, ...opts };
-    this.browser = 'firefox';
+    this.name = 'firefox';
     this.extensionOrigin = EXTENSION_ORIGIN;
+    this.replica = opts.replica || null;
+    if (this.replica && this.replica.port !== 443) {
+      throw new Error(`the replica must listen on 443 for Firefox (network.dns.forceResolve maps hosts, not ports); got ${this.replica.port}`);
+    }
     this.s = null;
     this.profileDir = null;
     this.ownProfile = false;
-    this.locale = undefined;
+    this.launchOptions = {};
     this.testTab = null;
-    this.popupTab = null;
-    this.openedUrls = [];
-    this.extensionRequests = []; // accumulated across restarts
-    this.launchCount = 0;
+    this.observed = []; // requests attributed to the add-on by Firefox's network layer (across restarts)
+    this.replicaMark = 0; // index into replica.requests where this launch() began
   }
 
+  get extensionId() { return ADDON_ID; }
+
   // ---------------------------------------------------------------- lifecycle
-  async launch({ profileDir, locale } = {}) {
-    if (this.s) throw new Error('already launched');
-    if (profileDir) {
-      this.profileDir = profileDir;
+  async launch(opts = {}) {
+    if (this.s) await this.close();
+    this.launchOptions = { ...opts };
+    if (opts.profileDir) {
+      this.profileDir = opts.profileDir;
       this.ownProfile = false;
-    } else if (!this.profileDir) {
-      this.profileDir = mkdtempSync(join(tmpdir(), 'widerspruch-ff-'));
+    } else {
+      this.profileDir = mkdtempSync(join(tmpdir(), 'wsp-firefox-'));
       this.ownProfile = true;
     }
-    if (locale !== undefined) this.locale = locale;
+    this.observed = [];
+    this.installedInProfile = false;
+    this.replicaMark = this.replica ? this.replica.requests.length : 0;
     await this._start();
-    return this;
   }
 
   async _start() {
@@ -331,52 +400,72 @@ export class FirefoxDriver {
       throw new Error(`no built Firefox extension at ${extDir} (run ./build.sh)`);
     }
     const prefs = { ...QUIET_PREFS, ...HARNESS_PREFS, ...(this.opts.extraPrefs || {}) };
-    if (this.locale) {
-      // UI locale (what browser.i18n.getUILanguage() reports) and the web-facing languages. Debian's
-      // firefox-esr ships en-US only; another UI locale needs the matching firefox-esr-l10n-XX package,
-      // otherwise Firefox falls back to en-US.
-      prefs['intl.locale.requested'] = this.locale;
-      prefs['intl.accept_languages'] = this.locale;
-      prefs['intl.locale.matchOS'] = false;
+    const { locale } = this.launchOptions;
+    if (locale) {
+      // UI locale (what browser.i18n.getUILanguage() and the add-on's _locales choice follow) and the
+      // languages web pages see. Debian's firefox-esr ships en-US only: another UI locale needs the
+      // firefox-esr-l10n-XX package, else Firefox falls back to en-US (see uiLocale()).
+      prefs['intl.locale.requested'] = locale;
+      prefs['intl.accept_languages'] = locale;
     }
     const s = new GeckoSession(this.opts);
     this.s = s;
-    await s.startDriver();
-    await s.newSession({
-      browserName: 'firefox',
-      acceptInsecureCerts: true,
-      pageLoadStrategy: 'normal',
-      'moz:firefoxOptions': {
-        binary: this.opts.firefox,
-        args: ['-headless', '-profile', this.profileDir],
-        prefs,
-        log: { level: this.opts.verbose ? 'info' : 'warn' },
-      },
-    });
-    await s.setTimeouts({ script: 30000, pageLoad: 30000 });
-    this.launchCount++;
-    await this._installRequestObserver();
-    await s.installAddon(resolve(this.opts.extensionDir));
-    await this._waitForAddon();
-    await this._grantHostPermissions();
-    this.testTab = await s.windowHandle();
-    this.popupTab = null;
+    try {
+      await s.startDriver();
+      await s.newSession({
+        browserName: 'firefox',
+        acceptInsecureCerts: true,
+        pageLoadStrategy: 'normal',
+        'moz:firefoxOptions': {
+          binary: this.opts.firefox,
+          args: ['-headless', '-profile', this.profileDir],
+          prefs,
+          log: { level: this.opts.verbose ? 'info' : 'warn' },
+        },
+      });
+      await s.setTimeouts({ script: 30000, pageLoad: 30000 });
+      await s.cmd('POST', '/window/rect', { width: 1200, height: 800 }).catch(() => {});
+      await this._installRequestObserver();
+      if (this.opts.temporary) {
+        await s.installAddon(extDir, true);
+      } else if (!this.installedInProfile) {
+        const xpi = join(this.profileDir, '..', `${basename(this.profileDir)}-widerspruch.xpi`);
+        zipDir(extDir, xpi);
+        try {
+          await s.installAddon(xpi, false);
+        } finally {
+          rmSync(xpi, { force: true });
+        }
+        this.installedInProfile = true;
+      }
+      await this._waitForAddon();
+      await this._grantHostPermissions();
+      this.testTab = await s.windowHandle();
+    } catch (e) {
+      await s.quit().catch(() => {});
+      this.s = null;
+      throw e;
+    }
   }
 
-  async close() {
-    if (!this.s) return;
-    await this._collectRequests().catch(() => {});
-    await this.s.quit();
-    this.s = null;
-    if (this.ownProfile && this.profileDir) {
+  async close({ keepProfile = false } = {}) {
+    if (this.s) {
+      await this._collectRequests().catch(() => {});
+      await this.s.quit();
+      this.s = null;
+    }
+    if (!keepProfile && this.ownProfile && this.profileDir) {
       rmSync(this.profileDir, { recursive: true, force: true });
       this.profileDir = null;
     }
   }
 
-  /** Quit Firefox and start it again on the same profile (the temporary add-on is re-installed). */
+  /**
+   * Quits Firefox and starts it again on the same profile directory: the add-on is still installed there
+   * (see header), so this is what a user's browser restart is (runtime.onStartup, no onInstalled).
+   */
   async restart() {
-    if (!this.s) throw new Error('not launched');
+    if (!this.s) throw new Error('restart() before launch()');
     await this._collectRequests().catch(() => {});
     await this.s.quit();
     this.s = null;
@@ -384,6 +473,7 @@ export class FirefoxDriver {
   }
 
   // ------------------------------------------------------------ chrome context
+  // Privileged JS in the browser window (needs geckodriver --allow-system-access).
   async _chrome(fn, ...args) {
     const s = this.s;
     await s.setContext('chrome');
@@ -396,7 +486,7 @@ export class FirefoxDriver {
 
   async _waitForAddon() {
     const ok = await this._chrome(async (id) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 200; i++) {
         const policy = WebExtensionPolicy.getByID(id);
         if (policy && policy.active) return true;
         await new Promise((r) => setTimeout(r, 50));
@@ -404,15 +494,17 @@ export class FirefoxDriver {
       return false;
     }, ADDON_ID);
     if (!ok) throw new Error('add-on did not become active');
+    const uuid = await this._chrome(async (id) => WebExtensionPolicy.getByID(id).mozExtensionHostname, ADDON_ID);
+    if (uuid !== ADDON_UUID) throw new Error(`add-on UUID is ${uuid}, expected ${ADDON_UUID} (pref extensions.webextensions.uuids)`);
   }
 
-  // Firefox MV3: host permissions (and content-script matches) are optional permissions the user can
-  // withdraw in about:addons. Firefox >= 127 grants them at install (pref
-  // extensions.originControls.grantByDefault, https://bugzilla.mozilla.org/show_bug.cgi?id=1889402;
-  // MDN "host_permissions"). If a build or pref set ever leaves them ungranted, the content script never
-  // injects and the banner tests would fail for a harness reason; so we check and, if needed, grant
-  // exactly the origins the manifest asks for, the way the user's click in the add-ons panel does
-  // (ExtensionPermissions.add). We record what we found in `this.hostPermissionState`.
+  // Firefox MV3: host permissions (and content-script matches) are optional, user-revocable permissions.
+  // Firefox grants the manifest's origins at install when extensions.originControls.grantByDefault is true
+  // (MDN "host_permissions": from Firefox 127; Extension.sys.mjs grants them on startupReason ADDON_INSTALL,
+  // which includes temporary installs). Without the grant the content script silently never injects, so
+  // the harness checks it and, only if something is missing, grants exactly the manifest's origins the way
+  // the user's toggle in about:addons does (ExtensionPermissions.add, as Mozilla's own tests do).
+  // `hostPermissionState.granted` lists what the harness had to add: nothing on 153 ESR.
   async _grantHostPermissions() {
     this.hostPermissionState = await this._chrome(async (id) => {
       const { ExtensionPermissions } = ChromeUtils.importESModule(
@@ -423,40 +515,43 @@ export class FirefoxDriver {
       const manifest = ext.manifest;
       const wanted = new Set([...(manifest.host_permissions || [])]);
       for (const cs of manifest.content_scripts || []) for (const m of cs.matches || []) wanted.add(m);
-      const before = [...policy.allowedOrigins.patterns].map((p) => p.pattern);
-      const missing = [...wanted].filter((o) => !before.includes(o));
+      const patterns = () => [...WebExtensionPolicy.getByID(id).allowedOrigins.patterns].map((p) => p.pattern);
+      const before = patterns();
+      const missing = [...wanted].filter((o) => !policy.allowedOrigins.subsumes(new MatchPattern(o)));
       if (missing.length) {
         await ExtensionPermissions.add(id, { permissions: [], origins: missing }, ext);
       }
-      const after = [...WebExtensionPolicy.getByID(id).allowedOrigins.patterns].map((p) => p.pattern);
-      return { manifestVersion: manifest.manifest_version, wanted: [...wanted], before, granted: missing, after };
+      const now = WebExtensionPolicy.getByID(id).allowedOrigins;
+      const still = [...wanted].filter((o) => !now.subsumes(new MatchPattern(o)));
+      return { manifestVersion: manifest.manifest_version, wanted: [...wanted], before, granted: missing, after: patterns(), still };
     }, ADDON_ID);
-    const missing = this.hostPermissionState.wanted.filter((o) => !this.hostPermissionState.after.includes(o));
-    if (missing.length) throw new Error(`host permissions not granted: ${missing.join(', ')}`);
+    if (this.hostPermissionState.still.length) {
+      throw new Error(`host permissions not granted: ${this.hostPermissionState.still.join(', ')}`);
+    }
   }
 
-  // Observe every HTTP(S) channel in the parent process and keep the ones whose triggering or loading
-  // principal belongs to the add-on (background/event page, extension pages, content-script fetches with the
-  // extension's expanded principal). Kept on the chrome window so it lives as long as the browser.
+  // Observes every HTTP(S) channel in the parent process (`http-on-opening-request`) and keeps those whose
+  // triggering or loading principal is the add-on's: the event page, extension pages, and DOM loads a
+  // content script starts (those carry the expanded principal [page, extension]). NOT seen this way: a
+  // content script's own fetch()/XMLHttpRequest in MV3, which Firefox issues with the *page's* principal
+  // (measured: indistinguishable from a page fetch); requests() catches those in the replica log instead.
+  // Kept on the chrome window, so it lives as long as the browser.
   async _installRequestObserver() {
     await this._chrome(async (id) => {
       const w = window;
-      if (w.__widerspruchObserver) return true;
-      w.__widerspruchRequests = [];
+      if (w.__wspObserver) return true;
+      w.__wspRequests = [];
       const describe = (p) => {
         if (!p) return null;
         try {
-          if (p.isSystemPrincipal) return { kind: 'system' };
-          if (p.isExpandedPrincipal) {
-            const list = p.QueryInterface(Ci.nsIExpandedPrincipal).allowlist;
-            return { kind: 'expanded', addonIds: list.map((x) => x.addonId).filter(Boolean), origins: list.map((x) => x.origin) };
-          }
-          return { kind: 'content', origin: p.origin, addonId: p.addonId || '' };
+          if (p.isSystemPrincipal) return { kind: 'system', mine: false };
+          const cs = p.contentScriptAddonPolicy; // expanded principal of a content script
+          if (cs) return { kind: 'content-script', origin: p.origin, mine: cs.id === id };
+          return { kind: 'content', origin: p.origin, mine: p.addonId === id };
         } catch (e) {
-          return { kind: 'error', e: String(e) };
+          return { kind: 'error', e: String(e), mine: false };
         }
       };
-      const mine = (d) => d && ((d.addonId === id) || (d.addonIds && d.addonIds.includes(id)));
       const observer = {
         observe(subject) {
           try {
@@ -464,14 +559,17 @@ export class FirefoxDriver {
             const li = ch.loadInfo;
             const trig = describe(li && li.triggeringPrincipal);
             const load = describe(li && li.loadingPrincipal);
-            if (mine(trig) || mine(load)) {
-              w.__widerspruchRequests.push({ url: ch.URI.spec, method: ch.requestMethod, triggering: trig, loading: load, type: li && li.externalContentPolicyType });
+            if ((trig && trig.mine) || (load && load.mine)) {
+              w.__wspRequests.push({
+                source: 'firefox-network', url: ch.URI.spec, method: ch.requestMethod,
+                triggering: trig, loading: load, contentPolicyType: li.externalContentPolicyType, time: Date.now(),
+              });
             }
           } catch {}
         },
       };
       Services.obs.addObserver(observer, 'http-on-opening-request');
-      w.__widerspruchObserver = observer;
+      w.__wspObserver = observer;
       return true;
     }, ADDON_ID);
   }
@@ -479,22 +577,27 @@ export class FirefoxDriver {
   async _collectRequests() {
     if (!this.s) return;
     const got = await this._chrome(async () => {
-      const list = window.__widerspruchRequests || [];
-      window.__widerspruchRequests = [];
+      const list = window.__wspRequests || [];
+      window.__wspRequests = [];
       return list;
     });
-    this.extensionRequests.push(...got);
+    this.observed.push(...got);
   }
 
   // ---------------------------------------------------------------- test tab
   async _toTestTab() {
+    const handles = await this.s.windowHandles();
+    if (!handles.includes(this.testTab)) {
+      // The test tab was closed (by the page or the extension): open a fresh one.
+      await this.s.switchTo(handles[0]);
+      this.testTab = await this.s.newTab();
+    }
     await this.s.switchTo(this.testTab);
   }
 
   async open(url) {
     await this._toTestTab();
-    this.openedUrls.push(url);
-    await this.s.navigate(url);
+    await this.s.navigate(url); // waits for "load" (pageLoadStrategy normal)
   }
 
   async url() {
@@ -502,208 +605,250 @@ export class FirefoxDriver {
     return this.s.currentUrl();
   }
 
-  /** The banner as the page sees it: {count, platform, urging, href} or {count: 0}. */
-  async banner({ timeout = 3000 } = {}) {
-    await this._toTestTab();
-    // The content script runs at document_idle or later and may render asynchronously (WASM): give it a
-    // short while to appear before answering "no banner". A scenario that expects no banner pays `timeout`.
-    const deadline = Date.now() + timeout;
-    let r;
-    do {
-      r = await this.s.exec(() => {
-        const hosts = document.querySelectorAll('widerspruch-banner');
-        if (!hosts.length) return { count: 0 };
-        const host = hosts[0];
-        const root = host.shadowRoot;
-        const b = root && root.querySelector('[data-role=banner]');
-        const link = root && root.querySelector('a[data-role=form-link]');
-        return {
-          count: hosts.length,
-          parentIsRoot: host.parentNode === document.documentElement,
-          openShadow: !!root,
-          rendered: !!b,
-          platform: b ? b.getAttribute('data-platform') : null,
-          urging: b ? b.getAttribute('data-urging') === 'true' : null,
-          href: link ? link.href : null,
-          buttons: root ? [...root.querySelectorAll('button[data-action]')].map((x) => x.getAttribute('data-action')) : [],
-        };
-      });
-      if (r.count > 0 && r.rendered) break;
-      await sleep(100);
-    } while (Date.now() < deadline);
-    if (r.count === 0) return { count: 0 };
-    return r;
+  async _readBanner() {
+    return this.s.exec(() => {
+      const hosts = [...document.querySelectorAll('widerspruch-banner')];
+      if (!hosts.length) return { count: 0 };
+      const host = hosts[0];
+      const root = host.shadowRoot; // null unless the shadow root is open
+      const el = root && root.querySelector('[data-role=banner]');
+      const link = root && root.querySelector('a[data-role=form-link]');
+      const rect = el ? el.getBoundingClientRect() : null;
+      const visible = !!el && host.isConnected && host.parentNode === document.documentElement &&
+        el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) && rect.width > 0 && rect.height > 0;
+      return {
+        count: hosts.length,
+        platform: el ? el.getAttribute('data-platform') : null,
+        urging: el ? el.getAttribute('data-urging') === 'true' : null,
+        href: link ? link.href : null,
+        visible,
+        parent: host.parentNode === document.documentElement ? 'html'
+          : (host.parentNode && host.parentNode.nodeName ? host.parentNode.nodeName.toLowerCase() : null),
+        openShadow: !!root,
+      };
+    });
   }
 
-  /** Waits until no banner is shown (or timeout), returns the last banner() result. */
-  async bannerGone({ timeout = 3000 } = {}) {
+  /** Waits up to BANNER_WAIT_MS for a banner; returns as soon as one is there (→ {count: 0} if none). */
+  async banner({ timeout = BANNER_WAIT_MS } = {}) {
+    await this._toTestTab();
     const deadline = Date.now() + timeout;
-    let r;
-    do {
-      r = await this.banner({ timeout: 0 });
-      if (r.count === 0) return r;
+    let last = { count: 0 };
+    for (;;) {
+      try { last = await this._readBanner(); } catch { last = { count: 0 }; } // navigation in progress
+      if (last.count > 0 && last.platform) {
+        // Let a concurrent duplicate insert (a second content-script run) show up too.
+        await sleep(150);
+        try { last = await this._readBanner(); } catch { /* keep last */ }
+        return last;
+      }
+      if (Date.now() >= deadline) return last;
       await sleep(100);
-    } while (Date.now() < deadline);
-    return r;
+    }
   }
 
   async clickBanner(action) {
     await this._toTestTab();
     const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action="${action}"]`;
-    // Wait for the banner to be there first.
-    const b = await this.banner();
-    if (!b.count) throw new Error(`clickBanner(${action}): no banner`);
-    // Return the element itself (a WebDriver element reference, shadow-DOM elements included) and click it
-    // with WebDriver's element click: a real, trusted (isTrusted) mouse click at the element's centre,
-    // which also fails if something covers the element, as it would for a user.
-    const el = await this.s.exec((sel) => {
-      const host = document.querySelector('widerspruch-banner');
-      return (host && host.shadowRoot && host.shadowRoot.querySelector(sel)) || null;
-    }, sel);
-    if (!el) throw new Error(`clickBanner(${action}): no element ${sel} in the banner`);
+    // Wait (like a user) until the element is there.
+    const deadline = Date.now() + 5000;
+    let el = null;
+    for (;;) {
+      el = await this.s.exec((sel) => {
+        const host = document.querySelector('widerspruch-banner');
+        return (host && host.shadowRoot && host.shadowRoot.querySelector(sel)) || null;
+      }, sel).catch(() => null);
+      if (el || Date.now() > deadline) break;
+      await sleep(100);
+    }
+    if (!el) throw new Error(`clickBanner(${action}): no ${sel} in a <widerspruch-banner> open shadow root`);
+    const handlesBefore = await this.s.windowHandles();
+    const urlBefore = await this.s.currentUrl();
+    // WebDriver element click on the element reference (shadow-DOM elements included): a real, trusted
+    // (event.isTrusted) mouse click at the element's centre, which fails if something covers the element.
     await this.s.click(el);
-    // Let the extension react (message to the background, storage write).
-    await sleep(300);
+    if (action !== 'form-link') return;
+    // The link may open in this tab or in a new one; follow whichever happens.
+    const until = Date.now() + 5000;
+    for (;;) {
+      const handles = await this.s.windowHandles();
+      const fresh = handles.filter((h) => !handlesBefore.includes(h));
+      if (fresh.length) {
+        this.testTab = fresh[0];
+        await this.s.switchTo(this.testTab);
+        break;
+      }
+      const u = await this.s.currentUrl().catch(() => urlBefore);
+      if (u !== urlBefore) break;
+      if (Date.now() > until) throw new Error('clickBanner(form-link): the click neither navigated nor opened a tab');
+      await sleep(100);
+    }
+    await this._waitLoaded();
+  }
+
+  async _waitLoaded(timeout = 10000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const st = await this.s.exec(() => document.readyState + ' ' + location.href).catch(() => 'loading');
+      if (st.startsWith('complete') && !st.endsWith('about:blank')) return;
+      if (Date.now() > deadline) throw new Error(`page did not load: ${st}`);
+      await sleep(100);
+    }
   }
 
   async clientNavigate(path) {
     await this._toTestTab();
-    this.openedUrls.push(path);
     await this.s.exec((path) => {
       // The replica's app exposes window.replicaNavigate (pushState + React-like re-render of <body>).
       if (typeof window.replicaNavigate !== 'function') throw new Error('page has no replicaNavigate()');
       window.replicaNavigate(path);
       return null;
     }, path);
-    await sleep(300);
   }
 
   // ------------------------------------------------------------ extension pages
-  async _toPopupTab({ reload = true } = {}) {
-    const s = this.s;
-    if (!this.popupTab) {
-      this.popupTab = await s.newTab();
-      await s.switchTo(this.popupTab);
-      await s.navigate(`${EXTENSION_ORIGIN}/popup/popup.html`);
-      return;
+  // Each call opens the popup page in a fresh tab (moz-extension://UUID/popup/popup.html) and closes it
+  // afterwards, like a user opening and closing the toolbar popup.
+  async _withExtensionTab(path, fn) {
+    await this._toTestTab();
+    const tab = await this.s.newTab();
+    try {
+      await this.s.switchTo(tab);
+      await this.s.navigate(`${EXTENSION_ORIGIN}/${path}`);
+      return await fn();
+    } finally {
+      await this.s.switchTo(tab).then(() => this.s.closeWindow()).catch(() => {});
+      await this.s.switchTo(this.testTab).catch(() => {});
     }
-    await s.switchTo(this.popupTab);
-    if (reload) await s.navigate(`${EXTENSION_ORIGIN}/popup/popup.html`);
   }
 
-  async _waitPopupReady(timeout = 5000) {
+  async _waitPopupReady(timeout = 10000) {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const ready = await this.s.exec(() => !!document.querySelector('#checklist[data-ready=true]'));
+      const ready = await this.s.exec(() => !!document.querySelector('#checklist[data-ready=true]')).catch(() => false);
       if (ready) return;
-      if (Date.now() > deadline) throw new Error('popup: #checklist[data-ready=true] never appeared');
+      if (Date.now() > deadline) {
+        const html = await this.s.exec(() => document.documentElement.outerHTML.slice(0, 2000)).catch((e) => String(e));
+        throw new Error(`popup: #checklist[data-ready=true] never appeared; page: ${html}`);
+      }
       await sleep(100);
     }
   }
 
-  /** {facebook: state, instagram: state} read from a freshly opened popup page. */
-  async popup() {
-    try {
-      await this._toPopupTab();
-      await this._waitPopupReady();
-      return await this.s.exec(() => {
-        const out = {};
-        for (const li of document.querySelectorAll('#checklist li[data-platform]')) {
-          out[li.getAttribute('data-platform')] = li.getAttribute('data-state');
-        }
-        return out;
-      });
-    } finally {
-      await this._toTestTab();
-    }
+  _readPopup() {
+    return this.s.exec(() => {
+      const out = {};
+      for (const li of document.querySelectorAll('#checklist li[data-platform]')) {
+        out[li.getAttribute('data-platform')] = li.getAttribute('data-state');
+      }
+      return out;
+    });
   }
 
-  /** Actions available in the popup for a platform (buttons present). */
-  async popupActions(platform) {
-    try {
-      await this._toPopupTab();
+  /** {facebook: state, instagram: state} read from a freshly opened popup page. */
+  async popup() {
+    return this._withExtensionTab('popup/popup.html', async () => {
       await this._waitPopupReady();
-      return await this.s.exec((p) => {
-        const li = document.querySelector(`#checklist li[data-platform="${p}"]`);
-        return li ? [...li.querySelectorAll('button[data-action]')].map((b) => b.getAttribute('data-action')) : null;
-      }, platform);
-    } finally {
-      await this._toTestTab();
-    }
+      return this._readPopup();
+    });
   }
 
   async clickPopup(platform, action) {
-    try {
-      await this._toPopupTab();
+    return this._withExtensionTab('popup/popup.html', async () => {
       await this._waitPopupReady();
-      const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action="${action}"]`;
-      const el = await this.s.exec((p, sel) => document.querySelector(`#checklist li[data-platform="${p}"] ${sel}`), platform, sel);
-      if (!el) throw new Error(`clickPopup(${platform}, ${action}): no ${sel} in the popup`);
-      await this.s.click(el);
-      await sleep(300);
-    } finally {
-      await this._toTestTab();
-    }
+      const before = (await this._readPopup())[platform];
+      const sel = action === 'form-link' ? 'a[data-role=form-link]' : `[data-action="${action}"]`;
+      const deadline = Date.now() + 5000;
+      let el = null;
+      for (;;) {
+        el = await this.s.exec((p, sel) => document.querySelector(`#checklist li[data-platform="${p}"] ${sel}`), platform, sel);
+        if (el || Date.now() > deadline) break;
+        await sleep(100);
+      }
+      if (!el) throw new Error(`clickPopup(${platform}, ${action}): no ${sel} in the popup's item`);
+      await this.s.click(el); // trusted click (see clickBanner)
+      // Wait for the checklist to repaint with a new state (or give up after 5 s; the scenario's own
+      // assertion then reports what happened).
+      const until = Date.now() + 5000;
+      while (Date.now() < until) {
+        const now = (await this._readPopup().catch(() => ({})))[platform];
+        if (now !== before) break;
+        await sleep(100);
+      }
+      await sleep(200); // let storage.onChanged listeners (badge) run
+    });
   }
 
-  /** Runs a function in an extension page (the popup tab) and returns its result. */
+  /** Runs `fn` (a function returning a promise) in an extension page and returns its result. */
   async evalInExtension(fn, ...args) {
-    try {
-      await this._toPopupTab({ reload: false });
-      return await this.s.execAsync(fn, ...args);
-    } finally {
-      await this._toTestTab();
-    }
+    return this._withExtensionTab('popup/popup.html', () => this.s.execAsync(fn, ...args));
   }
 
+  /** Badge text, read with browser.action.getBadgeText({}) from an extension page. */
   async badge() {
+    await sleep(200); // a moment for storage.onChanged → setBadgeText to land
     return this.evalInExtension(() => browser.action.getBadgeText({}));
   }
 
+  /** storage.local as the add-on sees it (diagnostics; scenarios use the popup). */
   async storage() {
     return this.evalInExtension(() => browser.storage.local.get(null));
   }
 
+  /** The UI locale Firefox actually uses (falls back to en-US when the language pack is missing). */
+  async uiLocale() {
+    return this.evalInExtension(async () => browser.i18n.getUILanguage());
+  }
+
   /**
-   * Firefox runs an event page, not a service worker. We stop it the way about:debugging's "Terminate
-   * background script" does (Extension.terminateBackground), through the privileged chrome context.
-   * Returns {stopped: boolean, before, after} with the background state.
+   * Firefox runs an event page, not a service worker. This stops it the way about:debugging's "Terminate
+   * background script" does (Extension.terminateBackground, privileged chrome context), and waits until
+   * Firefox reports it stopped. The next extension event (a message, storage.onChanged...) starts it again.
+   * Extension tabs the driver opened are already closed (each popup()/badge() closes its tab).
    */
   async stopWorker() {
-    // Close our extension tab first: it is an extension context too, and scenarios want to see the
-    // extension come back from storage alone.
-    if (this.popupTab) {
-      await this.s.switchTo(this.popupTab);
-      await this.s.closeWindow();
-      this.popupTab = null;
-      await this._toTestTab();
-    }
-    return this._chrome(async (id) => {
+    const r = await this._chrome(async (id) => {
       const ext = WebExtensionPolicy.getByID(id).extension;
-      const state = () => ext.backgroundState || null;
-      const before = state();
+      const before = ext.backgroundState;
       if (typeof ext.terminateBackground !== 'function') return { stopped: false, before, reason: 'no terminateBackground' };
-      await ext.terminateBackground({ disableResetIdleForTest: true });
-      return { stopped: true, before, after: state() };
+      await ext.terminateBackground({ ignoreDevToolsAttached: true, disableResetIdleForTest: true });
+      for (let i = 0; i < 100 && ext.backgroundState !== 'stopped'; i++) await new Promise((res) => setTimeout(res, 50));
+      return { stopped: ext.backgroundState === 'stopped', before, after: ext.backgroundState };
     }, ADDON_ID);
+    if (!r.stopped) throw new Error(`stopWorker: the event page did not stop: ${JSON.stringify(r)}`);
+    return r;
   }
 
   /**
-   * HTTP(S) requests made by the add-on's own contexts, seen at Firefox's network layer (parent process,
-   * `http-on-opening-request`, attributed by triggering/loading principal). If a replica was given, also
-   * lists replica requests the test did not cause itself (`unexplained`), for diagnostics.
+   * HTTP(S) requests attributed to the add-on, from two sources:
+   * - 'firefox-network': Firefox's network layer, by principal (see _installRequestObserver): every
+   *   request of the event page and extension pages (any host, any port) and DOM loads of content scripts;
+   * - 'replica-log': requests the replica received since launch() that are not the test's own page loads.
+   *   Firefox cannot tell a content script's fetch() from the page's in MV3, so the replica log is what
+   *   catches those. The test's own traffic is: top-level document navigations (Sec-Fetch-Dest: document)
+   *   and the replica pages' own assets (/_replica/*, /favicon.ico) as script/style/image. The replica
+   *   pages themselves make no fetch/XHR, so anything else reaching the replica is attributed to the add-on.
+   *   Firefox's own background traffic would also land here (everything resolves to 127.0.0.1): QUIET_PREFS
+   *   silence it, and measured runs show none.
    */
   async requests() {
-    await this._collectRequests();
-    return this.extensionRequests.map((r) => r.url);
+    await sleep(200);
+    await this._collectRequests().catch(() => {});
+    const out = this.observed.map((r) => ({ ...r }));
+    if (this.replica) {
+      for (const r of this.replica.requests.slice(this.replicaMark)) {
+        const dest = r.secFetchDest;
+        const pageLoad = dest === 'document' ||
+          (REPLICA_HOSTS.has(r.host) && isPageAsset(r.path) && ['script', 'style', 'image'].includes(dest));
+        if (pageLoad) continue;
+        out.push({ source: 'replica-log', url: `https://${r.host}${r.path}${r.search || ''}`, method: r.method,
+          secFetchDest: dest, secFetchMode: r.secFetchMode, origin: r.origin, referer: r.referer, time: r.time });
+      }
+    }
+    return out;
   }
 
-  async requestDetails() {
-    await this._collectRequests();
-    return [...this.extensionRequests];
-  }
-
-  /** Diagnostic: background/permissions state. */
+  /** Diagnostics: the add-on as Firefox sees it. */
   async addonState() {
     return this._chrome(async (id) => {
       const policy = WebExtensionPolicy.getByID(id);
@@ -719,11 +864,9 @@ export class FirefoxDriver {
   }
 }
 
-export async function launch(opts = {}) {
-  const { profileDir, locale, ...rest } = opts;
-  const d = new FirefoxDriver(rest);
-  await d.launch({ profileDir, locale });
-  return d;
+/** Same shape as createChromiumDriver(): `createFirefoxDriver({replica})`, then `await driver.launch()`. */
+export function createFirefoxDriver(opts = {}) {
+  return new FirefoxDriver(opts);
 }
 
-export default FirefoxDriver;
+export default createFirefoxDriver;

@@ -6,7 +6,9 @@
 //   `driver.close()` afterwards, pass or fail. Persistence is tested with `driver.restart()`.
 // - `ctx` is `{replica}`: the object `startReplica()` returned (tests/replica/server.mjs), already
 //   listening and reachable under the real host names. `ctx.replica` may be absent; the scenarios that
-//   look at the server's request log then skip that part.
+//   look at the server's request log then skip that part. `ctx.ignoreRequest(entry)` (optional) drops
+//   the browser's OWN background traffic from that log (Chromium calls Google services even with
+//   --disable-background-networking); it must never match what an extension could plausibly send.
 // - `driver.banner()` must WAIT: it returns as soon as a banner is present, or `{count: 0}` after a
 //   few seconds without one. "No banner" results are only believed because each such scenario first
 //   sees a banner on a real feed in the same browser (a positive control).
@@ -14,6 +16,7 @@
 //   counts as hidden.
 
 import assert from 'node:assert/strict';
+import { isPageAsset, unexplainedRequests } from '../replica/server.mjs';
 
 export const FORM = {
   facebook: 'https://www.facebook.com/help/contact/712876720715583',
@@ -324,14 +327,9 @@ export const scenarios = [
         // Server side: everything that reached the replica is a page the test opened or an asset those
         // pages reference, fetched as such.
         const pages = new Set(opened.map(normalise));
-        const bad = replica.requests.slice(mark).filter((r) => {
-          const url = normalise(`https://${r.host}${r.path}`);
-          if (r.path.startsWith('/_replica/') || r.path === '/favicon.ico') {
-            return r.secFetchDest !== null && !['script', 'style', 'image'].includes(r.secFetchDest);
-          }
-          if (!pages.has(url)) return true;
-          return r.secFetchDest !== null && r.secFetchDest !== 'document';
-        });
+        const log = replica.requests.slice(mark).filter((r) => !(ctx.ignoreRequest?.(r)));
+        const bad = [...unexplainedRequests(log),
+          ...log.filter((r) => r.path && !isPageAsset(r.path) && !pages.has(normalise(`https://${r.host}${r.path}`)))];
         assert.deepEqual(bad, [], `replica saw requests the test did not make: ${show(bad)}`);
       }
     },

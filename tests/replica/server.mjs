@@ -13,6 +13,8 @@
 // No npm dependencies: node:https plus the system `openssl` for a throw-away self-signed certificate.
 
 import https from 'node:https';
+import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +43,25 @@ export const OTHER_HOSTS = ['help.instagram.com', 'example.org', 'www.example.or
 export const ASSET_PREFIX = '/_replica/';
 export function isPageAsset(pathname) {
   return pathname.startsWith(ASSET_PREFIX) || pathname === '/favicon.ico';
+}
+
+/**
+ * The entries of a request log that are NOT a browser loading a replica page the way a page load does:
+ * a top-level document on a replica host, or a script/stylesheet/image the replica pages reference.
+ * Anything else (fetch/xhr/beacon: Sec-Fetch-Dest "empty"; an iframe; an unknown host; plain http) is
+ * somebody else's request, e.g. the extension's.
+ */
+export function unexplainedRequests(entries) {
+  const known = new Set([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
+  return entries.filter((r) => {
+    // An aborted TLS handshake (a browser closing while connecting) carries no request: not counted.
+    if (r.tlsError) return false;
+    if (r.scheme !== 'https') return true;
+    if (!known.has(r.host)) return true;
+    if (r.method !== 'GET') return true;
+    if (isPageAsset(r.path)) return !['script', 'style', 'image'].includes(r.secFetchDest);
+    return r.secFetchDest !== 'document';
+  });
 }
 
 function makeCert() {
@@ -104,10 +125,10 @@ const ASSET_TYPES = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css
 export async function startReplica({ port = 0, host = '127.0.0.1', log = false } = {}) {
   const { key, cert } = makeCert();
   const requests = [];
-  const server = https.createServer({ key, cert }, (req, res) => {
+  const handler = (scheme) => (req, res) => {
     const hostHeader = String(req.headers.host || '').toLowerCase().replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${hostHeader || 'unknown'}`);
-    const entry = { time: Date.now(), method: req.method, host: hostHeader, path: url.pathname,
+    const entry = { time: Date.now(), scheme, method: req.method, host: hostHeader, path: url.pathname,
       search: url.search, origin: req.headers.origin || null, referer: req.headers.referer || null,
       secFetchDest: req.headers['sec-fetch-dest'] || null, secFetchMode: req.headers['sec-fetch-mode'] || null,
       secFetchSite: req.headers['sec-fetch-site'] || null };
@@ -122,6 +143,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
     const html = (status, body) => send(status, 'text/html; charset=utf-8', body,
       { 'content-security-policy': CSP });
 
+    if (scheme !== 'https') return html(404, read('404.html'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return html(405, read('404.html'));
 
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
@@ -138,6 +160,22 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
     return html(200, body);
+  };
+  // One port for both: TLS connections go to the https server, anything else (a plain-http request
+  // mapped onto this port) to an http server, so that it is logged with its host too.
+  const tlsServer = https.createServer({ key, cert }, handler('https'));
+  const plainServer = http.createServer(handler('http'));
+  tlsServer.on('tlsClientError', (err) => {
+    requests.push({ time: Date.now(), tlsError: String(err?.code || err?.message || err), host: null, path: null });
+  });
+  const server = net.createServer((socket) => {
+    socket.once('data', (buf) => {
+      socket.pause();
+      socket.unshift(buf);
+      (buf[0] === 0x16 ? tlsServer : plainServer).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+    socket.on('error', () => {});
   });
 
   await new Promise((resolve, reject) => {
