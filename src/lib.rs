@@ -29,7 +29,18 @@ mod locale_tests {
     use serde_json::Value;
     use std::collections::BTreeSet;
 
-    const LOCALES: &[&str] = &["en", "de"];
+    /// The ten languages the product promises; each must ship a complete catalogue.
+    const LOCALES: &[&str] = &["en", "de", "fr", "it", "es", "nl", "pl", "pt", "sv", "da"];
+
+    #[test]
+    fn exactly_the_promised_locales_ship() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/extension/_locales");
+        let mut shipped: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        shipped.sort();
+        let mut want: Vec<String> = LOCALES.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(shipped, want);
+    }
 
     fn placeholders(v: &Value) -> BTreeSet<String> {
         v["placeholders"].as_object().map(|o| o.keys().map(|k| k.to_ascii_lowercase()).collect()).unwrap_or_default()
@@ -54,6 +65,7 @@ mod locale_tests {
             }
             assert!(cat["extDescription"]["message"].as_str().unwrap().chars().count() <= 132, "{lang}: store limit");
             assert!(cat["extName"]["message"].as_str().unwrap().chars().count() <= 75, "{lang}: name too long");
+            assert_eq!(cat["lang"]["message"].as_str(), Some(*lang), "{lang}: the catalogue must name its own language");
         }
     }
 
