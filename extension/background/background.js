@@ -13,8 +13,9 @@ if (typeof importScripts === 'function' && typeof ext === 'undefined') {
   importScripts('../platform/ext.js', '../core/widerspruch.js');
 }
 
-const ready = wasm_bindgen({ module_or_path: ext.url('core/widerspruch_bg.wasm') })
-  .then(() => wasm_bindgen.background_start());
+// Messages wait for the core to load, not for the badge refresh that every start also does.
+const ready = wasm_bindgen({ module_or_path: ext.url('core/widerspruch_bg.wasm') });
+const started = ready.then(() => wasm_bindgen.background_start());
 
 // One message at a time, so two read-modify-write cycles never interleave.
 let queue = Promise.resolve();
@@ -32,6 +33,6 @@ ext.api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return true; // the answer is sent asynchronously
 });
 
-// Waking up for these is enough: `ready` refreshes the badge on every start.
-ext.api.runtime.onStartup.addListener(() => ready);
-ext.api.runtime.onInstalled.addListener(() => ready);
+// Waking up for these is enough: every start refreshes the badge.
+ext.api.runtime.onStartup.addListener(() => started);
+ext.api.runtime.onInstalled.addListener(() => started);

@@ -1,19 +1,18 @@
 /*
- * Widerspruch in Facebook's and Instagram's pages. No site logic, no page data sent: it says "a page is
- * showing" (the background classifies the URL the browser reports) and renders the panel it gets back,
- * with createElement/textContent in a shadow root, so Meta's markup, class names and CSP don't matter.
- * Message tags are those of `Message` in src/messages.rs.
+ * Widerspruch in Meta's pages. No site logic, sends no page data: says "a page is showing" (the
+ * background classifies the URL the browser reports) and renders the answer with createElement and
+ * textContent in a shadow root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
  */
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
   const TAG = 'widerspruch-banner';
 
-  // An updated extension orphans this script in open tabs; the next load brings a new copy.
-  // Remove what an orphan left behind: only ever one panel.
+  // An update orphans this script in open tabs; the next load brings a new one.
+  // Remove an orphan's panel: only ever one.
   for (const stale of document.querySelectorAll(TAG)) stale.remove();
 
-  let host = null; // our element, while a panel is shown
+  let host = null; // our element, while shown
   let asked = 0; // drop answers to older asks (navigations overlap)
 
   const alive = () => { try { return Boolean(api.runtime?.id); } catch { return false; } };
@@ -28,8 +27,11 @@
     }
   }
 
+  let shown = ''; // the panel on screen, as JSON: the same again changes nothing (keeps focus)
+
   function answer(a) {
-    if (a?.type === 'show_panel') show(a.panel);
+    const same = host?.isConnected && JSON.stringify(a?.panel) === shown;
+    if (a?.type === 'show_panel' && !same) show(a.panel);
     else if (a?.type === 'no_panel') hide();
   }
 
@@ -46,15 +48,17 @@
     return e;
   }
 
-  function button(parent, text, onClick) {
+  function button(parent, text, action, onClick) {
     const b = el(parent, 'button', text);
     b.type = 'button';
-    b.addEventListener('click', (e) => { if (e.isTrusted) onClick(); }); // the page can't click for the user
+    b.dataset.action = action;
+    b.addEventListener('click', (e) => { if (e.isTrusted) onClick(); }); // the page can't click for us
     return b;
   }
 
   function show(p) {
     hide();
+    shown = JSON.stringify(p);
     host = document.createElement(TAG);
     host.dataset.kind = p.kind;
     const root = host.attachShadow({ mode: 'open' });
@@ -73,9 +77,7 @@
     if (p.reasons.length) {
       const row = el(box, 'div');
       for (const r of p.reasons) {
-        const b = button(row, r.label, () => form()?.insertReason(r.text, p.watch));
-        b.dataset.action = 'insert_reason';
-        b.title = r.text;
+        button(row, r.label, 'insert_reason', () => form()?.insertReason(r.text, p.watch)).title = r.text;
       }
     }
     const row = el(box, 'div');
@@ -87,12 +89,12 @@
         if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', action: 'open_form' });
       });
     }
-    for (const { action, text } of p.actions) button(row, text, () => act(action)).dataset.action = action;
+    for (const { action, text } of p.actions) button(row, text, action, () => act(action));
     document.documentElement.append(host);
     if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
   }
 
-  // content/form.js, loaded on objection form pages only, shares this script's world.
+  // content/form.js, on objection form pages only, shares this script's world.
   const form = () => globalThis.widerspruchForm;
 
   function act(action) {
@@ -109,26 +111,24 @@
 
   function style(root) {
     const css = `
-:host { all: initial; position: fixed; z-index: 2147483647; left: 50%; bottom: 16px; transform: translateX(-50%);
+:host { all: initial; --bg: #fff; --fg: #1f1f1f; --ac: #0b57d0; --on: #fff; --ln: #747775;
+  position: fixed; z-index: 2147483647; left: 50%; bottom: 16px; transform: translateX(-50%);
   width: min(44rem, calc(100vw - 32px)); }
+@media (prefers-color-scheme: dark) {
+  :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
 :host([data-kind=form_helper]) { left: auto; right: 16px; top: 72px; bottom: auto; transform: none;
   width: min(24rem, calc(100vw - 32px)); }
 aside { box-sizing: border-box; max-height: calc(100vh - 96px); overflow: auto; padding: 10px 14px;
-  border-radius: 8px; border: 1px solid #747775; background: #fff; color: #1f1f1f;
-  box-shadow: 0 2px 8px rgba(0,0,0,.2); font: 14px/1.4 system-ui, sans-serif; }
+  border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
+  box-shadow: 0 2px 8px #0004; font: 14px/1.4 system-ui, sans-serif; }
 p, ol { margin: 0 0 8px; }
 h2 { font-size: 14px; margin: 0 0 4px; }
 div { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 4px; }
 a, button { font: inherit; border-radius: 6px; padding: 4px 12px; cursor: pointer; }
-a { background: #0b57d0; color: #fff; text-decoration: none; font-weight: 600; }
-button { background: none; color: inherit; border: 1px solid; }
-:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  aside { background: #242526; color: #e4e6eb; border-color: #9aa0a6; }
-  a { background: #a8c7fa; color: #062e6f; }
-  :focus-visible { outline-color: #a8c7fa; }
-}`;
-    // A constructed sheet is not an inline style, so no page CSP can block it; <style> is the fallback.
+a { background: var(--ac); color: var(--on); text-decoration: none; font-weight: 600; }
+button { background: none; color: inherit; border: 1px solid var(--ln); }
+:focus-visible { outline: 3px solid var(--ac); outline-offset: 2px; }`;
+    // A constructed sheet isn't inline style, so no page CSP blocks it; <style> is the fallback.
     try {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
@@ -138,22 +138,21 @@ button { background: none; color: inherit; border: 1px solid; }
     }
   }
 
-  // Meta's single-page app can rebuild the document: put our element back if it was removed.
+  // Meta's app can rebuild the document: put our element back.
   const keep = new MutationObserver(() => {
     if (!alive()) return stop();
     if (host && !host.isConnected) document.documentElement.append(host);
   });
   keep.observe(document.documentElement, { childList: true });
 
-  // Client-side navigations: the Navigation API reports them without polling; popstate covers Back.
+  // Client-side navigations, without polling: the Navigation API, else popstate (Back only).
   const onNavigate = () => ask().catch(() => {});
-  globalThis.navigation?.addEventListener('navigatesuccess', onNavigate);
-  addEventListener('popstate', onNavigate);
+  const nav = [globalThis.navigation ?? window, globalThis.navigation ? 'navigatesuccess' : 'popstate'];
+  nav[0].addEventListener(nav[1], onNavigate);
 
   function stop() {
     keep.disconnect();
-    globalThis.navigation?.removeEventListener('navigatesuccess', onNavigate);
-    removeEventListener('popstate', onNavigate);
+    nav[0].removeEventListener(nav[1], onNavigate);
     hide();
   }
 

@@ -63,8 +63,9 @@ fn actions_for(s: Status) -> &'static [ChecklistAction] {
     }
 }
 
+/// `first` is the answer to `get_checklist`, requested by popup.js while the core was loading.
 #[wasm_bindgen]
-pub async fn popup_main() {
+pub async fn popup_main(first: js_sys::Promise) {
     let d = doc();
     let app = d.get_element_by_id("app").expect("popup.html has #app");
     if let Some(html) = d.document_element() {
@@ -79,7 +80,8 @@ pub async fn popup_main() {
         on_submit();
     })
     .forget();
-    request(Message::GetChecklist).await;
+    let answer = wasm_bindgen_futures::JsFuture::from(first).await.map(browser::from_js);
+    show_answer(answer.map_err(|_| "runtime.sendMessage failed".to_string()).and_then(Message::decode));
 }
 
 fn data(el: &Element, name: &str) -> Option<String> {
@@ -133,11 +135,19 @@ fn send(msg: serde_json::Value) {
 }
 
 async fn request(msg: Message) {
-    match browser::send_message(&msg).await.and_then(Message::decode) {
+    show_answer(browser::send_message(&msg).await.and_then(Message::decode));
+}
+
+fn show_answer(answer: Result<Message, String>) {
+    match answer {
         Ok(Message::Checklist { checklist }) => render(&checklist),
         Ok(Message::Rejected { reason }) if reason.contains("newer version") => show_summary(&t("popup_read_only")),
         other => {
-            gloo_console::warn!(format!("Widerspruch popup: unexpected answer {other:?}"));
+            let what = match &other {
+                Ok(m) => m.kind().to_string(),
+                Err(e) => e.clone(),
+            };
+            gloo_console::warn!(format!("Widerspruch popup: unexpected answer: {what}"));
             show_summary(&t("popup_error"));
         }
     }
