@@ -78,7 +78,18 @@ build() {
   step "zip dist/widerspruch-chromium.zip and dist/widerspruch-firefox.zip"
   python3 tools/zip_reproducible.py dist/chromium dist/widerspruch-chromium.zip
   python3 tools/zip_reproducible.py dist/firefox dist/widerspruch-firefox.zip
-  echo "built: dist/chromium dist/firefox dist/widerspruch-chromium.zip dist/widerspruch-firefox.zip"
+
+  step "zip dist/widerspruch-source.zip (the sources and BUILDING.md, for addons.mozilla.org review)"
+  local list; list=$(mktemp)
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard > "$list"
+  else
+    find . -type f -not -path './.git/*' -not -path './target/*' -not -path './dist/*' \
+      -not -path './node_modules/*' -not -path './.tools/*' -not -path './fuzz/target/*' | sed 's|^\./||' > "$list"
+  fi
+  python3 tools/zip_reproducible.py --list "$list" . dist/widerspruch-source.zip
+  rm -f "$list"
+  echo "built: dist/chromium dist/firefox dist/widerspruch-{chromium,firefox,source}.zip"
 }
 
 install_test_tools() {
@@ -110,6 +121,12 @@ run_tests() {
 
   step "web-ext lint dist/firefox (0 errors, 0 warnings)"
   check lint node tools/lint_firefox.mjs dist/firefox
+
+  step "reproducible: a second build from clean gives byte-identical zips"
+  (cd dist && sha256sum ./*.zip) > "$log/first.sha256"
+  rm -rf target/wasm32-unknown-unknown target/widerspruch-core dist
+  build > "$log/rebuild.log" 2>&1 || echo "the rebuild failed: see $log/rebuild.log"
+  check reproducible bash -c "cd dist && sha256sum -c '$log/first.sha256'"
 
   suite chromium "end-to-end: Chromium (Playwright)" tests/e2e/chromium.test.mjs
   suite firefox "end-to-end: Firefox ESR (WebDriver)" tests/e2e/firefox.test.mjs

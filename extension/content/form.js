@@ -29,7 +29,8 @@
         report(signal);
       };
       watcher = new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(check); } });
-      watcher.observe(document.body, { childList: true, subtree: true, characterData: true });
+      // From document_start on, so the whole document (the body may not exist yet).
+      watcher.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
       check();
     },
 
