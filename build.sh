@@ -98,6 +98,9 @@ install_test_tools() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  # Debian's Firefox ships en-US only; the French and Polish scenarios need these language packs.
+  dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1 || missing+=(firefox-esr-l10n-fr)
+  dpkg -s firefox-esr-l10n-pl >/dev/null 2>&1 || missing+=(firefox-esr-l10n-pl)
   if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq
@@ -130,6 +133,7 @@ run_tests() {
 
   suite chromium "end-to-end: Chromium (Playwright)" tests/e2e/chromium.test.mjs
   suite firefox "end-to-end: Firefox ESR (WebDriver)" tests/e2e/firefox.test.mjs
+  suite a11y "accessibility: axe WCAG 2 A/AA, light and dark (Chromium)" tests/e2e/a11y.test.mjs
 
   step "summary"
   python3 tools/summarise.py "$log"

@@ -14,6 +14,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
+import {
+  readPanelInPage, readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo,
+  countPopupRepaints, popupRepaints,
+} from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTENSION_ID = 'iddanobcjbciolaflajffjajfcapogle';
@@ -217,6 +221,10 @@ export function createChromiumDriver({
 
     get extensionId() { return extensionId; },
     get context() { return context; },
+    /** The test tab (Playwright Page), for Chromium-only tests such as a11y.test.mjs. */
+    get page() { return page; },
+    /** The popup URL (chrome-extension://ID/popup/popup.html). */
+    get popupUrl() { return `chrome-extension://${extensionId}/popup/popup.html`; },
 
     async launch(opts = {}) {
       if (context) await driver.close();
@@ -272,10 +280,29 @@ export function createChromiumDriver({
     },
 
     async clickBanner(action) {
+      return driver.clickPanel(action);
+    },
+
+    // Waits up to BANNER_WAIT_MS for a panel (banner or form helper) and returns it (see page-fns.mjs).
+    async panel({ timeout = BANNER_WAIT_MS } = {}) {
+      const p = await livePage();
+      const deadline = Date.now() + timeout;
+      let last = { count: 0 };
+      for (;;) {
+        try { last = await p.evaluate(readPanelInPage); } catch { last = { count: 0 }; } // navigating
+        if (last.count > 0 && last.kind) return last;
+        if (Date.now() >= deadline) return last;
+        await sleep(100);
+      }
+    },
+
+    // A real (trusted) click on a control of the panel: 'form-link', or the index-th
+    // button[data-action=ACTION] (e.g. clickPanel('insert_reason', 1)).
+    async clickPanel(action, index = 0) {
       const p = await livePage();
       const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action=${action}]`;
       // Playwright's CSS engine pierces open shadow roots; this is a real (trusted) click.
-      const target = p.locator('widerspruch-banner').first().locator(sel);
+      const target = p.locator('widerspruch-banner').first().locator(sel).nth(index);
       await target.waitFor({ state: 'visible', timeout: 5000 });
       if (action === 'form-link') {
         // The link may open in this tab or in a new one; follow whichever happens first.
@@ -289,7 +316,7 @@ export function createChromiumDriver({
           const done = (v) => { if (v) resolve(v); else if (--pending === 0) resolve(null); };
           newPageP.then(done); navP.then(done);
         });
-        if (!result) throw new Error('clickBanner(form-link): the click neither navigated nor opened a tab');
+        if (!result) throw new Error('clickPanel(form-link): the click neither navigated nor opened a tab');
         if (result.np) page = result.np;
         await page.waitForLoadState('load');
         await page.bringToFront();
@@ -297,6 +324,17 @@ export function createChromiumDriver({
         await target.click();
       }
     },
+
+    // A real (trusted) click on the first element of the page (not the panel) matching `selector`.
+    async pageClick(selector) {
+      const p = await livePage();
+      await p.locator(selector).first().click({ timeout: 5000 });
+    },
+
+    async pageValue(selector) { return (await livePage()).evaluate(readValueInPage, selector); },
+    async pageFields() { return (await livePage()).evaluate(readFieldsInPage); },
+    async pageText(selector = 'body') { return (await livePage()).evaluate(readTextInPage, selector); },
+    async url() { return (await livePage()).url(); },
 
     async popup() {
       const p = await openPopup();
@@ -318,6 +356,58 @@ export function createChromiumDriver({
           const li = document.querySelector(`#checklist li[data-platform=${pl}]`);
           return li && li.getAttribute('data-state') !== b;
         }, [platform, before], { timeout: 5000 }).catch(() => {});
+      await sleep(200); // let storage.onChanged listeners (badge) run
+      await p.close();
+      popupPage = null;
+    },
+
+    // The UI language the extension sees (chrome.i18n.getUILanguage() in the popup page).
+    async uiLocale() {
+      const p = await openPopup();
+      const lang = await p.evaluate(() => chrome.i18n.getUILanguage());
+      await p.close();
+      popupPage = null;
+      return lang;
+    },
+
+    async popupGroups() {
+      const p = await openPopup();
+      const groups = await p.evaluate(readGroupsInPopup);
+      await p.close();
+      popupPage = null;
+      return groups;
+    },
+
+    async popupInfo() {
+      const p = await openPopup();
+      const info = await p.evaluate(readPopupInfo);
+      await p.close();
+      popupPage = null;
+      return info;
+    },
+
+    // Types `name` into #group-name and submits #add-group with a real click; → the new group's id (or null).
+    async popupAddGroup(name) {
+      const p = await openPopup();
+      const before = new Set((await p.evaluate(readGroupsInPopup)).map((g) => g.id));
+      await p.evaluate(countPopupRepaints);
+      await p.locator('#group-name').fill(name);
+      await p.locator('#add-group [type=submit]').click({ timeout: 5000 });
+      await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
+      await sleep(200);
+      const after = await p.evaluate(readGroupsInPopup);
+      await p.close();
+      popupPage = null;
+      return after.find((g) => !before.has(g.id))?.id ?? null;
+    },
+
+    // A real click on the control [data-action=ACTION] of the group's section (group_active radio,
+    // group_linked checkbox, group_remove button); waits for the popup to repaint.
+    async popupToggle(groupId, action) {
+      const p = await openPopup();
+      await p.evaluate(countPopupRepaints);
+      await p.locator(`section.group[data-group="${groupId}"] [data-action=${action}]`).first().click({ timeout: 5000 });
+      await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
       await sleep(200); // let storage.onChanged listeners (badge) run
       await p.close();
       popupPage = null;

@@ -35,6 +35,10 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
+import {
+  readPanelInPage, readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo,
+  countPopupRepaints, popupRepaints,
+} from './page-fns.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -338,6 +342,10 @@ class GeckoSession {
     if (!id) throw new Error(`not an element reference: ${JSON.stringify(elementRef)}`);
     return this.cmd('POST', `/element/${id}/click`, {});
   }
+  sendKeys(elementRef, text) {
+    return this.cmd('POST', `/element/${elementRef[ELEMENT_KEY]}/value`, { text });
+  }
+  clear(elementRef) { return this.cmd('POST', `/element/${elementRef[ELEMENT_KEY]}/clear`, {}); }
   windowHandles() { return this.cmd('GET', '/window/handles'); }
   windowHandle() { return this.cmd('GET', '/window'); }
   switchTo(handle) { return this.cmd('POST', '/window', { handle }); }
@@ -648,20 +656,44 @@ export class FirefoxDriver {
   }
 
   async clickBanner(action) {
+    return this.clickPanel(action);
+  }
+
+  /** Waits up to BANNER_WAIT_MS for a panel (banner or form helper) and returns it (see page-fns.mjs). */
+  async panel({ timeout = BANNER_WAIT_MS } = {}) {
+    await this._toTestTab();
+    const deadline = Date.now() + timeout;
+    let last = { count: 0 };
+    for (;;) {
+      try { last = await this.s.exec(readPanelInPage); } catch { last = { count: 0 }; } // navigating
+      if (last.count > 0 && last.kind) return last;
+      if (Date.now() >= deadline) return last;
+      await sleep(100);
+    }
+  }
+
+  /** Polls `find(arg)` in the test tab (up to 5 s) for an element reference. */
+  async _findInPage(find, arg, what) {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const el = await this.s.exec(find, arg).catch(() => null);
+      if (el || Date.now() > deadline) {
+        if (!el) throw new Error(`${what}: not found`);
+        return el;
+      }
+      await sleep(100);
+    }
+  }
+
+  /** A real (trusted) click on a panel control: 'form-link', or the index-th button[data-action=ACTION]. */
+  async clickPanel(action, index = 0) {
     await this._toTestTab();
     const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action="${action}"]`;
     // Wait (like a user) until the element is there.
-    const deadline = Date.now() + 5000;
-    let el = null;
-    for (;;) {
-      el = await this.s.exec((sel) => {
-        const host = document.querySelector('widerspruch-banner');
-        return (host && host.shadowRoot && host.shadowRoot.querySelector(sel)) || null;
-      }, sel).catch(() => null);
-      if (el || Date.now() > deadline) break;
-      await sleep(100);
-    }
-    if (!el) throw new Error(`clickBanner(${action}): no ${sel} in a <widerspruch-banner> open shadow root`);
+    const el = await this._findInPage(([sel, index]) => {
+      const host = document.querySelector('widerspruch-banner');
+      return (host && host.shadowRoot && host.shadowRoot.querySelectorAll(sel)[index]) || null;
+    }, [sel, index], `clickPanel(${action}, ${index}): ${sel} #${index} in a <widerspruch-banner> open shadow root`);
     const handlesBefore = await this.s.windowHandles();
     const urlBefore = await this.s.currentUrl();
     // WebDriver element click on the element reference (shadow-DOM elements included): a real, trusted
@@ -680,11 +712,22 @@ export class FirefoxDriver {
       }
       const u = await this.s.currentUrl().catch(() => urlBefore);
       if (u !== urlBefore) break;
-      if (Date.now() > until) throw new Error('clickBanner(form-link): the click neither navigated nor opened a tab');
+      if (Date.now() > until) throw new Error('clickPanel(form-link): the click neither navigated nor opened a tab');
       await sleep(100);
     }
     await this._waitLoaded();
   }
+
+  /** A real (trusted) click on the first element of the page (not the panel) matching `selector`. */
+  async pageClick(selector) {
+    await this._toTestTab();
+    const el = await this._findInPage((sel) => document.querySelector(sel), selector, `pageClick(${selector})`);
+    await this.s.click(el);
+  }
+
+  async pageValue(selector) { await this._toTestTab(); return this.s.exec(readValueInPage, selector); }
+  async pageFields() { await this._toTestTab(); return this.s.exec(readFieldsInPage); }
+  async pageText(selector = 'body') { await this._toTestTab(); return this.s.exec(readTextInPage, selector); }
 
   async _waitLoaded(timeout = 10000) {
     const deadline = Date.now() + timeout;
@@ -776,6 +819,58 @@ export class FirefoxDriver {
         await sleep(100);
       }
       await sleep(200); // let storage.onChanged listeners (badge) run
+    });
+  }
+
+  async popupGroups() {
+    return this._withExtensionTab('popup/popup.html', async () => {
+      await this._waitPopupReady();
+      return this.s.exec(readGroupsInPopup);
+    });
+  }
+
+  async popupInfo() {
+    return this._withExtensionTab('popup/popup.html', async () => {
+      await this._waitPopupReady();
+      return this.s.exec(readPopupInfo);
+    });
+  }
+
+  async _waitRepaint() {
+    const until = Date.now() + 5000;
+    while (Date.now() < until && !(await this.s.exec(popupRepaints).catch(() => 0))) await sleep(100);
+    await sleep(200); // let storage.onChanged listeners (badge) run
+  }
+
+  /** Types `name` into #group-name and submits #add-group with a real click; → the new group's id (or null). */
+  async popupAddGroup(name) {
+    return this._withExtensionTab('popup/popup.html', async () => {
+      await this._waitPopupReady();
+      const before = new Set((await this.s.exec(readGroupsInPopup)).map((g) => g.id));
+      await this.s.exec(countPopupRepaints);
+      const input = await this.s.exec(() => document.getElementById('group-name'));
+      if (!input) throw new Error('popupAddGroup: no #group-name');
+      await this.s.clear(input);
+      await this.s.sendKeys(input, name);
+      const submit = await this.s.exec(() => document.querySelector('#add-group [type=submit]'));
+      if (!submit) throw new Error('popupAddGroup: no submit button in #add-group');
+      await this.s.click(submit);
+      await this._waitRepaint();
+      const after = await this.s.exec(readGroupsInPopup);
+      const fresh = after.find((g) => !before.has(g.id));
+      return fresh ? fresh.id : null;
+    });
+  }
+
+  /** A real click on [data-action=ACTION] in the group's section (radio, checkbox, button); waits for a repaint. */
+  async popupToggle(groupId, action) {
+    return this._withExtensionTab('popup/popup.html', async () => {
+      await this._waitPopupReady();
+      await this.s.exec(countPopupRepaints);
+      const el = await this.s.exec(([g, a]) => document.querySelector(`section.group[data-group="${g}"] [data-action="${a}"]`), [groupId, action]);
+      if (!el) throw new Error(`popupToggle(${groupId}, ${action}): no such control`);
+      await this.s.click(el);
+      await this._waitRepaint();
     });
   }
 

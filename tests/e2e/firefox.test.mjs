@@ -1,7 +1,8 @@
 // Runs every scenario of scenarios.mjs in Firefox ESR with the built extension (dist/firefox), through
 // geckodriver (see firefox.mjs).
 //   npm run test:e2e:firefox        (build first: ./build.sh)
-// Needs: /usr/bin/firefox-esr (apt), geckodriver at .tools/bin/geckodriver (cargo install geckodriver
+// Needs: /usr/bin/firefox-esr (apt) with the language packs firefox-esr-l10n-fr and firefox-esr-l10n-pl
+// (apt; the locale scenarios fail without them, saying so), geckodriver at .tools/bin/geckodriver (cargo install geckodriver
 // --root .tools), and port 443 free: Firefox's host mapping (network.dns.forceResolve) maps host names,
 // not ports, so the replica listens on 443 (root, or CAP_NET_BIND_SERVICE for node).
 // Environment: FIREFOX_BIN, GECKODRIVER, WIDERSPRUCH_FIREFOX_DIST (unpacked extension dir),

@@ -16,7 +16,12 @@
 //   counts as hidden.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isPageAsset, unexplainedRequests } from '../replica/server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const FORM = {
   facebook: 'https://www.facebook.com/help/contact/712876720715583',
@@ -94,6 +99,83 @@ async function expectPopup(driver, want, when) {
   }
   return got;
 }
+
+// ── Expected texts, read at run time from the SOURCE catalogues and rules (not from the dist under test,
+// so a broken build cannot make its own expectations) ──
+
+const catalogues = new Map();
+/** extension/_locales/LANG/messages.json (fails clearly when the catalogue does not exist). */
+export function catalogue(lang) {
+  if (!catalogues.has(lang)) {
+    const file = path.join(ROOT, 'extension', '_locales', lang, 'messages.json');
+    assert.ok(fs.existsSync(file), `no catalogue ${file}`);
+    catalogues.set(lang, JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+  return catalogues.get(lang);
+}
+
+/** A message the way i18n.getMessage resolves it: named placeholders ($PLATFORM$ → "$1" → subs[0]). */
+export function message(lang, key, subs = []) {
+  const entry = catalogue(lang)[key];
+  assert.ok(entry, `catalogue ${lang} has no ${key}`);
+  const placeholders = Object.fromEntries(Object.entries(entry.placeholders ?? {})
+    .map(([name, p]) => [name.toLowerCase(), p.content.replace(/\$(\d)/g, (_, n) => subs[Number(n) - 1] ?? '')]));
+  return entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (m, name) => placeholders[name.toLowerCase()] ?? m)
+    .replace(/\$\$/g, '$');
+}
+
+let metaRules = null;
+export function rules() {
+  metaRules ??= JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
+  return metaRules;
+}
+const rulesPlatform = (id) => rules().platforms.find((p) => p.id === id);
+const routeIn = (id, lang) => rulesPlatform(id).fallback_route[lang] ?? rulesPlatform(id).fallback_route.en;
+const collapse = (t) => t.replace(/[ \t\r\n\f]+/g, ' ').trim();
+
+/** Waits for a panel that satisfies `pred` (a panel may change in place: helper → received / fallback). */
+async function expectPanel(driver, pred, what, timeout = 8000) {
+  const got = await eventually(() => driver.panel({ timeout: 1000 }), (p) => p.count > 0 && pred(p), { timeout });
+  assert.ok(got.count > 0 && pred(got), `${what}; panel is ${show(got)}`);
+  assert.equal(got.count, 1, `exactly one panel (${what})`);
+  if (got.visible !== undefined) assert.equal(got.visible, true, `the panel is visible (${what}); ${show(got)}`);
+  return got;
+}
+
+/** The fallback route as the rules and the catalogue say it (checked in full, in the panel's language). */
+function assertFallback(p, platform, firstParagraph, where) {
+  const lang = p.lang;
+  const name = rulesPlatform(platform).name;
+  assert.equal(p.platform, platform, `${where}: platform`);
+  assert.equal(p.urging, false, `${where}: the fallback does not urge`);
+  assert.deepEqual(p.paragraphs, [collapse(firstParagraph)], `${where}: the first paragraph says what went wrong`);
+  assert.equal(p.stepsTitle, collapse(message(lang, 'fallback_title', [name])), `${where}: steps title`);
+  assert.deepEqual(p.steps, routeIn(platform, lang).map(collapse), `${where}: the rules' route in ${lang}`);
+  assert.equal(p.footnote, collapse(message(lang, 'fallback_help_search')), `${where}: Help Centre footnote`);
+  assert.deepEqual(p.reasons, [], `${where}: no reason buttons`);
+  assert.ok(p.link && normalise(p.link.href) === normalise(FORM[platform]), `${where}: a link to try the form again (${show(p.link)})`);
+}
+
+/** The form helper's first state: explains the fields and offers the three reasons. */
+function assertFormHelper(p, platform, where) {
+  const lang = p.lang;
+  const name = rulesPlatform(platform).name;
+  assert.equal(p.kind, 'form-helper', `${where}: kind`);
+  assert.equal(p.platform, platform, `${where}: platform`);
+  assert.equal(p.urging, false, `${where}: the helper does not urge`);
+  assert.equal(p.label, collapse(message(lang, 'helper_label')), `${where}: accessible name`);
+  for (const key of ['helper_intro', 'helper_country', 'helper_email', 'helper_reason', 'helper_scope']) {
+    assert.ok(p.paragraphs.includes(collapse(message(lang, key, [name]))), `${where}: a paragraph "${key}" (${show(p.paragraphs)})`);
+  }
+  assert.deepEqual(p.reasons, [1, 2, 3].map((n) => ({ label: message(lang, `reason_${n}_label`), text: message(lang, `reason_${n}_text`) })),
+    `${where}: three reason buttons`);
+  assert.deepEqual(p.steps, [], `${where}: no fallback route while the form is there`);
+}
+
+const isReceived = (platform) => (p) => p.kind === 'form-helper' && p.lang &&
+  p.paragraphs[0] === collapse(message(p.lang, 'received_text', [rulesPlatform(platform).name]));
+const isFallback = (p) => p.steps.length > 0;
+const FORM_VARIANT = (platform, variant) => `${FORM[platform]}?replica=${variant}`;
 
 export const scenarios = [
   {
@@ -332,6 +414,198 @@ export const scenarios = [
           ...log.filter((r) => r.path && !isPageAsset(r.path) && !pages.has(normalise(`https://${r.host}${r.path}`)))];
         assert.deepEqual(bad, [], `replica saw requests the test did not make: ${show(bad)}`);
       }
+    },
+  },
+
+  // ── The objection journey ──
+  {
+    name: 'journey: banner → form link → form helper → reason → Senden → received → popup → confirmed',
+    async run(driver) {
+      await driver.launch();
+      await expectBadge(driver, '2', 'on a fresh profile');
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook');
+      await driver.clickPanel('form-link');
+      assert.equal(normalise(await driver.url()), normalise(FORM.facebook), 'the banner link leads to the form page');
+
+      const helper = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the form helper on the form page');
+      assertFormHelper(helper, 'facebook', 'Facebook form');
+      assert.deepEqual(helper.actions.filter((a) => a !== 'close'), ['link_broken'], 'helper buttons besides the reasons');
+
+      const before = await driver.pageFields();
+      assert.equal(before.reason, '', `the reason field starts empty (${show(before)})`);
+      await driver.clickPanel('insert_reason', 1);
+      const want = helper.reasons[1].text;
+      const after = await eventually(() => driver.pageFields(), (f) => f.reason === want, { timeout: 3000 });
+      assert.equal(after.reason, want, 'the reason field holds the chosen reason');
+      assert.deepEqual({ ...after, reason: before.reason }, before, 'no other field changed');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'not_started' }, 'with the form open, before sending');
+
+      await driver.pageClick('#replica-send');
+      const pageText = await eventually(() => driver.pageText(), (t) => t.includes('will apply from now on'), { timeout: 3000 });
+      assert.ok(pageText.includes('will apply from now on'), 'the replica shows its received text');
+      const received = await expectPanel(driver, isReceived('facebook'), 'the helper switches to "received"');
+      assert.deepEqual(received.paragraphs, [message(received.lang, 'received_text', ['Facebook']),
+        message(received.lang, 'received_email')].map(collapse), 'received panel text');
+      assert.deepEqual(received.reasons, [], 'no reason buttons once sent');
+
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'not_started' }, 'after sending the form');
+      await expectBadge(driver, '1', 'after sending the Facebook form');
+      await driver.clickPopup('facebook', 'mark_confirmed');
+      await expectPopup(driver, { facebook: 'confirmed', instagram: 'not_started' }, 'after "Email received"');
+      await expectBadge(driver, '1', 'after confirming (Instagram still open)');
+      await expectBanner(driver, 'https://www.instagram.com/', 'instagram'); // positive control first
+      await expectNoBanner(driver, 'https://www.facebook.com/', 'Facebook objection confirmed');
+    },
+  },
+  {
+    name: 'fallback route: error page and login wall instead of the form, and "The link doesn\'t work" on the feed',
+    async run(driver) {
+      await driver.launch();
+      // The form link lands on "this content isn't available".
+      await driver.open(FORM_VARIANT('facebook', 'unavailable'));
+      let p = await expectPanel(driver, isFallback, 'the fallback route on the error page');
+      assert.equal(p.kind, 'form-helper');
+      assertFallback(p, 'facebook', message(p.lang, 'fallback_unavailable'), 'Facebook error page');
+      const policy = { en: 'Privacy Policy', de: 'Datenschutzrichtlinie' }[p.lang];
+      if (policy) assert.ok(p.steps.some((t) => t.includes(policy)), `Facebook's steps go through the ${policy}: ${show(p.steps)}`);
+
+      // A login wall instead of the form.
+      await driver.open(FORM_VARIANT('facebook', 'login'));
+      p = await expectPanel(driver, isFallback, 'the fallback route on the login wall');
+      assertFallback(p, 'facebook', message(p.lang, 'fallback_login', ['Facebook']), 'Facebook login wall');
+      await driver.open(FORM_VARIANT('instagram', 'unavailable'));
+      p = await expectPanel(driver, isFallback, 'the fallback route on the Instagram error page');
+      assertFallback(p, 'instagram', message(p.lang, 'fallback_unavailable'), 'Instagram error page');
+
+      // Control: the real form page shows the helper, not the route.
+      await driver.open(FORM.facebook);
+      p = await expectPanel(driver, (x) => x.kind === 'form-helper', 'the helper on the working form');
+      await sleep(500);
+      p = await driver.panel();
+      assert.deepEqual(p.steps, [], `no fallback route on the working form: ${show(p)}`);
+
+      // On the feed: "The link doesn't work" shows the route in the banner, and changes no progress.
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook');
+      await driver.clickPanel('link_broken');
+      p = await expectPanel(driver, isFallback, 'the route after "The link doesn\'t work"');
+      assert.equal(p.kind, 'banner', 'the route is shown in the banner itself');
+      assertFallback(p, 'facebook', message(p.lang, 'fallback_link_broken'), 'Facebook feed, link broken');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'after the error pages (forms were opened, nothing sent)');
+      await expectBadge(driver, '2', 'nothing was sent');
+    },
+  },
+  {
+    name: 'account groups: add one (active, badge 4), send the form for it, link its platforms, remove it',
+    async run(driver) {
+      await driver.launch();
+      await expectBadge(driver, '2', 'on a fresh profile');
+      const id = await driver.popupAddGroup('Club account');
+      assert.ok(id, 'the new group appears in the popup');
+      let groups = await driver.popupGroups();
+      assert.equal(groups.length, 2, `two groups: ${show(groups)}`);
+      const [main, club] = [groups.find((g) => g.main), groups.find((g) => g.id === id)];
+      assert.ok(main && club, `the main group (#checklist) and the new one: ${show(groups)}`);
+      assert.equal(club.name, 'Club account', 'the new group shows its name');
+      assert.equal(club.active, true, 'the new group is the active one');
+      assert.equal(main.active, false, 'the main group is no longer active');
+      assert.equal(club.linked, false, 'a new group is not linked');
+      assert.deepEqual(club.items, { facebook: { state: 'not_started', covered: false }, instagram: { state: 'not_started', covered: false } });
+      await expectBadge(driver, '4', 'two groups × two platforms open');
+
+      // Sending the form now counts for the active group, not for the main one.
+      await driver.open(FORM.facebook);
+      await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length === 3, 'the form helper');
+      await driver.pageClick('#replica-send');
+      await expectPanel(driver, isReceived('facebook'), 'the "received" helper');
+      groups = await eventually(() => driver.popupGroups(),
+        (gs) => gs.find((g) => g.id === id)?.items.facebook.state === 'submitted', { timeout: 5000 });
+      assert.equal(groups.find((g) => g.id === id).items.facebook.state, 'submitted', `the new group's Facebook is sent: ${show(groups)}`);
+      assert.equal(groups.find((g) => g.main).items.facebook.state, 'not_started', `the main group's Facebook is untouched: ${show(groups)}`);
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, '(#checklist = main group) after sending for the new group');
+      await expectBadge(driver, '3', 'after sending Facebook in the new group');
+
+      // Same Accounts Center: the Facebook objection covers Instagram.
+      await driver.popupToggle(id, 'group_linked');
+      groups = await driver.popupGroups();
+      const linked = groups.find((g) => g.id === id);
+      assert.equal(linked.linked, true, 'the checkbox is ticked');
+      assert.deepEqual(linked.items.instagram, { state: 'submitted', covered: true }, `Instagram covered by the Facebook objection: ${show(linked)}`);
+      assert.deepEqual(groups.find((g) => g.main).items.instagram, { state: 'not_started', covered: false }, 'the main group is not linked');
+      await expectBadge(driver, '2', 'the linked group has nothing open');
+
+      await driver.popupToggle(id, 'group_remove');
+      groups = await driver.popupGroups();
+      assert.deepEqual(groups.map((g) => g.id), [main.id], `only the main group is left: ${show(groups)}`);
+      await expectBadge(driver, '2', 'after removing the group');
+      // The main group is active again: a form page now counts for it.
+      await driver.open(FORM.instagram);
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'form_opened' }, 'opening a form after the group is gone');
+    },
+  },
+  ...['fr', 'pl'].map((lang) => ({
+    name: `the browser in ${lang === 'fr' ? 'French' : 'Polish'} (${lang}): banner, form helper and popup speak ${lang}`,
+    async run(driver) {
+      await driver.launch({ locale: lang });
+      const ui = await driver.uiLocale();
+      assert.ok(ui.startsWith(lang), `the browser's UI language is ${lang} (got ${ui}; Firefox needs firefox-esr-l10n-${lang})`);
+      await driver.open('https://www.facebook.com/');
+      const b = await expectPanel(driver, (p) => p.kind === 'banner', 'the Facebook banner');
+      assert.equal(b.lang, lang, `the banner's lang attribute (${show(b)})`);
+      assert.deepEqual(b.paragraphs, [collapse(message(lang, 'banner_text', ['Facebook']))], `banner text from the ${lang} catalogue`);
+      assert.equal(b.link?.text, collapse(message(lang, 'banner_link')), 'link text');
+      assert.equal(b.label, collapse(message(lang, 'banner_label')), 'accessible name');
+
+      await driver.open(FORM.facebook);
+      const h = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the form helper');
+      assert.equal(h.lang, lang, 'the helper\'s lang attribute');
+      assertFormHelper(h, 'facebook', `form helper in ${lang}`);
+
+      const info = await driver.popupInfo();
+      assert.equal(info.lang, lang, `the popup's <html lang> (${show(info)})`);
+      assert.equal(info.title, message(lang, 'popup_title'), 'popup title from the catalogue');
+      assert.equal(info.heading, message(lang, 'popup_title'), 'popup heading from the catalogue');
+    },
+  })),
+  {
+    name: 'the received text on a page that is not the objection form changes nothing',
+    async run(driver) {
+      await driver.launch();
+      await expectBadge(driver, '2', 'on a fresh profile');
+      // A post quoting the confirmation, on the feed and on a profile.
+      for (const url of ['https://www.facebook.com/?replica=received-post', 'https://www.facebook.com/some.user?replica=received-post']) {
+        const b = await expectBanner(driver, url, 'facebook', { urging: true });
+        assert.ok(b, url);
+        const text = await driver.pageText();
+        assert.ok(text.includes('will apply from now on'), `the page really shows the received fragment (${url})`);
+        await sleep(1500); // stay a while, like a reader: anything that reacts to the text has time to
+      }
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after a post quoting the received text');
+      // Meta's OTHER help form (information from others), showing the received wording: not our form.
+      await driver.open('https://www.facebook.com/help/contact/510058597920541');
+      assert.ok((await driver.pageText()).includes('will apply from now on'), 'the help page shows the received text');
+      await sleep(1500);
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after pages quoting the received text');
+      await expectBadge(driver, '2', 'after pages quoting the received text');
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook', { urging: true });
+    },
+  },
+  {
+    name: 'a page script\'s synthetic clicks on the banner buttons change nothing',
+    async run(driver) {
+      await driver.launch();
+      await expectBanner(driver, 'https://www.facebook.com/?replica=synthetic-clicks', 'facebook');
+      const report = await eventually(() => driver.pageText('#replica-synthetic-clicks'), (t) => !!t, { timeout: 5000 });
+      assert.equal(report, 'clicked: already_done,not_now,link_broken', 'the page script reached every banner button');
+      await sleep(1000); // time for any (wrongly) accepted click to take effect
+      const p = await driver.panel();
+      assert.equal(p.kind, 'banner', `the banner is still there: ${show(p)}`);
+      assert.equal(p.visible, true, `the banner is still visible: ${show(p)}`);
+      assert.equal(p.urging, true, 'still urging');
+      assert.deepEqual(p.steps, [], 'a synthetic "The link doesn\'t work" shows no route');
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after synthetic clicks');
+      await expectBadge(driver, '2', 'after synthetic clicks');
+      // Not snoozed either: the banner is back on a reload.
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook', { urging: true });
     },
   },
 ];

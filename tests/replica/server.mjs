@@ -80,19 +80,47 @@ function makeCert() {
 
 const read = (name) => fs.readFileSync(path.join(PAGES, name), 'utf8');
 
-// Which page template and "app" a (host, path) pair gets. Returns null for a 404.
-function route(host, pathname) {
+// Variants chosen with the query `?replica=NAME` (the extension classifies pages by host and path only,
+// so a variant is the same page as far as it knows):
+// - on a form path: `unavailable` (Meta's "this content isn't available" error page instead of the form),
+//   `login` (a login wall instead of the form);
+// - on a Facebook feed/profile path: `received-post` (a post quoting the form's "received" text),
+//   `synthetic-clicks` (a page script that dispatches untrusted clicks on the extension's panel buttons).
+export const VARIANTS = ['unavailable', 'login', 'received-post', 'synthetic-clicks'];
+
+// The feed's server-rendered post, and extra <head> content, per variant.
+const FEED_DEFAULT = { POST: 'A placeholder post in the replica feed (server-rendered).', HEAD: '' };
+const RECEIVED_POST = 'Screenshot of my objection, copied: \u201cYour objection will apply from now on. ' +
+  'We have received your request.\u201d Do it too!';
+const FEED_VARIANTS = {
+  // app.js "hydrates" (re-renders the body), so the text reaches it through a <meta> it reads.
+  'received-post': { POST: RECEIVED_POST, HEAD: `<meta name="replica-post" content="${RECEIVED_POST}">` },
+  'synthetic-clicks': { ...FEED_DEFAULT, HEAD: '<script src="/_replica/synthetic-clicks.js" defer></script>' },
+};
+
+function formVariant(variant, site, formId) {
+  if (variant === 'unavailable') return { file: 'unavailable.html', vars: { SITE: site } };
+  if (variant === 'login') return { file: 'login.html', vars: { SITE: site } };
+  return { file: `${site}-form.html`, vars: { FORM_ID: formId } };
+}
+
+// Which page template and "app" a (host, path, variant) gets. Returns null for a 404.
+function route(host, pathname, variant = '') {
   const fb = FACEBOOK_HOSTS.includes(host);
   const ig = INSTAGRAM_HOSTS.includes(host);
   if (fb) {
     if (pathname === '/help/contact/712876720715583' || pathname === '/help/contact/712876720715583/')
-      return { file: 'facebook-form.html', vars: { FORM_ID: '712876720715583' } };
+      return formVariant(variant, 'facebook', '712876720715583');
+    // Meta's form for information about you from OTHER people: a help page, not the objection form. It
+    // shows the "received" wording right away (as if sent): the extension must not take it for its form.
+    if (pathname === '/help/contact/510058597920541' || pathname === '/help/contact/510058597920541/')
+      return { file: 'received.html', vars: {} };
     if (pathname === '/help/contact/6359191084165019' || pathname === '/help/contact/6359191084165019/')
       return { file: 'facebook-form.html', vars: { FORM_ID: '6359191084165019' } };
     // The client-side routes of the feed app: served on full loads too, like a real SPA.
     if (['/', '/some.user', '/some.user/', '/friends', '/friends/', '/watch', '/watch/',
       '/marketplace', '/marketplace/', '/groups/feed', '/groups/feed/', '/notifications'].includes(pathname))
-      return { file: 'facebook-app.html', vars: {} };
+      return { file: 'facebook-app.html', vars: FEED_VARIANTS[variant] ?? FEED_DEFAULT };
     return null;
   }
   if (ig) {
@@ -102,7 +130,7 @@ function route(host, pathname) {
   }
   if (host === 'help.instagram.com') {
     if (pathname === '/contact/767264225370182' || pathname === '/contact/767264225370182/')
-      return { file: 'instagram-form.html', vars: { FORM_ID: '767264225370182' } };
+      return formVariant(variant, 'instagram', '767264225370182');
     return null;
   }
   if (host === 'example.org' || host === 'www.example.org') {
@@ -155,7 +183,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
         return send(200, type, fs.readFileSync(file));
       return html(404, read('404.html'));
     }
-    const r = route(hostHeader, url.pathname);
+    const r = route(hostHeader, url.pathname, url.searchParams.get('replica') || '');
     if (!r) return html(404, read('404.html'));
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);

@@ -12,6 +12,8 @@
   'use strict';
   const site = document.documentElement.dataset.site === 'instagram' ? 'instagram' : 'facebook';
   let renders = 0;
+  // A variant page can pin the text of the first post (server.mjs `?replica=received-post`).
+  const pinnedPost = document.querySelector('meta[name=replica-post]')?.getAttribute('content') ?? null;
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -47,7 +49,7 @@
       posts.push(el('div', { role: 'article', 'aria-posinset': String(i), 'aria-setsize': '-1',
         'data-testid': 'replica-post' },
       el('h3', {}, `Replica post ${i}`),
-      el('p', {}, `Client-rendered content for ${path} (render #${renders}).`)));
+      el('p', {}, i === 1 && pinnedPost ? pinnedPost : `Client-rendered content for ${path} (render #${renders}).`)));
     }
     const inner = path.startsWith('/some.user')
       ? el('div', { role: 'region', 'aria-label': 'Profil' }, el('h1', {}, 'Some User'), ...posts)

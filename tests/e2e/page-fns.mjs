@@ -1,0 +1,122 @@
+// Functions that run INSIDE a page (a web page or the popup), shared by both drivers so that they read
+// the DOM the same way. Playwright passes them to page.evaluate(fn, arg); the WebDriver driver sends
+// their source text to "Execute Script". So: self-contained, no closure variables, at most ONE argument,
+// plain JSON in and out.
+
+/**
+ * The extension's in-page panel (`<widerspruch-banner>`, open shadow root), whatever its kind:
+ * {count: 0} when there is none, else
+ * {count, kind: 'banner' | 'form-helper', platform, urging, lang, label, paragraphs: [text],
+ *  stepsTitle, steps: [text], footnote, reasons: [{label, text}], actions: [data-action],
+ *  link: {text, href} | null, visible}.
+ * `paragraphs` are the <p> before the step list (all of them when there is none); `footnote` is the
+ * text of the <p> after the step list (null when there is none).
+ */
+export function readPanelInPage() {
+  const hosts = [...document.querySelectorAll('widerspruch-banner')];
+  if (!hosts.length) return { count: 0 };
+  const host = hosts[0];
+  const root = host.shadowRoot;
+  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper]');
+  if (!box) return { count: hosts.length, kind: null, openShadow: !!root };
+  const text = (e) => (e ? (e.textContent || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null);
+  const ol = box.querySelector('ol');
+  const ps = [...box.children].filter((e) => e.tagName === 'P');
+  const before = (a, b) => !!(a.compareDocumentPosition(b) & 4); // b follows a
+  const paragraphs = ol ? ps.filter((p) => before(p, ol)) : ps;
+  const after = ol ? ps.filter((p) => before(ol, p)) : [];
+  const link = box.querySelector('a[data-role=form-link]');
+  const rect = box.getBoundingClientRect();
+  const visible = host.isConnected && host.parentNode === document.documentElement &&
+    box.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) && rect.width > 0 && rect.height > 0;
+  return {
+    count: hosts.length,
+    kind: box.getAttribute('data-role'),
+    platform: box.getAttribute('data-platform'),
+    urging: box.getAttribute('data-urging') === 'true',
+    lang: box.lang || null,
+    label: box.getAttribute('aria-label'),
+    paragraphs: paragraphs.map(text),
+    stepsTitle: text(box.querySelector('h2')),
+    steps: ol ? [...ol.querySelectorAll('li')].map(text) : [],
+    footnote: after.length ? after.map(text).join(' ') : null,
+    reasons: [...box.querySelectorAll('button[data-action=insert_reason]')]
+      .map((b) => ({ label: text(b), text: b.getAttribute('title') })),
+    actions: [...box.querySelectorAll('button[data-action]')].map((b) => b.getAttribute('data-action'))
+      .filter((a) => a !== 'insert_reason'),
+    link: link ? { text: text(link), href: link.href } : null,
+    visible,
+  };
+}
+
+/** {name: value} of every named form field in the page (input, select, textarea). */
+export function readFieldsInPage() {
+  const out = {};
+  for (const f of document.querySelectorAll('input[name], select[name], textarea[name]')) out[f.name] = f.value;
+  return out;
+}
+
+/** [selector] → the element's innerText (whitespace collapsed), or null when there is none. */
+export function readTextInPage(selector) {
+  const e = document.querySelector(selector || 'body');
+  return e ? (e.innerText || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null;
+}
+
+/** [selector] → the element's `value`, or null when there is none. */
+export function readValueInPage(selector) {
+  const e = document.querySelector(selector);
+  return e && 'value' in e ? e.value : null;
+}
+
+/** The popup's account groups, in page order (see README: popupGroups()). */
+export function readGroupsInPopup() {
+  return [...document.querySelectorAll('section.group[data-group]')].map((s) => {
+    const radio = s.querySelector('input[data-action=group_active]');
+    const check = s.querySelector('input[data-action=group_linked]');
+    const items = {};
+    for (const li of s.querySelectorAll('li[data-platform]')) {
+      items[li.getAttribute('data-platform')] = {
+        state: li.getAttribute('data-state'),
+        covered: li.getAttribute('data-covered') === 'true',
+      };
+    }
+    const h = s.querySelector('h2');
+    return {
+      id: s.getAttribute('data-group'),
+      name: h ? h.textContent.trim() : null,
+      main: !!s.querySelector('#checklist'),
+      active: radio ? radio.checked : null, // no radio while there is only one group
+      linked: check ? check.checked : null,
+      removable: !!s.querySelector('button[data-action=group_remove]'),
+      items,
+    };
+  });
+}
+
+/** Title, heading, language and summary line of the popup. */
+export function readPopupInfo() {
+  const h1 = document.querySelector('h1');
+  const summary = document.getElementById('summary');
+  return {
+    title: document.title,
+    heading: h1 ? h1.textContent.trim() : null,
+    lang: document.documentElement.lang || null,
+    summary: summary ? summary.textContent.trim() : null,
+  };
+}
+
+/** Starts counting re-renders of the popup's #app (in an attribute, readable from any script world). */
+export function countPopupRepaints() {
+  const app = document.getElementById('app');
+  document.documentElement.setAttribute('data-test-repaints', '0');
+  const o = new MutationObserver(() => {
+    const n = Number(document.documentElement.getAttribute('data-test-repaints') || 0) + 1;
+    document.documentElement.setAttribute('data-test-repaints', String(n));
+  });
+  o.observe(app, { childList: true });
+  return true;
+}
+
+export function popupRepaints() {
+  return Number(document.documentElement.getAttribute('data-test-repaints') || 0);
+}
