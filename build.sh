@@ -4,6 +4,7 @@
 #   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools)
 #   ./build.sh test     install what the tests need, build, and run every test
 #   ./build.sh demo     the whole journey in Chromium on local replicas (screenshots when headless)
+#   ./build.sh bench    the performance benchmark (BENCHMARKS.md)
 #
 # Everything installed lands in the project (.tools/, node_modules/) except the Debian packages the
 # tests need (chromium, chromium-driver, firefox-esr), which come from apt.
@@ -159,9 +160,17 @@ demo() {
   node tests/demo/demo.mjs
 }
 
+bench() {
+  install_test_tools
+  build
+  step "benchmark (prints figures against baselines measured in the same run; see BENCHMARKS.md)"
+  node tests/bench/bench.mjs
+}
+
 case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   demo) demo ;;
-  *) echo "usage: ./build.sh [build|test|demo]" >&2; exit 2 ;;
+  bench) bench ;;
+  *) echo "usage: ./build.sh [build|test|demo|bench]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,458 @@
+#!/usr/bin/env node
+// Widerspruch benchmark: "the extension costs Meta's pages nothing and answers within a frame".
+//
+//   npm run bench                      (= node tests/bench/bench.mjs; measures the BUILT dist/, run ./build.sh first)
+//
+// Environment knobs (defaults in brackets): BENCH_RUNS [15] loads per configuration and figure,
+// BENCH_BUSY_RUNS [3] busy-feed windows per configuration, BENCH_BUSY_MS [10000], BENCH_BUILD [1] time a
+// wasm release build from clean, BENCH_FIREFOX [1] Firefox time to banner when geckodriver is there,
+// BENCH_JSON [target/bench/<timestamp>.json] where the raw numbers go.
+//
+// Method (details in BENCHMARKS.md): three Chromium browsers side by side, one with dist/chromium ("W"),
+// one with the hand-written baseline extension ("B", tests/bench/baseline-extension), one with none ("N").
+// Loads alternate W/B/N with a rotating order, each in a fresh tab of its browser, against the bench
+// server's feed page (strict CSP, like Meta's worst case). The page's own probe script times the banner;
+// CDP reads Performance metrics, heap, CPU profiles and traces. It prints; it never fails on a figure.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startBenchServer } from './server.mjs';
+import { launchConfig, profileAttribution, traceAttribution, selfTimeBy, sleep } from './chromium.mjs';
+import { median, quantile, count, spread, fmtMs, fmtKiB, fmtRatio, fmtPct, table } from './stats.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS || 15);
+const BUSY_RUNS = Number(process.env.BENCH_BUSY_RUNS || 3);
+const BUSY_MS = Number(process.env.BENCH_BUSY_MS || 10000);
+const DO_BUILD = process.env.BENCH_BUILD !== '0';
+const DO_FIREFOX = process.env.BENCH_FIREFOX !== '0';
+const QUIET_URL = 'https://www.facebook.com/bench/quiet';
+const BUSY_URL = 'https://www.facebook.com/bench/busy';
+
+const started = Date.now();
+const log = (...a) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...a);
+const results = { date: new Date().toISOString(), machine: machine(), runs: RUNS };
+
+function machine() {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: (() => { try { return fs.readFileSync('/etc/debian_version', 'utf8').trim(); } catch { return os.release(); } })(),
+    node: process.version, loadAtStart: os.loadavg().map((x) => +x.toFixed(2)) };
+}
+
+// ---------------------------------------------------------------------------------------------- sizes
+// Chrome match pattern → RegExp (scheme://host/path with * wildcards; enough for our manifest).
+function matchPattern(p) {
+  const m = /^(\*|https?):\/\/(\*|\*\.[^/]+|[^/*]+)(\/.*)$/.exec(p);
+  if (!m) return /$^/;
+  const esc = (x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const scheme = m[1] === '*' ? 'https?' : m[1];
+  const host = m[2] === '*' ? '[^/]+' : m[2].startsWith('*.') ? `([^/]+\\.)?${esc(m[2].slice(2))}` : esc(m[2]);
+  const pth = m[3].split('*').map(esc).join('.*');
+  return new RegExp(`^${scheme}://${host}${pth}$`);
+}
+
+// Pages whose content-script cost is reported: a feed (the banner) and an objection form (form helper too).
+const SIZE_PAGES = { feed: 'https://www.facebook.com/', form: 'https://www.facebook.com/help/contact/712876720715583' };
+
+function fileSizes() {
+  const out = {};
+  for (const browser of ['chromium', 'firefox']) {
+    const dir = path.join(ROOT, 'dist', browser);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    const pages = {};
+    for (const [page, url] of Object.entries(SIZE_PAGES)) {
+      const files = (manifest.content_scripts ?? [])
+        .filter((c) => (c.matches ?? []).some((p) => matchPattern(p).test(url)) &&
+          !(c.exclude_matches ?? []).some((p) => matchPattern(p).test(url)))
+        .flatMap((c) => [...(c.js ?? []), ...(c.css ?? [])]);
+      let bytes = 0, lines = 0, longest = 0, commentLines = 0;
+      for (const f of [...new Set(files)]) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        bytes += Buffer.byteLength(text);
+        for (const l of text.split('\n')) {
+          lines += 1;
+          longest = Math.max(longest, l.length);
+          if (/^\s*(\/\/|\/\*|\*)/.test(l)) commentLines += 1;
+        }
+      }
+      // "Readable": not minified (no line over 160 characters) and commented.
+      pages[page] = { files: [...new Set(files)], bytes, lines, longest, commentLines,
+        readable: longest <= 160 && commentLines / Math.max(lines, 1) >= 0.05 };
+    }
+    const wasm = fs.readFileSync(path.join(dir, 'core', 'widerspruch_bg.wasm'));
+    const glue = fs.readFileSync(path.join(dir, 'core', 'widerspruch.js'));
+    const zip = path.join(ROOT, 'dist', `widerspruch-${browser}.zip`);
+    out[browser] = {
+      content: pages,
+      wasmRaw: wasm.length, wasmGzip: zlib.gzipSync(wasm, { level: 9 }).length,
+      wasmBrotli: zlib.brotliCompressSync(wasm).length,
+      glueRaw: glue.length, glueGzip: zlib.gzipSync(glue, { level: 9 }).length,
+      zip: fs.existsSync(zip) ? fs.statSync(zip).size : null,
+      builtAt: fs.statSync(path.join(dir, 'core', 'widerspruch_bg.wasm')).mtime.toISOString(),
+    };
+  }
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------- Chromium
+async function chromiumPhase(server) {
+  log('launching three Chromium browsers: W = dist/chromium, B = baseline extension, N = no extension');
+  const W = await launchConfig({ name: 'W', extensionDir: path.join(ROOT, 'dist', 'chromium'), serverPort: server.port });
+  const B = await launchConfig({ name: 'B', extensionDir: path.join(HERE, 'baseline-extension'), serverPort: server.port });
+  const N = await launchConfig({ name: 'N', serverPort: server.port });
+  const r = { version: W.version, extensionId: W.extensionId };
+  try {
+    if (!W.extensionId) throw new Error('the Widerspruch service worker did not appear (is dist/chromium built?)');
+    log(`Chromium ${W.version}; warming up (2 loads each, 1 popup)`);
+    for (let k = 0; k < 2; k++) for (const c of [W, B, N]) await c.load(QUIET_URL, { heap: false, waitBanner: c !== N });
+    await W.popup();
+
+    // Warm: W, B, N alternate, the order rotating every round.
+    log(`warm loads: ${RUNS} rounds of W/B/N`);
+    const warm = { W: [], B: [], N: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const order = [W, B, N].slice(i % 3).concat([W, B, N].slice(0, i % 3));
+      for (const c of order) warm[c.name].push(await c.load(QUIET_URL, { waitBanner: c !== N }));
+    }
+    r.warm = warm;
+
+    // Cold: the worker is stopped (CDP ServiceWorker.stopAllWorkers) right before each load. A baseline load
+    // sits between two cold loads, so the two browsers keep alternating.
+    log(`cold loads: ${RUNS} × (stop W's worker, load W; load B)`);
+    const cold = { W: [], B: [] };
+    for (let i = 0; i < RUNS; i++) {
+      await W.stopWorker();
+      cold.W.push(await W.load(QUIET_URL, { heap: false }));
+      cold.B.push(await B.load(QUIET_URL, { heap: false }));
+    }
+    r.cold = cold;
+
+    log('where the warm time goes: 5 traced loads each of W and B');
+    r.breakdown = { W: [], B: [] };
+    for (let i = 0; i < 5; i++) {
+      r.breakdown.W.push(await W.tracedLoad(QUIET_URL).catch((e) => ({ error: e.message })));
+      r.breakdown.B.push(await B.tracedLoad(QUIET_URL).catch((e) => ({ error: e.message })));
+    }
+
+    log('service-worker CPU profile over 10 warm loads');
+    const wl = [];
+    const prof = await W.workerProfile(async () => { for (let i = 0; i < 10; i++) wl.push(await W.load(QUIET_URL, { heap: false })); });
+    r.workerProfile = prof ? { loads: wl.length, ...selfTimeBy(prof) } : null;
+
+    log(`popup: ${RUNS} opens (worker warm)`);
+    r.popup = [];
+    for (let i = 0; i < RUNS; i++) r.popup.push(await W.popup());
+
+    log('service-worker heap (after the loads above, forced GC)');
+    r.workerHeap = [];
+    for (let i = 0; i < 3; i++) {
+      await W.load(QUIET_URL, { heap: false }); // the worker has just answered a page
+      r.workerHeap.push(await W.workerHeap());
+    }
+
+    log(`busy feed: ${BUSY_RUNS} × ${BUSY_MS / 1000} s windows each of W and N (CPU profile + trace)`);
+    r.busy = { W: [], N: [] };
+    for (let i = 0; i < BUSY_RUNS; i++) {
+      for (const c of i % 2 ? [N, W] : [W, N]) {
+        const b = await c.busy(BUSY_URL, { windowMs: BUSY_MS });
+        const pa = profileAttribution(b.profile);
+        const ta = traceAttribution(b.events);
+        r.busy[c.name].push({ pageTaskMs: b.pageTaskMs, pageScriptMs: b.pageScriptMs, banner: b.banner,
+          profile: { extMs: pa.extMs, busyMs: pa.busyMs, totalMs: pa.totalMs, extFunctions: Object.fromEntries(pa.extFunctions) },
+          trace: ta });
+      }
+    }
+  } finally {
+    await Promise.all([W.close(), B.close(), N.close()]);
+  }
+  return r;
+}
+
+// --------------------------------------------------------------------------------------------- Firefox
+// Optional: time to banner in Firefox ESR through WebDriver (tests/e2e/firefox.mjs's driver). Its host
+// mapping (network.dns.forceResolve) maps hosts, not ports, so the bench server must get port 443; when
+// another process holds 443 the figure is skipped.
+async function firefoxPhase() {
+  const gecko = path.join(ROOT, '.tools', 'bin', 'geckodriver');
+  if (!DO_FIREFOX) return { skipped: 'BENCH_FIREFOX=0' };
+  if (!fs.existsSync(gecko) || !fs.existsSync('/usr/bin/firefox-esr')) return { skipped: 'no geckodriver or firefox-esr' };
+  let server;
+  try {
+    server = await startBenchServer({ port: 443 });
+  } catch (e) {
+    return { skipped: `port 443 unavailable (${e.code || e.message})` };
+  }
+  const { FirefoxDriver } = await import('../e2e/firefox.mjs');
+  const fx = new FirefoxDriver({ replica: { port: 443, requests: [] } });
+  const out = { loads: [] };
+  try {
+    await fx.launch();
+    out.version = fx.s.capabilities?.browserVersion ?? null;
+    const read = () => fx.s.exec(() => ({ ...window.__bench,
+      dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventStart ?? null }));
+    for (let i = 0; i < RUNS + 2; i++) {
+      await fx.s.navigate(QUIET_URL);
+      let b = await read();
+      const end = Date.now() + 5000;
+      while (b.painted == null && Date.now() < end) { await sleep(50); b = await read(); }
+      if (i >= 2) out.loads.push({ dclToInserted: b.inserted == null ? null : b.inserted - b.dcl,
+        dclToPainted: b.painted == null ? null : b.painted - b.dcl });
+    }
+  } catch (e) {
+    out.error = e.message;
+  } finally {
+    await fx.close().catch(() => {});
+    await server.close();
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------- build
+function buildPhase() {
+  if (!DO_BUILD) return { skipped: 'BENCH_BUILD=0' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-build-'));
+  const env = { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target'),
+    PATH: `${path.join(ROOT, '.tools', 'bin')}:${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` };
+  const step = (cmd, args) => {
+    const t = Date.now();
+    const p = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(p.stderr || '').slice(-400)}`);
+    return (Date.now() - t) / 1000;
+  };
+  try {
+    const cargo = step('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--locked']);
+    const raw = path.join(dir, 'target', 'wasm32-unknown-unknown', 'release', 'widerspruch.wasm');
+    const bindgen = step('wasm-bindgen', ['--target', 'no-modules', '--no-typescript', '--out-dir', path.join(dir, 'core'), raw]);
+    const out = path.join(dir, 'core', 'widerspruch_bg.wasm');
+    const opt = step(path.join(ROOT, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', '--enable-bulk-memory',
+      '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types',
+      '--enable-multivalue', out, '-o', out]);
+    const wasm = fs.readFileSync(out);
+    return { cargoS: cargo, bindgenS: bindgen, wasmOptS: opt, totalS: cargo + bindgen + opt,
+      wasmRaw: wasm.length, wasmGzip: zlib.gzipSync(wasm, { level: 9 }).length };
+  } catch (e) {
+    return { error: e.message };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// A fresh set-up, reconstructed from this machine's own records instead of wiping it: apt's history log for
+// the browsers, and the install times of the Rust target, node_modules, wasm-bindgen-cli and geckodriver.
+function setupFromLogs() {
+  const out = { parts: [] };
+  try {
+    const hist = fs.readFileSync('/var/log/apt/history.log', 'utf8').split('\n\n');
+    const entry = hist.find((h) => /Commandline: .*install.*chromium/.test(h) && /firefox-esr/.test(h));
+    if (entry) {
+      const t = (k) => new Date(entry.match(new RegExp(`${k}: (\\S+)\\s+(\\S+)`)).slice(1).join('T') + 'Z');
+      out.parts.push({ what: 'apt-get install chromium chromium-driver firefox-esr', start: t('Start-Date'), end: t('End-Date') });
+    }
+  } catch { /* no apt log */ }
+  const mtime = (p) => { try { return fs.statSync(p).mtime; } catch { return null; } };
+  const rustTarget = (() => {
+    try {
+      const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      return mtime(path.join(sysroot, 'lib', 'rustlib', 'wasm32-unknown-unknown'));
+    } catch { return null; }
+  })();
+  const marks = [['rustup target add wasm32-unknown-unknown', rustTarget],
+    ['npm ci (playwright-core, binaryen, web-ext)', mtime(path.join(ROOT, 'node_modules', '.package-lock.json'))],
+    ['cargo install wasm-bindgen-cli', mtime(path.join(ROOT, '.tools', 'bin', 'wasm-bindgen'))],
+    ['cargo install geckodriver', mtime(path.join(ROOT, '.tools', 'bin', 'geckodriver'))]];
+  // A file touched again much later (e.g. node_modules reinstalled) no longer dates the first set-up.
+  const anchor = out.parts[0]?.start ?? rustTarget;
+  for (const [what, end] of marks) {
+    if (end && (!anchor || Math.abs(end - anchor) < 30 * 60 * 1000)) out.parts.push({ what, end });
+  }
+  const starts = out.parts.map((p) => p.start ?? p.end).filter(Boolean).map((d) => +d);
+  const ends = out.parts.map((p) => p.end).filter(Boolean).map((d) => +d);
+  if (starts.length && ends.length) out.spanS = (Math.max(...ends) - Math.min(...starts)) / 1000;
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------- report
+function report(sz, c, fx, build, setup) {
+  const verdict = (ok) => (ok == null ? '—' : ok ? 'meets' : '**MISSES**');
+  const rows = [];
+  const add = (figure, measured, goal, ok) => rows.push([figure, measured, goal, verdict(ok)]);
+  const cr = sz.chromium, ff = sz.firefox;
+
+  for (const [page, x] of Object.entries(cr.content)) {
+    add(`content-script bytes a ${page} page parses (JS + CSS)`,
+      `${x.bytes} B = ${fmtKiB(x.bytes, 2)} (${x.files.join(' + ')}; ${x.lines} lines, longest ${x.longest}, ` +
+      `${x.commentLines} comment lines: ${x.readable ? 'readable' : 'NOT readable'})`,
+      '≤ 6 KiB, readable', x.bytes <= 6144 && x.readable);
+  }
+  add('WASM core after wasm-opt -Oz, Chromium build',
+    `${fmtKiB(cr.wasmRaw)} raw, ${fmtKiB(cr.wasmGzip)} gzip -9 (brotli ${fmtKiB(cr.wasmBrotli)}); JS glue ${fmtKiB(cr.glueRaw)} ` +
+    `(${fmtKiB(cr.glueGzip)} gzip); zip ${fmtKiB(cr.zip)}`,
+    '≤ 120 KiB raw, ≤ 50 KiB gzip', cr.wasmRaw <= 120 * 1024 && cr.wasmGzip <= 50 * 1024);
+  add('WASM core, Firefox build',
+    `${fmtKiB(ff.wasmRaw)} raw, ${fmtKiB(ff.wasmGzip)} gzip -9; JS glue ${fmtKiB(ff.glueRaw)}; zip ${fmtKiB(ff.zip)}`,
+    '≤ 120 KiB raw, ≤ 50 KiB gzip', ff.wasmRaw <= 120 * 1024 && ff.wasmGzip <= 50 * 1024);
+
+  if (c.error) {
+    add('Chromium figures', `harness error: ${c.error}`, '', null);
+  } else {
+    const painted = (xs) => xs.map((x) => x.dclToPainted);
+    const ins = (xs) => xs.map((x) => x.dclToInserted);
+    const wp = median(painted(c.warm.W)), bp = median(painted(c.warm.B));
+    const wi = median(ins(c.warm.W)), bi = median(ins(c.warm.B));
+    const missing = c.warm.W.filter((x) => x.dclToPainted == null).length;
+    add('DOMContentLoaded → banner painted, worker warm (W)',
+      `${spread(painted(c.warm.W))}${missing ? `; NO banner in ${missing} loads` : ''}; inserted ${fmtMs(wi)}`,
+      '≤ 16 ms', wp == null ? null : wp <= 16);
+    add('  baseline extension (B), same run, alternating',
+      `${spread(painted(c.warm.B))}; inserted ${fmtMs(bi)}`, '(reference)', null);
+    add('  ratio W / B (painted; inserted)',
+      `${fmtRatio(wp / bp)}; ${fmtRatio(wi / bi)}`, '≤ 1.2', wp == null || bp == null ? null : wp / bp <= 1.2);
+    const cp = median(painted(c.cold.W));
+    add('DOMContentLoaded → banner painted, worker cold (stopAllWorkers before each load)',
+      `${spread(painted(c.cold.W))}; inserted ${fmtMs(median(ins(c.cold.W)))}; baseline in between ${fmtMs(median(painted(c.cold.B)))}`,
+      '≤ 150 ms', cp == null ? null : cp <= 150);
+
+    const task = (k) => median(c.warm[k].map((x) => x.taskMs));
+    const script = (k) => median(c.warm[k].map((x) => x.scriptMs));
+    add('main-thread time of a page load (TaskDuration, thread time), W vs N',
+      `W ${fmtMs(task('W'), 2)}, N ${fmtMs(task('N'), 2)}: delta ${fmtMs(task('W') - task('N'), 2)}, ratio ${fmtRatio(task('W') / task('N'))}; ` +
+      `baseline B ${fmtMs(task('B'), 2)}: delta ${fmtMs(task('B') - task('N'), 2)}; W − B ${fmtMs(task('W') - task('B'), 2)}`,
+      'delta ≤ 1 ms, ratio ≤ 1.02', task('W') - task('N') <= 1 && task('W') / task('N') <= 1.02);
+    add('  script time of a page load (ScriptDuration), W vs N',
+      `W ${fmtMs(script('W'), 2)}, N ${fmtMs(script('N'), 2)}: delta ${fmtMs(script('W') - script('N'), 2)}, ` +
+      `ratio ${fmtRatio(script('W') / script('N'))}; baseline B delta ${fmtMs(script('B') - script('N'), 2)}; W − B ${fmtMs(script('W') - script('B'), 2)}`,
+      'delta ≤ 1 ms, ratio ≤ 1.02', script('W') - script('N') <= 1 && script('W') / script('N') <= 1.02);
+
+    const bw = c.busy.W;
+    const ext = bw.map((x) => x.profile.extMs);
+    const own = bw.map((x) => x.pageTaskMs);
+    const share = bw.map((x) => (100 * x.profile.extMs) / x.pageTaskMs);
+    const calls = bw.reduce((a, x) => a + x.trace.window.calls, 0);
+    const timers = bw.reduce((a, x) => a + x.trace.window.timersInstalled + x.trace.load.timersInstalled, 0);
+    const pageTimers = bw.reduce((a, x) => a + x.trace.pageTimerFires, 0);
+    add(`extension work while the busy feed runs ${BUSY_MS / 1000} s (CPU profile, frames from chrome-extension://…)`,
+      `${fmtMs(median(ext), 2)} of the page's own ${fmtMs(median(own), 0)} main-thread time = ${fmtPct(median(share), 3)} ` +
+      `(max ${fmtPct(Math.max(...share), 3)}, n=${bw.length}); trace: ${calls} calls into content/banner.js in the windows, ` +
+      `${timers} timers installed by it (sanity: the page's own timer fired ${pageTimers}×)`,
+      '≤ 0.5 %; 0 timers', median(share) <= 0.5 && timers === 0);
+    add('  page main-thread time in the busy window, W vs N',
+      `W ${fmtMs(median(own), 0)}, N ${fmtMs(median(c.busy.N.map((x) => x.pageTaskMs)), 0)}`, '(information)', null);
+
+    const pp = c.popup.map((x) => x.painted);
+    const pm = (k) => fmtMs(median(c.popup.map((x) => x[k])));
+    add('popup: open → #checklist[data-ready=true] painted', `${spread(pp)}; milestones: WASM instantiate ${pm('wasmStart')}` +
+      `→${pm('wasmEnd')}, message to the worker ${pm('messageStart')}→${pm('messageEnd')}, checklist ready ${pm('ready')}`,
+      '≤ 50 ms median', median(pp) <= 50);
+
+    const heap = (k) => median(c.warm[k].map((x) => x.heapUsed));
+    const emb = (k) => median(c.warm[k].map((x) => x.embedderUsed));
+    const swHeap = median(c.workerHeap.map((x) => x?.jsHeap));
+    const swWasm = median(c.workerHeap.map((x) => x?.wasmMemory));
+    add('memory: page JS heap after GC, W vs N',
+      `W ${fmtKiB(heap('W'))}, N ${fmtKiB(heap('N'))}: delta ${fmtKiB(heap('W') - heap('N'))}; baseline B delta ` +
+      `${fmtKiB(heap('B') - heap('N'))}; W − B ${fmtKiB(heap('W') - heap('B'))}; Blink (DOM) heap delta W ${fmtKiB(emb('W') - emb('N'))}`,
+      'delta ≤ 100 KiB', heap('W') - heap('N') <= 100 * 1024);
+    add('memory: service-worker JS heap after GC', `${fmtKiB(swHeap)} (+ WASM linear memory ${fmtKiB(swWasm)})`,
+      '≤ 5 MiB', swHeap == null ? null : swHeap + (swWasm ?? 0) <= 5 * 1024 * 1024);
+  }
+
+  if (fx.skipped || fx.error || !fx.loads?.length) {
+    add('Firefox: DOMContentLoaded → banner painted', fx.skipped ? `skipped: ${fx.skipped}` : `not measured: ${fx.error ?? 'no loads'}`,
+      '(optional)', null);
+  } else {
+    const missing = fx.loads.filter((x) => x.dclToPainted == null).length;
+    add(`Firefox ${fx.version ?? ''}: DOMContentLoaded → banner painted (warm event page)`,
+      `${spread(fx.loads.map((x) => x.dclToPainted))}${missing ? `; NO banner in ${missing} loads` : ''}; inserted ` +
+      `${fmtMs(median(fx.loads.map((x) => x.dclToInserted)))}`, '(optional; ≤ 16 ms)', null);
+  }
+
+  add('build: wasm release build from clean (cargo + wasm-bindgen + wasm-opt)',
+    build.skipped ? `skipped: ${build.skipped}` : build.error ? `failed: ${build.error.slice(0, 200)}` :
+      `${build.totalS.toFixed(0)} s (cargo ${build.cargoS.toFixed(0)} s, wasm-bindgen ${build.bindgenS.toFixed(1)} s, ` +
+      `wasm-opt ${build.wasmOptS.toFixed(1)} s) → ${fmtKiB(build.wasmRaw)} raw, ${fmtKiB(build.wasmGzip)} gzip from the current src/`,
+    '(information)', null);
+  add('build: full fresh set-up (estimated from this machine\'s logs)',
+    setup.spanS ? `≈ ${(setup.spanS / 60).toFixed(1)} min (${setup.parts.map((p) => p.what).join('; ')}), plus the build above` : 'n/a',
+    '(information)', null);
+
+  return table(['Figure', 'Measured (median)', 'Goal', 'Verdict'], rows);
+}
+
+function breakdownText(c) {
+  if (!c.breakdown) return '';
+  const lines = ['Where the warm time goes (5 traced loads each; ms after DOMContentLoaded start, medians; tracing slows it):'];
+  for (const k of ['W', 'B']) {
+    const xs = c.breakdown[k].filter((x) => !x.error);
+    const m = (f) => fmtMs(median(xs.map((x) => x[f])));
+    lines.push(`  ${k}: content script evaluated at ${m('contentScriptStart')} (took ${m('contentScriptMs')}), ` +
+      `banner inserted ${m('inserted')}, painted ${m('painted')}` +
+      (k === 'W' ? `; content script start → inserted ${fmtMs(median(xs.map((x) => x.inserted - x.contentScriptStart)))}` : ''));
+  }
+  const wp = c.workerProfile;
+  if (wp) {
+    const per = (ms) => `${(ms / wp.loads).toFixed(2)} ms`;
+    lines.push(`Service worker per warm page load (CPU profile over ${wp.loads} loads, self time): busy ${per(wp.busyMs)}; ` +
+      Object.entries(wp.groups).slice(0, 6).map(([g, ms]) => `${g} ${per(ms)}`).join(', '));
+    lines.push(`  top WASM functions: ${Object.entries(wp.wasm).slice(0, 5).map(([f, ms]) => `${f} ${per(ms)}`).join(', ') || 'none sampled'}`);
+  }
+  const fns = {};
+  for (const b of c.busy?.W ?? []) for (const [f, us] of Object.entries(b.profile.extFunctions)) fns[f] = (fns[f] ?? 0) + us;
+  const top = Object.entries(fns).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  lines.push(top.length ? `Extension frames sampled in the busy windows: ${top.map(([f, us]) => `${f} ${(us / 1000).toFixed(2)} ms`).join('; ')}`
+    : 'Extension frames sampled in the busy windows: none');
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------- main
+async function main() {
+  log(`machine: ${results.machine.cores} × ${results.machine.cpu}, load average ${results.machine.loadAtStart.join(' ')}`);
+  const sizes = fileSizes();
+  results.sizes = sizes;
+  const server = await startBenchServer({ port: 0 });
+  let c;
+  try {
+    c = await chromiumPhase(server);
+  } catch (e) {
+    log(`Chromium phase failed: ${e.stack || e.message}`);
+    c = { error: e.message };
+  } finally {
+    await server.close();
+  }
+  results.chromium = c;
+  log('Firefox (optional)');
+  const fx = await firefoxPhase().catch((e) => ({ error: e.message }));
+  results.firefox = fx;
+  log('wasm release build from clean (a temporary CARGO_TARGET_DIR; target/ is left alone)');
+  const build = buildPhase();
+  results.build = build;
+  const setup = setupFromLogs();
+  results.setup = setup;
+  results.machine.loadAtEnd = os.loadavg().map((x) => +x.toFixed(2));
+  results.runtimeS = (Date.now() - started) / 1000;
+
+  const jsonPath = process.env.BENCH_JSON ||
+    path.join(ROOT, 'target', 'bench', `${results.date.replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(jsonPath), { recursive: true });
+  fs.writeFileSync(jsonPath, JSON.stringify(results, null, 1));
+
+  const m = results.machine;
+  console.log(`\nWiderspruch benchmark, ${results.date}`);
+  console.log(`Machine: ${m.cores} × ${m.cpu}, ${m.memGiB} GiB, Debian ${m.os}, Node ${m.node}; load average at start ` +
+    `${m.loadAtStart.join(' ')}, at end ${m.loadAtEnd.join(' ')}`);
+  console.log(`Chromium ${c.version ?? 'n/a'} (/usr/bin/chromium, --headless=new, via playwright-core); ` +
+    `${RUNS} alternating loads per configuration; dist built ${sizes.chromium.builtAt}\n`);
+  console.log(report(sizes, c, fx, build, setup));
+  console.log(`\n${breakdownText(c)}`);
+  console.log(`\nRaw numbers: ${path.relative(ROOT, jsonPath)}. Runtime ${results.runtimeS.toFixed(0)} s.`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+// HTTPS server for the benchmark (tests/bench/bench.mjs): Meta-like feed pages under Meta's real host
+// names (the browser maps them here with --host-resolver-rules / network.dns.forceResolve), with the same
+// STRICT CSP as the end-to-end replica (no 'unsafe-eval', no 'wasm-unsafe-eval', no inline script).
+//
+//   /bench/quiet   a server-rendered feed with a small "hydration" script: one page load, then idle.
+//   /bench/busy    the same feed, plus busy.js: it keeps adding posts and re-rendering the whole app root
+//                  (React-like) for as long as the tab is open: the page extensions must not tax.
+//
+// Every page loads /_bench/probe.js synchronously in <head>: the page's OWN main-world script that times
+// the banner (see probe.js). Any path on a facebook/instagram host serves the quiet page, so the URL the
+// extension classifies is an ordinary feed URL.
+//
+// Usage: `const s = await startBenchServer({port: 0})` → {port, close()}.
+// Standalone: `node tests/bench/server.mjs 8444`.
+import https from 'node:https';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CSP } from '../replica/server.mjs';
+
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8' };
+
+function makeCert() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cert-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=bench',
+    '-addext', 'subjectAltName=DNS:*.facebook.com,DNS:facebook.com,DNS:*.instagram.com,DNS:instagram.com',
+    '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const pair = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return pair;
+}
+
+export async function startBenchServer({ port = 0, host = '127.0.0.1' } = {}) {
+  const { key, cert } = makeCert();
+  // Read once: the server must not add disk latency to the loads it serves.
+  const files = new Map(fs.readdirSync(PAGES).map((f) => [f, fs.readFileSync(path.join(PAGES, f))]));
+  const server = https.createServer({ key, cert }, (req, res) => {
+    const url = new URL(req.url, 'https://bench');
+    const send = (status, name, extra = {}) => {
+      res.writeHead(status, { 'content-type': TYPES[path.extname(name)] ?? 'text/plain', 'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff', ...extra });
+      res.end(files.get(name));
+    };
+    if (url.pathname === '/favicon.ico') { res.writeHead(204); return res.end(); }
+    if (url.pathname.startsWith('/_bench/')) {
+      const name = url.pathname.slice('/_bench/'.length);
+      if (/^[a-z-]+\.(js|css)$/.test(name) && files.has(name)) return send(200, name);
+      res.writeHead(404); return res.end();
+    }
+    const page = url.pathname.startsWith('/bench/busy') ? 'busy.html' : 'quiet.html';
+    return send(200, page, { 'content-security-policy': CSP });
+  });
+  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
+  const sockets = new Set();
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  return {
+    port: server.address().port,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const s = await startBenchServer({ port: Number(process.argv[2] || 8444) });
+  console.log(`bench pages on https://127.0.0.1:${s.port} (map *.facebook.com, *.instagram.com to it)`);
+}
