@@ -132,8 +132,18 @@ run_tests() {
   build > "$log/rebuild.log" 2>&1 || echo "the rebuild failed: see $log/rebuild.log"
   check reproducible bash -c "cd dist && sha256sum -c '$log/first.sha256'"
 
+  step "static scan of dist: no eval, no HTML from strings, no network, manifests as documented"
+  check scan node tools/scan_dist.mjs dist/chromium dist/firefox
+  suite static "static scan: its own tests (poisoned copies must fail)" tests/static/scan_dist.test.mjs
+
+  step "fuzz smoke: cargo-fuzz, 20 s per target (RUSTC_BOOTSTRAP on the pinned toolchain)"
+  check fuzz tools/fuzz.sh smoke
+
   suite chromium "end-to-end: Chromium (Playwright)" tests/e2e/chromium.test.mjs
   suite firefox "end-to-end: Firefox ESR (WebDriver)" tests/e2e/firefox.test.mjs
+  # After the Firefox suite: both need port 443.
+  suite robustness "end-to-end: robustness (hostile page, races, killed worker, update, foreign extension)" \
+    tests/e2e/robustness.test.mjs
   suite a11y "accessibility: axe WCAG 2 A/AA, light and dark (Chromium)" tests/e2e/a11y.test.mjs
 
   step "summary"

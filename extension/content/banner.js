@@ -8,26 +8,26 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const TAG = 'widerspruch-banner';
 
-  // An update orphans this script in open tabs; the next load brings a new one.
-  // Remove an orphan's panel: only ever one.
+  // An update orphans this script in open tabs; remove an orphan's panel: only ever one.
   for (const stale of document.querySelectorAll(TAG)) stale.remove();
 
   let host = null; // our element, while shown
-  let asked = 0; // drop answers to older asks (navigations overlap)
+  let asked = 0; // drop stale answers (navigations overlap)
+  let shown = ''; // the panel as JSON: the same again changes nothing (keeps focus)
 
-  const alive = () => { try { return Boolean(api.runtime?.id); } catch { return false; } };
+  const alive = () => { try { return !!api.runtime?.id; } catch { return false; } };
 
-  async function send(msg) {
+  // Never rejects. A worker stopped mid-message drops the answer: messages are idempotent, so ask
+  // again. After an update (context invalidated), leave quietly.
+  async function send(msg, retry = 1) {
     if (!alive()) return stop();
     try {
       return await api.runtime.sendMessage(msg);
-    } catch (e) {
-      if (!alive()) return stop(); // context invalidated: leave quietly
-      throw e;
+    } catch {
+      if (!alive()) return stop();
+      if (retry) return send(msg, 0);
     }
   }
-
-  let shown = ''; // the panel on screen, as JSON: the same again changes nothing (keeps focus)
 
   function answer(a) {
     const same = host?.isConnected && JSON.stringify(a?.panel) === shown;
@@ -38,7 +38,7 @@
   async function ask() {
     const n = ++asked;
     const a = await send({ type: 'page_shown' });
-    if (n === asked) (a ? answer(a) : hide());
+    if (n === asked) answer(a);
   }
 
   function el(parent, tag, text) {
@@ -64,7 +64,7 @@
     const root = host.attachShadow({ mode: 'open' });
     style(root);
     const box = el(root, 'aside');
-    Object.assign(box.dataset, { role: p.kind === 'banner' ? 'banner' : 'form-helper', platform: p.platform, urging: p.urging });
+    Object.assign(box.dataset, { role: p.kind.replace('_', '-'), platform: p.platform, urging: p.urging });
     box.setAttribute('aria-label', p.label);
     box.lang = p.lang;
     for (const text of p.paragraphs) el(box, 'p', text);
@@ -94,7 +94,7 @@
     if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
   }
 
-  // content/form.js, on objection form pages only, shares this script's world.
+  // content/form.js (form pages only) shares this script's world.
   const form = () => globalThis.widerspruchForm;
 
   function act(action) {
@@ -138,7 +138,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     }
   }
 
-  // Meta's app can rebuild the document: put our element back.
+  // Meta's app may rebuild the document: put ours back.
   const keep = new MutationObserver(() => {
     if (!alive()) return stop();
     if (host && !host.isConnected) document.documentElement.append(host);
@@ -146,7 +146,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   keep.observe(document.documentElement, { childList: true });
 
   // Client-side navigations, without polling: the Navigation API, else popstate (Back only).
-  const onNavigate = () => ask().catch(() => {});
+  const onNavigate = () => ask();
   const nav = [globalThis.navigation ?? window, globalThis.navigation ? 'navigatesuccess' : 'popstate'];
   nav[0].addEventListener(nav[1], onNavigate);
 
@@ -156,5 +156,5 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     hide();
   }
 
-  ask().catch(() => {});
+  ask();
 })();

@@ -1,0 +1,170 @@
+//! Fuzz `classify::classify` (and `messages::authorize`, which trusts it) with arbitrary URLs.
+//!
+//! Invariants, beyond "never panics":
+//! - a URL classified as a Facebook/Instagram page is https, has no credentials, no port but 443, and its
+//!   host is the platform's domain or ends in `.<domain>`, both by our own reading and by the WHATWG URL
+//!   parser the browsers implement (crate `url`), whenever that parser accepts the string;
+//! - every canonical https URL on those hosts (as a browser reports `sender.url`) is classified as that
+//!   platform: nothing of Meta's is missed;
+//! - the answer does not depend on letter case, a fragment or a query, and is the same every time;
+//! - `authorize` lets a tab's `page_shown` through exactly when the URL is a platform page.
+#![no_main]
+
+use arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use widerspruch::classify::{classify, Page};
+use widerspruch::messages::{authorize, Context, Message, Sender, SenderTab};
+use widerspruch::rules::PlatformId;
+
+const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
+const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
+
+fn domain(p: PlatformId) -> &'static str {
+    match p {
+        PlatformId::Facebook => "facebook.com",
+        PlatformId::Instagram => "instagram.com",
+    }
+}
+
+const SCHEMES: &[&str] = &["https", "HTTPS", "http", "hTtPs", "ftp", "chrome-extension", "moz-extension", "https:", ""];
+const LABELS: &[&str] = &[
+    "www", "m", "web", "help", "de-de", "en-gb", "xx", "accountscenter", "business", "a.b", "xn--80ak6aa92e",
+    "WWW", "", "-", "evil", "facebook.com", "instagram.com",
+];
+const DOMAINS: &[&str] = &[
+    "facebook.com", "instagram.com", "facebook.com.", "FACEBOOK.COM", "facebook.co", "evil-facebook.com",
+    "facebook.com.evil.example", "instagram.com.de", "example.org", "fb.com",
+];
+const PORTS: &[&str] = &["", ":443", ":8443", ":", ":0443", ":443:443"];
+const PATHS: &[&str] = &[
+    "/", "", "/help/contact/712876720715583", "/help/contact/6359191084165019", "/contact/767264225370182",
+    "/contact/233964459562201", "/help", "/HELP/foo", "/messages/t/1", "/zuck", "/accounts/login/", "//",
+    "/help/contact/712876720715583/", "\\", "/%2e%2e/", "/direct/inbox/",
+];
+
+fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> arbitrary::Result<&'a str> {
+    Ok(from[u.choose_index(from.len())?])
+}
+
+/// A token from the list above, or a few arbitrary characters.
+fn piece(u: &mut Unstructured, from: &[&str]) -> arbitrary::Result<String> {
+    if u.ratio(3, 4)? {
+        Ok(pick(u, from)?.to_string())
+    } else {
+        let n = u.int_in_range(0..=6)?;
+        (0..n).map(|_| u.arbitrary::<char>()).collect()
+    }
+}
+
+fn build(u: &mut Unstructured) -> arbitrary::Result<String> {
+    let mut s = piece(u, SCHEMES)?;
+    s.push_str(if u.ratio(7, 8)? { "://" } else { ":/" });
+    if u.ratio(1, 8)? {
+        s.push_str(&piece(u, &["user", "www.facebook.com", "a:b"])?);
+        s.push('@');
+    }
+    for _ in 0..u.int_in_range(0..=2)? {
+        s.push_str(&piece(u, LABELS)?);
+        s.push('.');
+    }
+    s.push_str(&piece(u, DOMAINS)?);
+    s.push_str(&piece(u, PORTS)?);
+    s.push_str(&piece(u, PATHS)?);
+    if u.ratio(1, 4)? {
+        s.push('?');
+        s.push_str(&piece(u, &["ref=x", "u=https://www.facebook.com/", "locale=de_DE"])?);
+    }
+    if u.ratio(1, 4)? {
+        s.push('#');
+        s.push_str(&piece(u, &["comments", "https://evil.example/"])?);
+    }
+    Ok(s)
+}
+
+/// Our own reading of the host, independent of the classifier's code: after `://`, up to the first
+/// `/`, `?` or `#`.
+fn host_of(url: &str) -> String {
+    let rest = &url[url.find("://").expect("a platform URL has ://") + 3..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let auth = &rest[..end];
+    assert!(!auth.contains('@'), "credentials in a platform URL: {url:?}");
+    let host = auth.strip_suffix(":443").unwrap_or(auth);
+    assert!(!host.contains(':'), "a port other than 443 in a platform URL: {url:?}");
+    host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
+}
+
+fn on_domain(host: &str, d: &str) -> bool {
+    host == d || host.ends_with(&format!(".{d}"))
+}
+
+fn check(url: &str) {
+    let page = classify(url);
+    assert_eq!(classify(url), page, "not deterministic: {url:?}");
+
+    // Letter case, fragments and queries never change the answer.
+    assert_eq!(classify(&url.to_ascii_uppercase()), page, "upper case changed the answer: {url:?}");
+    assert_eq!(classify(&url.to_ascii_lowercase()), page, "lower case changed the answer: {url:?}");
+    assert_eq!(classify(&format!("{url}#frag")), page, "a fragment changed the answer: {url:?}");
+    if !url.contains('#') {
+        assert_eq!(classify(&format!("{url}?q=1")), page, "a query changed the answer: {url:?}");
+    }
+
+    let parsed = url::Url::parse(url).ok();
+    if let Some(p) = page.platform() {
+        assert!(url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "{page:?} for a non-https URL: {url:?}");
+        let host = host_of(url);
+        assert!(on_domain(&host, domain(p)), "{page:?} for host {host:?}: {url:?}");
+        assert!(
+            !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
+            "{page:?} for an odd host {host:?}: {url:?}"
+        );
+        if let Page::ObjectionForm { .. } = page {
+            let ids = ["712876720715583", "6359191084165019", "767264225370182", "233964459562201"];
+            assert!(ids.iter().any(|id| url.contains(id)), "a form page without a form id: {url:?}");
+        }
+        // What the browser would make of the same string, when it accepts it at all.
+        if let Some(u) = &parsed {
+            assert_eq!(u.scheme(), "https", "{url:?}");
+            assert!(u.username().is_empty() && u.password().is_none(), "credentials: {url:?}");
+            assert_eq!(u.port(), None, "port: {url:?}");
+            let h = u.host_str().unwrap_or("");
+            assert_eq!(h.strip_suffix('.').unwrap_or(h), host, "the browser would see another host: {url:?}");
+        }
+    }
+
+    // Completeness: a canonical https URL on a platform host is never taken for something unrelated.
+    if let Some(u) = &parsed {
+        let h = u.host_str().unwrap_or("");
+        let plain_host = !h.is_empty()
+            && h.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        if u.as_str() == url && u.scheme() == "https" && u.username().is_empty() && u.password().is_none() && u.port().is_none() && plain_host {
+            for p in PlatformId::ALL {
+                if on_domain(h, domain(p)) {
+                    assert_eq!(page.platform(), Some(p), "a {p:?} URL was not recognised: {url:?}");
+                }
+            }
+        }
+    }
+
+    // The background trusts the classifier for content-script messages.
+    let tab = Sender { id: Some(ID.into()), url: Some(url.into()), tab: Some(SenderTab { id: Some(1.0) }) };
+    let verdict = authorize(&Message::PageShown, &tab, ID, BASE);
+    if url.starts_with(BASE) {
+        assert!(verdict.is_err(), "an extension page may not send page_shown");
+    } else if page.platform().is_some() {
+        assert_eq!(verdict, Ok(Context::MetaPage(page)), "{url:?}");
+    } else {
+        assert!(verdict.is_err(), "page_shown accepted from {url:?}");
+    }
+    let no_tab = Sender { tab: None, ..tab };
+    assert!(authorize(&Message::PageShown, &no_tab, ID, BASE).is_err(), "page_shown without a tab: {url:?}");
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    if mode & 1 == 0 {
+        check(&String::from_utf8_lossy(rest));
+    } else if let Ok(url) = build(&mut Unstructured::new(rest)) {
+        check(&url);
+    }
+});

@@ -1,0 +1,177 @@
+//! Fuzz `Message::decode` (strict wire decoding) and `authorize` (who may send what) with arbitrary JSON
+//! and arbitrary senders, then run what gets through the handler.
+//!
+//! Invariants, beyond "never panics":
+//! - a decoded message re-encodes to the same JSON (numbers compared by value), and that decodes to the
+//!   same message: nothing the sender added survives, nothing is lost;
+//! - `authorize` accepts only this extension's id; a tab only for `page_shown`/`panel_clicked` (and
+//!   `form_signal` only from an objection form page) and only on a Facebook/Instagram URL; an extension page
+//!   only for the checklist and account-group requests; replies (`show_panel`, `checklist`, `done`, ...) from
+//!   nobody;
+//! - whatever a page is allowed to send never moves progress backwards nor past "submitted", and touches
+//!   only progress keys: a page can neither reset progress, mark it confirmed, nor change account groups.
+#![no_main]
+
+use arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Map, Value};
+use widerspruch::classify::{classify, Page};
+use widerspruch::handler::{handle, Stored};
+use widerspruch::messages::{authorize, Context, Message, Sender, SenderTab};
+use widerspruch::progress::{decode, Status};
+use widerspruch::rules::rules;
+
+const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
+const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
+
+const KEYS: &[&str] = &[
+    "type", "action", "platform", "group", "name", "linked", "signal", "panel", "checklist", "reason", "status",
+    "url", "kind", "items", "read_only",
+];
+const WORDS: &[&str] = &[
+    "page_shown", "panel_clicked", "form_signal", "get_checklist", "checklist_clicked", "group_add", "group_remove",
+    "group_linked", "group_active", "show_panel", "no_panel", "checklist", "done", "rejected", "open_form",
+    "already_done", "not_now", "link_broken", "close", "received", "unavailable", "login", "mark_submitted",
+    "mark_confirmed", "reset", "facebook", "instagram", "whatsapp", "main", "g1", "PageShown",
+];
+const URLS: &[&str] = &[
+    "https://www.facebook.com/", "https://de-de.facebook.com/zuck", "https://www.instagram.com/",
+    "https://www.facebook.com/help/contact/712876720715583", "https://help.instagram.com/contact/767264225370182",
+    "https://www.facebook.com/messages/t/1", "https://evil.example/", "https://facebook.com.evil.example/",
+    "http://www.facebook.com/", "chrome-extension://iddanobcjbciolaflajffjajfcapogle/popup/popup.html",
+    "chrome-extension://otherextensionid/popup.html", "moz-extension://4b6f2f6e/popup/popup.html", "about:blank", "",
+];
+
+fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
+    let pick = if depth > 3 { u.int_in_range(0..=5)? } else { u.int_in_range(0..=8)? };
+    Ok(match pick {
+        0 => Value::Null,
+        1 => Value::Bool(u.arbitrary()?),
+        2 => json!(u.arbitrary::<u32>()? % 3),
+        3 => serde_json::Number::from_f64(u.arbitrary()?).map(Value::Number).unwrap_or(Value::Null),
+        4 | 5 => Value::String(if u.ratio(3, 4)? { WORDS[u.choose_index(WORDS.len())?].into() } else { u.arbitrary()? }),
+        6 => Value::Array((0..u.int_in_range(0..=2)?).map(|_| value(u, depth + 1)).collect::<Result<_, _>>()?),
+        _ => {
+            let mut m = Map::new();
+            if u.ratio(7, 8)? {
+                m.insert("type".into(), Value::String(WORDS[u.choose_index(WORDS.len())?].into()));
+            }
+            for _ in 0..u.int_in_range(0..=4)? {
+                let k: String = if u.ratio(7, 8)? { KEYS[u.choose_index(KEYS.len())?].into() } else { u.arbitrary()? };
+                m.insert(k, value(u, depth + 1)?);
+            }
+            Value::Object(m)
+        }
+    })
+}
+
+fn sender(u: &mut Unstructured) -> arbitrary::Result<Sender> {
+    let id = match u.int_in_range(0..=3)? {
+        0 => None,
+        1 => Some("some-other-extension".to_string()),
+        _ => Some(ID.to_string()),
+    };
+    let url = match u.int_in_range(0..=4)? {
+        0 => None,
+        1 => Some(u.arbitrary::<String>()?),
+        2 => Some(format!("{}{}", URLS[u.choose_index(URLS.len())?], u.arbitrary::<String>()?)),
+        _ => Some(URLS[u.choose_index(URLS.len())?].to_string()),
+    };
+    let tab = if u.arbitrary()? { Some(SenderTab { id: Some(f64::from(u.arbitrary::<u16>()?)) }) } else { None };
+    Ok(Sender { id, url, tab })
+}
+
+/// Equal JSON with numbers compared by value, written here independently of `messages::same`.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn check(v: Value, u: &mut Unstructured) {
+    let Ok(msg) = Message::decode(v.clone()) else { return };
+    let wire = serde_json::to_value(&msg).expect("a message serialises");
+    assert!(same(&wire, &v), "decode accepted more than the canonical form: {v} → {wire}");
+    assert_eq!(v["type"], json!(msg.kind()), "{v}");
+    assert_eq!(Message::decode(wire.clone()).as_ref(), Ok(&msg), "re-encoded {wire} does not decode to {msg:?}");
+    let text: Value = serde_json::from_str(&serde_json::to_string(&wire).unwrap()).unwrap();
+    assert_eq!(Message::decode(text).as_ref(), Ok(&msg), "through JSON text");
+
+    // Every known kind of sender (own/other id, with/without a tab, each URL), then a few arbitrary ones.
+    let mut senders = Vec::new();
+    for id in [Some(ID), Some("some-other-extension"), None] {
+        for tab in [true, false] {
+            for url in URLS {
+                senders.push(Sender {
+                    id: id.map(String::from),
+                    url: Some(url.to_string()),
+                    tab: tab.then_some(SenderTab { id: Some(7.0) }),
+                });
+            }
+        }
+    }
+    while let (true, Ok(s)) = (senders.len() < 3 * 2 * URLS.len() + 3, sender(u)) {
+        senders.push(s);
+    }
+    for s in senders {
+        let verdict = authorize(&msg, &s, ID, BASE);
+        let Ok(ctx) = verdict else { continue };
+        assert_eq!(s.id.as_deref(), Some(ID), "accepted a stranger: {s:?}");
+        let url = s.url.as_deref().unwrap_or("");
+        match ctx {
+            Context::ExtensionPage => {
+                assert!(url.starts_with(BASE), "not an extension page: {url:?}");
+                assert!(
+                    matches!(msg, Message::GetChecklist | Message::ChecklistClicked { .. } | Message::GroupAdd { .. }
+                        | Message::GroupRemove { .. } | Message::GroupLinked { .. } | Message::GroupActive { .. }),
+                    "{msg:?} from the popup"
+                );
+            }
+            Context::MetaPage(page) => {
+                assert!(s.tab.is_some(), "a page message without a tab");
+                assert_eq!(page, classify(url));
+                assert!(page.platform().is_some(), "{url:?} is no platform page");
+                match msg {
+                    Message::PageShown | Message::PanelClicked { .. } => {}
+                    Message::FormSignal { .. } => assert!(matches!(page, Page::ObjectionForm { .. }), "form_signal from {url:?}"),
+                    _ => panic!("{msg:?} from a page"),
+                }
+            }
+        }
+
+        // What an accepted message does to every starting state.
+        for start in [Status::NotStarted, Status::FormOpened, Status::Submitted, Status::Confirmed] {
+            let stored = Stored::from_storage(&json!({
+                "progress/facebook/main": {"v": 1, "status": start},
+                "progress/instagram/main": {"v": 1, "status": start},
+            }));
+            let out = handle(rules(), &msg, ctx, &stored, 1_795_000_000_000.0, "en");
+            if let Context::MetaPage(_) = ctx {
+                assert!(out.removals.is_empty(), "a page removed {:?}", out.removals);
+            }
+            for (key, w) in &out.writes {
+                let after = decode(Some(w)).record().status;
+                if let Context::MetaPage(_) = ctx {
+                    assert!(key.starts_with("progress/") && key.ends_with("/main"), "a page wrote {key}");
+                    assert!(after >= start, "a page moved {key} back from {start:?} to {after:?}");
+                    assert!(after <= start.max(Status::Submitted), "a page moved {key} from {start:?} to {after:?}");
+                }
+            }
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    if let Ok(v) = serde_json::from_slice::<Value>(data) {
+        check(v, &mut Unstructured::new(data));
+    }
+    if let Ok(v) = value(&mut u, 0) {
+        check(v, &mut u);
+    }
+});

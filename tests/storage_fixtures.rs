@@ -1,0 +1,219 @@
+//! Stored data from the field, read by the core: `tests/fixtures/storage/*.json` are whole
+//! `storage.local` dumps.
+//!
+//! - `v1.json`: what schema 1 wrote before account groups existed (no `groups` key);
+//! - `newer-v2.json`: what a future Widerspruch might write (schema 2 everywhere, fields we don't know);
+//! - `corrupt.json`: wrong types, a truncated status word, a truncated JSON text, garbage, a 1 MB string,
+//!   odd fields in a good record, and keys that are not ours;
+//! - `corrupt-groups.json`: an unreadable account-group list beside good progress;
+//! - `newer-progress-only.json`: a current group list, but one group's progress written by a newer schema.
+//!
+//! Promises checked (SECURITY.md, "Stored data"): good data reads back as written; newer data is
+//! read-only and no message ever writes or removes it; corrupt data counts as "not started" with one
+//! warning per bad key and stays in storage until the user changes that platform.
+
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use widerspruch::classify::Page;
+use widerspruch::handler::{handle, Outcome, Stored};
+use widerspruch::messages::{Context, Message};
+use widerspruch::progress::{decode, encode, Decoded, Record, Status};
+use widerspruch::rules::{rules, PlatformId};
+
+use PlatformId::{Facebook, Instagram};
+
+const NOW: f64 = 1_795_000_000_000.0;
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/storage/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every request the background handles, from every context that may send it, for every platform and
+/// every account group of the dump. Built from the wire form: these shapes are the extension's contract.
+fn every_request(stored: &Stored) -> Vec<(Context, Message)> {
+    let mut wire = vec![(Context::ExtensionPage, json!({"type": "get_checklist"}))];
+    for g in &stored.groups.groups {
+        wire.push((Context::ExtensionPage, json!({"type": "group_active", "group": g.id})));
+        wire.push((Context::ExtensionPage, json!({"type": "group_linked", "group": g.id, "linked": !g.linked})));
+        wire.push((Context::ExtensionPage, json!({"type": "group_remove", "group": g.id})));
+        for p in PlatformId::ALL {
+            for action in ["open_form", "mark_submitted", "mark_confirmed", "reset"] {
+                let m = json!({"type": "checklist_clicked", "group": g.id, "platform": p.as_str(), "action": action});
+                wire.push((Context::ExtensionPage, m));
+            }
+        }
+    }
+    wire.push((Context::ExtensionPage, json!({"type": "group_add", "name": "Another"})));
+    for p in PlatformId::ALL {
+        let feed = Context::MetaPage(Page::Feed(p));
+        let form = Context::MetaPage(Page::ObjectionForm { platform: p, current: true });
+        wire.push((feed, json!({"type": "page_shown"})));
+        for action in ["open_form", "already_done", "not_now", "link_broken"] {
+            wire.push((feed, json!({"type": "panel_clicked", "action": action})));
+        }
+        wire.push((form, json!({"type": "page_shown"})));
+        wire.push((form, json!({"type": "form_signal", "signal": "received"})));
+    }
+    wire.into_iter()
+        .map(|(ctx, w)| (ctx, Message::decode(w.clone()).unwrap_or_else(|e| panic!("{w} no longer decodes: {e}"))))
+        .collect()
+}
+
+fn run(stored: &Stored, ctx: Context, msg: &Message) -> Outcome {
+    handle(rules(), msg, ctx, stored, NOW, "en")
+}
+
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w))),
+        _ => a == b,
+    }
+}
+
+fn touched(out: &Outcome) -> BTreeSet<String> {
+    out.writes.iter().map(|(k, _)| k.clone()).chain(out.removals.iter().cloned()).collect()
+}
+
+#[test]
+fn v1_data_reads_back_as_written() {
+    let dump = fixture("v1.json");
+    let stored = Stored::from_storage(&dump);
+    assert_eq!(stored.warnings(), Vec::<String>::new());
+    assert!(!stored.read_only());
+    assert_eq!(stored.groups.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["main"], "v1 had one group");
+    assert_eq!(
+        stored.decoded("main", Facebook),
+        &Decoded::Current(Record { status: Status::Submitted, changed_at: Some(1_748_390_400_000.0), snoozed_until: None })
+    );
+    assert_eq!(
+        stored.decoded("main", Instagram),
+        &Decoded::Current(Record {
+            status: Status::FormOpened,
+            changed_at: Some(1_748_304_000_000.0),
+            snoozed_until: Some(1_748_908_800_000.0)
+        })
+    );
+    assert_eq!(stored.badge().text, "1", "Instagram is still open");
+    // This build writes exactly what v1 wrote (JS numbers: 5 and 5.0 are one value): no migration needed.
+    for (key, value) in dump.as_object().unwrap() {
+        let again = encode(&decode(Some(value)).record());
+        assert!(same_json(&again, value), "{key}: {again} != {value}");
+    }
+}
+
+#[test]
+fn v1_data_keeps_working() {
+    let stored = Stored::from_storage(&fixture("v1.json"));
+    let msg = Message::decode(json!({"type": "checklist_clicked", "group": "main", "platform": "instagram", "action": "mark_submitted"})).unwrap();
+    let out = run(&stored, Context::ExtensionPage, &msg);
+    assert_eq!(out.writes, vec![("progress/instagram/main".to_string(), json!({"v": 1, "status": "submitted", "changed_at": NOW, "snoozed_until": 1_748_908_800_000.0}))]);
+    assert_eq!(out.stored.badge().text, "\u{2713}");
+}
+
+#[test]
+fn newer_data_is_read_only_and_never_written() {
+    let dump = fixture("newer-v2.json");
+    let stored = Stored::from_storage(&dump);
+    assert!(stored.read_only());
+    // One warning each for the group list and the two progress records; `settings` is not ours to judge.
+    let warnings = stored.warnings();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    for key in ["groups", "progress/facebook/main", "progress/instagram/main"] {
+        assert_eq!(warnings.iter().filter(|w| w.starts_with(&format!("{key}:"))).count(), 1, "{key}: {warnings:#?}");
+    }
+    // What this build understands is shown: a status word it knows, nothing for one it does not.
+    assert!(matches!(stored.decoded("main", Facebook), Decoded::Newer { version: 2, understood } if understood.status == Status::Confirmed));
+    assert!(matches!(stored.decoded("main", Instagram), Decoded::Newer { version: 2, understood } if understood.status == Status::NotStarted));
+
+    let ours: BTreeSet<String> = dump.as_object().unwrap().keys().cloned().collect();
+    let requests = every_request(&stored);
+    assert!(requests.len() > 20);
+    for (ctx, msg) in &requests {
+        let out = run(&stored, *ctx, msg);
+        let hit: Vec<_> = touched(&out).intersection(&ours).cloned().collect();
+        assert!(hit.is_empty(), "{msg:?} from {ctx:?} changed newer data: {hit:?}");
+    }
+}
+
+#[test]
+fn corrupt_data_counts_as_not_started_with_one_warning_per_bad_key() {
+    let dump = fixture("corrupt.json");
+    assert!(dump["progress/instagram/g1"].as_str().unwrap().len() >= 1 << 20, "the fixture keeps its 1 MB string");
+    let stored = Stored::from_storage(&dump);
+    assert!(!stored.read_only());
+
+    // The group list is usable: bad entries are dropped, the good ones kept.
+    let ids: Vec<_> = stored.groups.groups.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["main", "g1", "g2", "g3"]);
+    assert_eq!(stored.groups.active, "g2");
+
+    let bad = ["progress/facebook/main", "progress/instagram/main", "progress/facebook/g1", "progress/instagram/g1", "progress/facebook/g2"];
+    let warnings = stored.warnings();
+    assert_eq!(warnings.len(), bad.len(), "{warnings:#?}");
+    for key in bad {
+        assert_eq!(warnings.iter().filter(|w| w.starts_with(&format!("{key}:"))).count(), 1, "{key}: {warnings:#?}");
+    }
+    assert!(warnings.iter().all(|w| w.len() < 300), "a warning echoes stored data: {} bytes", warnings.iter().map(String::len).max().unwrap());
+    for (g, p) in [("main", Facebook), ("main", Instagram), ("g1", Facebook), ("g1", Instagram), ("g2", Facebook)] {
+        assert!(matches!(stored.decoded(g, p), Decoded::Corrupt { .. }), "{g}/{p:?}");
+        assert_eq!(stored.record(g, p), Record::default(), "{g}/{p:?}");
+    }
+    // Odd fields in an otherwise good record are dropped, not fatal.
+    assert_eq!(stored.decoded("g2", Instagram), &Decoded::Current(Record { status: Status::Confirmed, changed_at: None, snoozed_until: None }));
+
+    // Looking is not changing: corrupt values stay until the user acts on that platform.
+    for p in PlatformId::ALL {
+        let out = run(&stored, Context::MetaPage(Page::Feed(p)), &Message::PageShown);
+        assert!(out.writes.is_empty() && out.removals.is_empty(), "{p:?}: {:?}", out.writes);
+    }
+    let msg = Message::decode(json!({"type": "checklist_clicked", "group": "main", "platform": "facebook", "action": "mark_submitted"})).unwrap();
+    let out = run(&stored, Context::ExtensionPage, &msg);
+    assert_eq!(touched(&out), BTreeSet::from(["progress/facebook/main".to_string()]));
+    assert_eq!(decode(Some(&out.writes[0].1)).record().status, Status::Submitted);
+
+    // No request fails on it, and whatever is written is readable.
+    for (ctx, msg) in every_request(&stored) {
+        let out = run(&stored, ctx, &msg);
+        for (k, v) in &out.writes {
+            if k.starts_with("progress/") {
+                assert!(matches!(decode(Some(v)), Decoded::Current(_)), "{msg:?} wrote {k} = {v}");
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "known bug: group_remove deletes the group's newer-schema progress (reported to the lead; un-ignore with the fix)"]
+fn newer_progress_survives_every_request_even_when_the_group_list_is_current() {
+    let dump = fixture("newer-progress-only.json");
+    let stored = Stored::from_storage(&dump);
+    assert!(stored.read_only());
+    for (ctx, msg) in every_request(&stored) {
+        let out = run(&stored, ctx, &msg);
+        assert!(!touched(&out).contains("progress/facebook/g1"), "{msg:?} from {ctx:?} changed newer data: {:?}", touched(&out));
+    }
+}
+
+#[test]
+fn an_unreadable_group_list_falls_back_to_one_group_and_keeps_progress() {
+    let stored = Stored::from_storage(&fixture("corrupt-groups.json"));
+    let warnings = stored.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].starts_with("groups:"), "{warnings:#?}");
+    assert_eq!(stored.groups.groups.len(), 1);
+    assert_eq!(stored.record("main", Facebook).status, Status::Submitted);
+    assert!(!stored.read_only());
+}
+
+#[test]
+fn every_fixture_value_decodes_without_panicking() {
+    for name in ["v1.json", "newer-v2.json", "corrupt.json", "corrupt-groups.json", "newer-progress-only.json"] {
+        for (key, value) in fixture(name).as_object().unwrap() {
+            let d = decode(Some(value));
+            assert_eq!(d.writable(), !matches!(d, Decoded::Newer { .. }), "{name}: {key}");
+        }
+    }
+}
