@@ -217,6 +217,10 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             if group == MAIN_GROUP || stored.groups.get(group).is_none() {
                 return rejected(out, "this account group cannot be removed");
             }
+            // Removing a group deletes its progress: never when a newer version wrote it.
+            if PlatformId::ALL.iter().any(|p| !stored.decoded(group, *p).writable()) {
+                return rejected(out, "this group's progress was saved by a newer version of Widerspruch; left unchanged");
+            }
             let mut groups = stored.groups.clone();
             groups.groups.retain(|g| g.id != *group);
             if groups.active == *group {

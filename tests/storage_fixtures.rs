@@ -186,7 +186,6 @@ fn corrupt_data_counts_as_not_started_with_one_warning_per_bad_key() {
 }
 
 #[test]
-#[ignore = "known bug: group_remove deletes the group's newer-schema progress (reported to the lead; un-ignore with the fix)"]
 fn newer_progress_survives_every_request_even_when_the_group_list_is_current() {
     let dump = fixture("newer-progress-only.json");
     let stored = Stored::from_storage(&dump);
