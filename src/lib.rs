@@ -6,12 +6,14 @@
 //! - [`progress`]: the per-platform progress model and its storage codec;
 //! - [`panel`]: what the banner and the form helper say for a page and a state;
 //! - [`messages`]: the one message enum every context speaks, and who may send what;
-//! - [`handler`]: what the background does with a message.
+//! - [`handler`]: what the background does with a message;
+//! - [`json`]: the hand-written JSON codecs of the wire and storage shapes.
 //!
 //! [`web`] (wasm32 only) is the thin layer that binds these to the browser.
 
 pub mod classify;
 pub mod handler;
+pub mod json;
 pub mod messages;
 pub mod panel;
 pub mod progress;

@@ -7,11 +7,15 @@
 use crate::classify::{classify, Page};
 use crate::panel::{PanelAction, PanelView};
 use crate::progress::Status;
+use crate::json::{object, Fields, FromJson, ToJson};
 use crate::rules::PlatformId;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// The wire shapes are written and read by hand ([`ToJson`], [`Message::decode`]); the serde derives are
+/// kept for native tools and checked against them by the tests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message {
     // ── content script → background ──
     /// "This tab is showing a page." Carries no page data: the background reads the URL from the sender.
@@ -41,7 +45,7 @@ pub enum Message {
     Rejected { reason: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormSignal {
     /// "Your request was received."
@@ -52,7 +56,7 @@ pub enum FormSignal {
     Login,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChecklistAction {
     OpenForm,
@@ -62,8 +66,7 @@ pub enum ChecklistAction {
 }
 
 /// Everything the popup shows, decided by the background.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChecklistView {
     pub groups: Vec<GroupView>,
     /// Stored data came from a newer Widerspruch: shown, never changed.
@@ -75,8 +78,7 @@ pub struct ChecklistView {
     pub open: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupView {
     pub id: String,
     pub name: String,
@@ -85,8 +87,7 @@ pub struct GroupView {
     pub items: Vec<ChecklistItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChecklistItem {
     pub platform: PlatformId,
     pub name: String,
@@ -101,20 +102,29 @@ pub struct ChecklistItem {
 }
 
 /// The parts of `runtime.MessageSender` the background looks at. Filled in by the browser, not the page.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Sender {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub url: Option<String>,
-    #[serde(default)]
     pub tab: Option<SenderTab>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SenderTab {
-    #[serde(default)]
     pub id: Option<f64>,
+}
+
+impl Sender {
+    /// Read from `runtime.MessageSender`: other fields are ignored, a field of the wrong type is refused.
+    pub fn from_json(v: &Value) -> Result<Sender, String> {
+        let odd = || "odd sender".to_string();
+        let f = Fields::of(v).ok_or_else(odd)?;
+        let tab = match f.0.get("tab") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(SenderTab { id: Fields::of(t).and_then(|t| t.get("id")).ok_or_else(odd)? }),
+        };
+        Ok(Sender { id: f.get("id").ok_or_else(odd)?, url: f.get("url").ok_or_else(odd)?, tab })
+    }
 }
 
 /// Who is talking, once checked.
@@ -165,12 +175,42 @@ pub fn authorize(msg: &Message, sender: &Sender, own_id: &str, own_base: &str) -
 impl Message {
     /// Decode a message from the wire. Strict: the value must be exactly the canonical JSON of a message
     /// (serde alone would let unit variants such as `page_shown` carry extra fields).
-    pub fn decode(value: serde_json::Value) -> Result<Message, String> {
-        let msg: Message = serde_json::from_value(value.clone()).map_err(|e| format!("malformed message: {e}"))?;
-        match serde_json::to_value(&msg) {
-            Ok(canonical) if same(&canonical, &value) => Ok(msg),
-            _ => Err(format!("malformed {} message: unexpected fields", msg.kind())),
+    pub fn decode(value: Value) -> Result<Message, String> {
+        let msg = Message::read(&value)?;
+        if same(&msg.to_json(), &value) {
+            Ok(msg)
+        } else {
+            Err(format!("malformed {} message: unexpected fields", msg.kind()))
         }
+    }
+
+    /// Read the fields a message's tag calls for, leniently ([`Message::decode`] checks the rest).
+    fn read(value: &Value) -> Result<Message, String> {
+        let f = Fields::of(value).ok_or("malformed message: not an object")?;
+        let Some(kind) = f.0.get("type").and_then(Value::as_str) else { return Err("malformed message: no type".into()) };
+        let bad = || format!("malformed {kind} message");
+        macro_rules! get {
+            ($k:literal) => {
+                f.get($k).ok_or_else(bad)?
+            };
+        }
+        Ok(match kind {
+            "page_shown" => Message::PageShown,
+            "panel_clicked" => Message::PanelClicked { action: get!("action") },
+            "form_signal" => Message::FormSignal { signal: get!("signal") },
+            "get_checklist" => Message::GetChecklist,
+            "checklist_clicked" => Message::ChecklistClicked { group: get!("group"), platform: get!("platform"), action: get!("action") },
+            "group_add" => Message::GroupAdd { name: get!("name") },
+            "group_remove" => Message::GroupRemove { group: get!("group") },
+            "group_linked" => Message::GroupLinked { group: get!("group"), linked: get!("linked") },
+            "group_active" => Message::GroupActive { group: get!("group") },
+            "show_panel" => Message::ShowPanel { panel: get!("panel") },
+            "no_panel" => Message::NoPanel,
+            "checklist" => Message::Checklist { checklist: get!("checklist") },
+            "done" => Message::Done,
+            "rejected" => Message::Rejected { reason: get!("reason") },
+            _ => return Err("malformed message: unknown type".into()),
+        })
     }
 
     /// The wire tag, for logs.
@@ -194,8 +234,107 @@ impl Message {
     }
 }
 
+impl ToJson for Message {
+    fn to_json(&self) -> Value {
+        let t = |k: &str| ("type", Value::String(k.to_string()));
+        let kind = self.kind();
+        match self {
+            Message::PageShown | Message::GetChecklist | Message::NoPanel | Message::Done => object([t(kind)]),
+            Message::PanelClicked { action } => object([t(kind), ("action", action.to_json())]),
+            Message::FormSignal { signal } => object([t(kind), ("signal", signal.to_json())]),
+            Message::ChecklistClicked { group, platform, action } => {
+                object([t(kind), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
+            }
+            Message::GroupAdd { name } => object([t(kind), ("name", name.to_json())]),
+            Message::GroupRemove { group } | Message::GroupActive { group } => object([t(kind), ("group", group.to_json())]),
+            Message::GroupLinked { group, linked } => object([t(kind), ("group", group.to_json()), ("linked", linked.to_json())]),
+            Message::ShowPanel { panel } => object([t(kind), ("panel", panel.to_json())]),
+            Message::Checklist { checklist } => object([t(kind), ("checklist", checklist.to_json())]),
+            Message::Rejected { reason } => object([t(kind), ("reason", reason.to_json())]),
+        }
+    }
+}
+
+crate::json_words!(FormSignal { Received => "received", Unavailable => "unavailable", Login => "login" });
+crate::json_words!(ChecklistAction {
+    OpenForm => "open_form",
+    MarkSubmitted => "mark_submitted",
+    MarkConfirmed => "mark_confirmed",
+    Reset => "reset",
+});
+
+impl ToJson for ChecklistView {
+    fn to_json(&self) -> Value {
+        object([
+            ("groups", self.groups.to_json()),
+            ("read_only", self.read_only.to_json()),
+            ("training_start", self.training_start.to_json()),
+            ("now", self.now.to_json()),
+            ("third_party_form", self.third_party_form.to_json()),
+            ("open", self.open.to_json()),
+        ])
+    }
+}
+impl FromJson for ChecklistView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ChecklistView {
+            groups: f.get("groups")?,
+            read_only: f.get("read_only")?,
+            training_start: f.get("training_start")?,
+            now: f.get("now")?,
+            third_party_form: f.get("third_party_form")?,
+            open: f.get("open")?,
+        })
+    }
+}
+impl ToJson for GroupView {
+    fn to_json(&self) -> Value {
+        object([
+            ("id", self.id.to_json()),
+            ("name", self.name.to_json()),
+            ("linked", self.linked.to_json()),
+            ("active", self.active.to_json()),
+            ("items", self.items.to_json()),
+        ])
+    }
+}
+impl FromJson for GroupView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(GroupView { id: f.get("id")?, name: f.get("name")?, linked: f.get("linked")?, active: f.get("active")?, items: f.get("items")? })
+    }
+}
+impl ToJson for ChecklistItem {
+    fn to_json(&self) -> Value {
+        object([
+            ("platform", self.platform.to_json()),
+            ("name", self.name.to_json()),
+            ("status", self.status.to_json()),
+            ("covered", self.covered.to_json()),
+            ("form_url", self.form_url.to_json()),
+            ("changed_at", self.changed_at.to_json()),
+            ("remind", self.remind.to_json()),
+        ])
+    }
+}
+impl FromJson for ChecklistItem {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ChecklistItem {
+            platform: f.get("platform")?,
+            name: f.get("name")?,
+            status: f.get("status")?,
+            covered: f.get("covered")?,
+            form_url: f.get("form_url")?,
+            changed_at: f.get("changed_at")?,
+            remind: f.get("remind")?,
+        })
+    }
+}
+
 /// Equal JSON, with numbers compared by value (JS sends `5` where Rust wrote `5.0`).
-fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+fn same(a: &Value, b: &Value) -> bool {
     use serde_json::Value::*;
     match (a, b) {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
@@ -211,8 +350,12 @@ mod tests {
     use crate::panel::{ActionView, LinkView, PanelKind, WatchView};
     use serde_json::{json, Value};
 
+    /// What goes on the wire; the serde derive (used by native tools) must agree with it.
     fn wire(m: &Message) -> Value {
-        serde_json::to_value(m).unwrap()
+        let v = m.to_json();
+        assert_eq!(v, serde_json::to_value(m).unwrap(), "the serde derive and the wire codec differ");
+        assert_eq!(Message::decode(v.clone()).as_ref(), Ok(m), "{v} does not decode to itself");
+        v
     }
 
     #[test]
@@ -274,6 +417,16 @@ mod tests {
         let from_js = json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
             "training_start": "2025-05-27", "now": 1795000000000u64, "third_party_form": "u", "open": 2}});
         assert!(Message::decode(from_js).is_ok());
+        let item = json!({"platform": "facebook", "name": "Facebook", "status": "submitted", "covered": false,
+            "form_url": "u", "changed_at": null, "remind": true});
+        let group = json!({"id": "main", "name": "", "linked": true, "active": true, "items": [item]});
+        let full = json!({"type": "checklist", "checklist": {"groups": [group], "read_only": true,
+            "training_start": "2025-05-27", "now": 1.5, "third_party_form": "u", "open": 0}});
+        let Ok(Message::Checklist { checklist }) = Message::decode(full.clone()) else { panic!("{full}") };
+        assert_eq!(checklist.groups[0].items[0].status, Status::Submitted);
+        wire(&Message::Checklist { checklist });
+        wire(&Message::Rejected { reason: "r".into() });
+        wire(&Message::Done);
     }
 
     #[test]
@@ -288,6 +441,16 @@ mod tests {
             json!({"type": "checklist_clicked", "platform": "facebook", "action": "reset"}),
             json!({"type": "group_linked", "group": "g1", "linked": "yes"}),
             json!({"type": "PageShown"}),
+            json!({"type": "group_add", "name": null}),
+            json!({"type": "done", "type2": 1}),
+            json!({"type": "rejected", "reason": 5}),
+            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
+                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": -1}}),
+            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
+                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1.5}}),
+            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
+                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1, "x": 0}}),
+            json!({"type": 5}),
             json!("page_shown"),
             json!(null),
         ] {

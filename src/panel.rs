@@ -4,8 +4,10 @@
 
 use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, Status};
+use crate::json::{object, Fields, FromJson, ToJson};
 use crate::rules::{in_language, PlatformId, Rules, Signals};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 /// A substitution in a message.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +58,7 @@ pub trait Localize {
 }
 
 /// Which panel: the slim banner on the feed, or the helper beside the objection form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PanelKind {
     Banner,
@@ -64,7 +66,7 @@ pub enum PanelKind {
 }
 
 /// Buttons a panel can carry. `Close` is handled in the page alone; the others are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PanelAction {
     /// Followed the link to the form.
@@ -96,8 +98,7 @@ pub struct PanelPlan {
 }
 
 /// What the content script renders: already localised, nothing left for it to decide.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PanelView {
     pub kind: PanelKind,
     pub platform: PlatformId,
@@ -116,35 +117,129 @@ pub struct PanelView {
     pub watch: Option<WatchView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkView {
     pub text: String,
     pub href: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReasonView {
     pub label: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionView {
     pub action: PanelAction,
     pub text: String,
 }
 
 /// What the form page's text is checked for, and where a reason goes. Only sent to objection form pages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WatchView {
     pub received: Vec<String>,
     pub unavailable: Vec<String>,
     pub login: Vec<String>,
     pub reason_field: String,
+}
+
+crate::json_words!(PanelKind { Banner => "banner", FormHelper => "form_helper" });
+crate::json_words!(PanelAction {
+    OpenForm => "open_form",
+    AlreadyDone => "already_done",
+    NotNow => "not_now",
+    LinkBroken => "link_broken",
+    Close => "close",
+});
+
+impl ToJson for PanelView {
+    fn to_json(&self) -> Value {
+        object([
+            ("kind", self.kind.to_json()),
+            ("platform", self.platform.to_json()),
+            ("urging", self.urging.to_json()),
+            ("lang", self.lang.to_json()),
+            ("label", self.label.to_json()),
+            ("paragraphs", self.paragraphs.to_json()),
+            ("link", self.link.to_json()),
+            ("steps_title", self.steps_title.to_json()),
+            ("steps", self.steps.to_json()),
+            ("footnote", self.footnote.to_json()),
+            ("reasons", self.reasons.to_json()),
+            ("actions", self.actions.to_json()),
+            ("watch", self.watch.to_json()),
+        ])
+    }
+}
+impl FromJson for PanelView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(PanelView {
+            kind: f.get("kind")?,
+            platform: f.get("platform")?,
+            urging: f.get("urging")?,
+            lang: f.get("lang")?,
+            label: f.get("label")?,
+            paragraphs: f.get("paragraphs")?,
+            link: f.get("link")?,
+            steps_title: f.get("steps_title")?,
+            steps: f.get("steps")?,
+            footnote: f.get("footnote")?,
+            reasons: f.get("reasons")?,
+            actions: f.get("actions")?,
+            watch: f.get("watch")?,
+        })
+    }
+}
+impl ToJson for LinkView {
+    fn to_json(&self) -> Value {
+        object([("text", self.text.to_json()), ("href", self.href.to_json())])
+    }
+}
+impl FromJson for LinkView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(LinkView { text: f.get("text")?, href: f.get("href")? })
+    }
+}
+impl ToJson for ReasonView {
+    fn to_json(&self) -> Value {
+        object([("label", self.label.to_json()), ("text", self.text.to_json())])
+    }
+}
+impl FromJson for ReasonView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ReasonView { label: f.get("label")?, text: f.get("text")? })
+    }
+}
+impl ToJson for ActionView {
+    fn to_json(&self) -> Value {
+        object([("action", self.action.to_json()), ("text", self.text.to_json())])
+    }
+}
+impl FromJson for ActionView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ActionView { action: f.get("action")?, text: f.get("text")? })
+    }
+}
+impl ToJson for WatchView {
+    fn to_json(&self) -> Value {
+        object([
+            ("received", self.received.to_json()),
+            ("unavailable", self.unavailable.to_json()),
+            ("login", self.login.to_json()),
+            ("reason_field", self.reason_field.to_json()),
+        ])
+    }
+}
+impl FromJson for WatchView {
+    fn from_json(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(WatchView { received: f.get("received")?, unavailable: f.get("unavailable")?, login: f.get("login")?, reason_field: f.get("reason_field")? })
+    }
 }
 
 /// The honest sentence about timing, from the rules' date and today.

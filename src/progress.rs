@@ -4,6 +4,7 @@
 //! so two tabs changing different platforms never overwrite each other. Each value is a small versioned
 //! record, decoded by [`decode`], which never panics and never loses data it does not understand.
 
+use crate::json::{object, ToJson};
 use crate::rules::PlatformId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,6 +24,13 @@ pub enum Status {
     Submitted,
     Confirmed,
 }
+
+crate::json_words!(Status {
+    NotStarted => "not_started",
+    FormOpened => "form_opened",
+    Submitted => "submitted",
+    Confirmed => "confirmed",
+});
 
 impl Status {
     /// Submitted or confirmed: nothing more to urge.
@@ -125,14 +133,15 @@ pub fn decode(value: Option<&Value>) -> Decoded {
     let version = match map.get("v") {
         Some(Value::Number(n)) => match n.as_u64() {
             Some(v) if v >= 1 => v,
-            _ => return Decoded::Corrupt { reason: format!("bad version {n}") },
+            // Whole numbers are named; other numbers are not formatted (no float formatting in the core).
+            _ => return Decoded::Corrupt { reason: n.as_i64().map_or("bad version".into(), |n| format!("bad version {n}")) },
         },
         Some(other) => return Decoded::Corrupt { reason: format!("version is {}", kind(other)) },
         None => return Decoded::Corrupt { reason: "no version".into() },
     };
     let status = match map.get("status") {
-        Some(Value::String(s)) => serde_json::from_value::<Status>(Value::String(s.clone())).ok(),
-        _ => None,
+        Some(v) => <Status as crate::json::FromJson>::from_json(v),
+        None => None,
     };
     let time = |k: &str| map.get(k).and_then(Value::as_f64).filter(|t| t.is_finite() && *t >= 0.0);
     if version > SCHEMA_VERSION {
@@ -148,8 +157,13 @@ pub fn decode(value: Option<&Value>) -> Decoded {
 
 /// The JSON value written for a record.
 pub fn encode(record: &Record) -> Value {
-    let mut v = serde_json::to_value(record).expect("a Record always serialises");
-    v.as_object_mut().expect("a Record is an object").insert("v".into(), SCHEMA_VERSION.into());
+    let mut v = object([("v", SCHEMA_VERSION.into()), ("status", record.status.to_json())]);
+    let map = v.as_object_mut().expect("an object");
+    for (k, t) in [("changed_at", record.changed_at), ("snoozed_until", record.snoozed_until)] {
+        if let Some(t) = t {
+            map.insert(k.into(), t.to_json());
+        }
+    }
     v
 }
 
@@ -251,9 +265,8 @@ pub enum GroupsState {
 }
 
 pub fn encode_groups(g: &Groups) -> Value {
-    let mut v = serde_json::to_value(g).expect("Groups always serialise");
-    v.as_object_mut().expect("an object").insert("v".into(), SCHEMA_VERSION.into());
-    v
+    let groups = g.groups.iter().map(|g| object([("id", g.id.to_json()), ("name", g.name.to_json()), ("linked", g.linked.to_json())]));
+    object([("v", SCHEMA_VERSION.into()), ("active", g.active.to_json()), ("groups", Value::Array(groups.collect()))])
 }
 
 /// Group ids are ours (`main`, `g` + digits); anything else in storage is not a group id.

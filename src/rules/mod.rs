@@ -2,7 +2,9 @@
 //!
 //! A changed form id is a one-line edit of `meta.json`; `cargo test` checks the file.
 
-use serde::Deserialize;
+use crate::json::{Fields, FromJson};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -10,12 +12,14 @@ use std::sync::OnceLock;
 pub type PerLanguage<T> = BTreeMap<String, T>;
 
 /// The platforms that have an objection form. WhatsApp and Threads have none (see shared/facts.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformId {
     Facebook,
     Instagram,
 }
+
+crate::json_words!(PlatformId { Facebook => "facebook", Instagram => "instagram" });
 
 impl PlatformId {
     pub const ALL: [PlatformId; 2] = [PlatformId::Facebook, PlatformId::Instagram];
@@ -28,10 +32,9 @@ impl PlatformId {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, PartialEq)]
 pub struct Rules {
-    #[serde(rename = "$comment")]
+    /// `$comment` in the file.
     pub comment: String,
     pub schema: u32,
     /// ISO date from which Meta trains on public content (an objection protects only what follows).
@@ -51,10 +54,9 @@ pub struct Rules {
 }
 
 /// Lower-case text fragments, per language, that tell what an objection form page is showing.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, PartialEq)]
 pub struct Signals {
-    #[serde(rename = "$comment")]
+    /// `$comment` in the file.
     pub comment: String,
     /// The request was received (after "Send").
     pub received: PerLanguage<Vec<String>>,
@@ -71,8 +73,7 @@ impl Signals {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, PartialEq)]
 pub struct Platform {
     pub id: PlatformId,
     pub name: String,
@@ -92,8 +93,7 @@ pub struct Platform {
     pub fallback_route: PerLanguage<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, PartialEq)]
 pub struct FormPage {
     pub hosts: Vec<String>,
     pub path: String,
@@ -102,10 +102,131 @@ pub struct FormPage {
 
 pub const RULES_JSON: &str = include_str!("meta.json");
 
-/// The compiled-in rules. `meta.json` is validated by `cargo test`, so a parse failure here is a build bug.
+/// `meta.json` as a static tree, written by `build.rs` (no JSON parser in the core).
+#[allow(dead_code)] // which variants occur depends on the file
+enum Data {
+    Null,
+    Bool(bool),
+    Int(u64),
+    Float(f64),
+    Str(&'static str),
+    Arr(&'static [Data]),
+    Obj(&'static [(&'static str, Data)]),
+}
+
+static META: Data = include!(concat!(env!("OUT_DIR"), "/meta.rs"));
+
+impl Data {
+    fn value(&self) -> Value {
+        match self {
+            Data::Null => Value::Null,
+            Data::Bool(b) => Value::Bool(*b),
+            Data::Int(n) => Value::from(*n),
+            Data::Float(f) => Value::from(*f),
+            Data::Str(s) => Value::String(s.to_string()),
+            Data::Arr(a) => Value::Array(a.iter().map(Data::value).collect()),
+            Data::Obj(o) => Value::Object(o.iter().map(|(k, v)| (k.to_string(), v.value())).collect()),
+        }
+    }
+}
+
+/// `meta.json` as a JSON value.
+pub fn rules_value() -> Value {
+    META.value()
+}
+
+/// The compiled-in rules. `meta.json` is validated by `cargo test`, so a failure here is a build bug.
 pub fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| serde_json::from_str(RULES_JSON).expect("meta.json is checked by cargo test"))
+    RULES.get_or_init(|| Rules::from_json(&rules_value()).expect("meta.json is checked by cargo test"))
+}
+
+/// Read an object strictly: every key known, every field present with the right type.
+fn strict<'a>(v: &'a Value, what: &str, known: &[&str]) -> Result<Fields<'a>, String> {
+    let f = Fields::of(v).ok_or_else(|| format!("{what}: not an object"))?;
+    match f.0.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(format!("{what}: unknown key {k}")),
+        None => Ok(f),
+    }
+}
+
+fn field<T: FromJson>(f: &Fields, what: &str, key: &str) -> Result<T, String> {
+    f.get::<T>(key).filter(|_| f.0.contains_key(key)).ok_or_else(|| format!("{what}: missing or bad {key}"))
+}
+
+impl Rules {
+    /// Read the rules file's JSON. Strict like `deny_unknown_fields`: unknown keys are refused.
+    pub fn from_json(v: &Value) -> Result<Rules, String> {
+        let w = "rules";
+        let f = strict(
+            v,
+            w,
+            &["$comment", "schema", "training_start", "platforms", "third_party_form", "privacy_pages", "reason_field", "signals", "snooze_days", "reminder_days"],
+        )?;
+        let platforms = match f.0.get("platforms") {
+            Some(Value::Array(a)) => a.iter().map(Platform::from_json).collect::<Result<_, _>>()?,
+            _ => return Err("rules: missing or bad platforms".into()),
+        };
+        Ok(Rules {
+            comment: field(&f, w, "$comment")?,
+            schema: field(&f, w, "schema")?,
+            training_start: field(&f, w, "training_start")?,
+            platforms,
+            third_party_form: field(&f, w, "third_party_form")?,
+            privacy_pages: field(&f, w, "privacy_pages")?,
+            reason_field: field(&f, w, "reason_field")?,
+            signals: Signals::from_json(f.0.get("signals").unwrap_or(&Value::Null))?,
+            snooze_days: field(&f, w, "snooze_days")?,
+            reminder_days: field(&f, w, "reminder_days")?,
+        })
+    }
+}
+
+impl Signals {
+    fn from_json(v: &Value) -> Result<Signals, String> {
+        let w = "signals";
+        let f = strict(v, w, &["$comment", "received", "unavailable", "login"])?;
+        Ok(Signals {
+            comment: field(&f, w, "$comment")?,
+            received: field(&f, w, "received")?,
+            unavailable: field(&f, w, "unavailable")?,
+            login: field(&f, w, "login")?,
+        })
+    }
+}
+
+impl Platform {
+    fn from_json(v: &Value) -> Result<Platform, String> {
+        let w = "platform";
+        let f = strict(
+            v,
+            w,
+            &["id", "name", "domain", "feed_hosts", "form", "form_pages", "not_feed_paths", "accounts_center", "fallback_route"],
+        )?;
+        let form_pages = match f.0.get("form_pages") {
+            Some(Value::Array(a)) => a.iter().map(FormPage::from_json).collect::<Result<_, _>>()?,
+            _ => return Err("platform: missing or bad form_pages".into()),
+        };
+        Ok(Platform {
+            id: field(&f, w, "id")?,
+            name: field(&f, w, "name")?,
+            domain: field(&f, w, "domain")?,
+            feed_hosts: field(&f, w, "feed_hosts")?,
+            form: field(&f, w, "form")?,
+            form_pages,
+            not_feed_paths: field(&f, w, "not_feed_paths")?,
+            accounts_center: field(&f, w, "accounts_center")?,
+            fallback_route: field(&f, w, "fallback_route")?,
+        })
+    }
+}
+
+impl FormPage {
+    fn from_json(v: &Value) -> Result<FormPage, String> {
+        let w = "form page";
+        let f = strict(v, w, &["hosts", "path", "current"])?;
+        Ok(FormPage { hosts: field(&f, w, "hosts")?, path: field(&f, w, "path")?, current: field(&f, w, "current")? })
+    }
 }
 
 impl Rules {
@@ -234,8 +355,28 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
+        let parse = |text: &str| Rules::from_json(&serde_json::from_str(text).unwrap());
+        assert_eq!(parse(RULES_JSON).as_ref(), Ok(rules()));
         let bad = RULES_JSON.replacen("\"snooze_days\"", "\"snooze_dayz\"", 1);
-        assert!(serde_json::from_str::<Rules>(&bad).is_err());
+        assert!(parse(&bad).is_err());
+        for (from, to) in [
+            ("\"current\": true", "\"current\": true, \"extra\": 1"),
+            ("\"current\": true", "\"current\": \"yes\""),
+            ("\"reason_field\": \"textarea\"", "\"reason_field\": null"),
+            ("\"snooze_days\": 7", "\"snooze_days\": 7.5"),
+            ("\"received\": {", "\"receivd\": {"),
+            ("\"id\": \"facebook\"", "\"id\": \"whatsapp\""),
+            ("\"domain\": \"facebook.com\",", ""),
+        ] {
+            let bad = RULES_JSON.replacen(from, to, 1);
+            assert_ne!(bad, RULES_JSON, "{from}");
+            assert!(parse(&bad).is_err(), "{to}");
+        }
+    }
+
+    #[test]
+    fn the_compiled_in_tree_is_the_file() {
+        assert_eq!(rules_value(), serde_json::from_str::<Value>(RULES_JSON).unwrap());
     }
 
     #[test]

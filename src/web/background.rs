@@ -2,6 +2,7 @@
 //! pure handler, writes storage and keeps the badge right.
 
 use super::browser::{self, from_js, to_js, I18n};
+use crate::json::ToJson;
 use crate::panel::Localize;
 use crate::handler::{handle, Reply, Stored};
 use crate::messages::{authorize, Message, Sender};
@@ -59,19 +60,19 @@ pub async fn handle_message(msg: JsValue, sender: JsValue) -> JsValue {
             Message::Rejected { reason }
         }
     };
-    to_js(&reply).unwrap_or(JsValue::NULL)
+    to_js(&reply.to_json())
 }
 
 async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
     let msg = Message::decode(from_js(msg))?;
-    let sender: Sender = serde_wasm_bindgen::from_value(sender).map_err(|e| format!("odd sender: {e}"))?;
+    let sender = Sender::from_json(&from_js(sender))?;
     let context = authorize(&msg, &sender, &browser::extension_id(), &browser::extension_base())?;
     let stored = read_stored().await?;
     let out = handle(rules(), &msg, context, &stored, js_sys::Date::now(), &I18n.lang());
     if !out.writes.is_empty() || !out.removals.is_empty() {
         // One key per platform and group: a write never touches another tab's platform.
         if !out.writes.is_empty() {
-            browser::storage_set(&out.writes.iter().cloned().collect()).await?;
+            browser::storage_set(out.writes.iter().cloned().collect()).await?;
         }
         if !out.removals.is_empty() {
             browser::storage_remove(&out.removals).await?;

@@ -1,9 +1,11 @@
 //! Typed bindings to the `ext` facade (`extension/platform/ext.js`), the only door to browser APIs.
 
+use crate::json::ToJson;
 use crate::panel::Localize;
-use serde::Serialize;
-use serde_json::Value;
+use js_sys::{Array, Object, Reflect};
+use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -31,14 +33,63 @@ fn js_err(context: &str, e: JsValue) -> String {
     format!("{context}: {}", e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string())).unwrap_or_default())
 }
 
-/// Rust value → plain JS object (maps as objects, not `Map`s).
-pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue, String> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| format!("encode: {e}"))
+/// JSON value → plain JS value (objects as objects, not `Map`s).
+pub fn to_js(v: &Value) -> JsValue {
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(a) => a.iter().map(to_js).collect::<Array>().into(),
+        Value::Object(m) => {
+            let o = Object::new();
+            for (k, v) in m {
+                let _ = Reflect::set(&o, &JsValue::from_str(k), &to_js(v));
+            }
+            o.into()
+        }
+    }
 }
 
-/// JS value → JSON value. Never panics; `undefined` and functions become `null`.
+/// JS value → JSON value. Never panics; `undefined` and non-finite numbers become `null`, and anything
+/// else that is not JSON (a function, a symbol, a bigint) makes the whole value `null`.
 pub fn from_js(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).unwrap_or(Value::Null)
+    read_js(&v).unwrap_or(Value::Null)
+}
+
+fn read_js(v: &JsValue) -> Option<Value> {
+    if v.is_null() || v.is_undefined() {
+        return Some(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if let Some(f) = v.as_f64() {
+        // Whole numbers as integers (like JSON.parse would give serde_json), so `as_u64` reads them.
+        const SAFE: f64 = 9_007_199_254_740_991.0;
+        return Some(if f.fract() == 0.0 && (0.0..=SAFE).contains(&f) {
+            Value::from(f as u64)
+        } else if f.fract() == 0.0 && (-SAFE..0.0).contains(&f) {
+            Value::from(f as i64)
+        } else {
+            Number::from_f64(f).map_or(Value::Null, Value::Number)
+        });
+    }
+    if let Some(s) = v.as_string() {
+        return Some(Value::String(s));
+    }
+    if Array::is_array(v) {
+        return v.unchecked_ref::<Array>().iter().map(|x| read_js(&x)).collect::<Option<Vec<_>>>().map(Value::Array);
+    }
+    if v.is_object() && !v.is_function() {
+        let mut map = Map::new();
+        for e in Object::entries(v.unchecked_ref::<Object>()).iter() {
+            let e: Array = e.unchecked_into();
+            map.insert(e.get(0).as_string()?, read_js(&e.get(1))?);
+        }
+        return Some(Value::Object(map));
+    }
+    None
 }
 
 /// Everything in `storage.local` (a handful of small keys).
@@ -47,19 +98,19 @@ pub async fn storage_get_all() -> Result<Value, String> {
 }
 
 pub async fn storage_remove(keys: &[String]) -> Result<(), String> {
-    storage_remove_js(to_js(&keys)?).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
+    storage_remove_js(to_js(&Value::Array(keys.iter().map(ToJson::to_json).collect()))).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
 }
 
-pub async fn storage_set(items: &serde_json::Map<String, Value>) -> Result<(), String> {
-    storage_set_js(to_js(items)?).await.map(|_| ()).map_err(|e| js_err("storage.local.set", e))
+pub async fn storage_set(items: Map<String, Value>) -> Result<(), String> {
+    storage_set_js(to_js(&Value::Object(items))).await.map(|_| ()).map_err(|e| js_err("storage.local.set", e))
 }
 
 pub async fn set_badge(text: &str, color: &str, title: &str) -> Result<(), String> {
     set_badge_js(text, color, title).await.map(|_| ()).map_err(|e| js_err("action badge", e))
 }
 
-pub async fn send_message<T: Serialize>(msg: &T) -> Result<Value, String> {
-    send_message_js(to_js(msg)?).await.map(from_js).map_err(|e| js_err("runtime.sendMessage", e))
+pub async fn send_message(msg: &Value) -> Result<Value, String> {
+    send_message_js(to_js(msg)).await.map(from_js).map_err(|e| js_err("runtime.sendMessage", e))
 }
 
 /// The browser's i18n catalogue (`extension/_locales`), in the browser's UI language.

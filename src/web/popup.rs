@@ -3,6 +3,7 @@
 //! the badge, and answers with the checklist as it now is.
 
 use super::browser::{self, I18n};
+use crate::json::{object, ToJson};
 use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, Message};
 use crate::panel::{timing, Localize};
 use crate::progress::{Status, MAIN_GROUP, MAX_GROUP_NAME};
@@ -98,10 +99,10 @@ fn on_click(e: &web_sys::Event) {
     let action = control.get_attribute("data-action").unwrap_or_default();
     let group = data(&control, "group").unwrap_or_default();
     let msg = match action.as_str() {
-        "group_remove" => serde_json::json!({"type": "group_remove", "group": group}),
+        "group_remove" => object([("type", word("group_remove")), ("group", group.to_json())]),
         _ => {
             let platform = data(&control, "platform").unwrap_or_default();
-            serde_json::json!({"type": "checklist_clicked", "group": group, "platform": platform, "action": action})
+            object([("type", word("checklist_clicked")), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
         }
     };
     send(msg);
@@ -111,8 +112,8 @@ fn on_change(e: &web_sys::Event) {
     let Some(input) = target(e).and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
     let group = data(&input, "group").unwrap_or_default();
     let msg = match input.get_attribute("data-action").as_deref() {
-        Some("group_linked") => serde_json::json!({"type": "group_linked", "group": group, "linked": input.checked()}),
-        Some("group_active") if input.checked() => serde_json::json!({"type": "group_active", "group": group}),
+        Some("group_linked") => object([("type", word("group_linked")), ("group", group.to_json()), ("linked", input.checked().to_json())]),
+        Some("group_active") if input.checked() => object([("type", word("group_active")), ("group", group.to_json())]),
         _ => return,
     };
     send(msg);
@@ -122,8 +123,12 @@ fn on_submit() {
     let Some(input) = doc().get_element_by_id("group-name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) else { return };
     let name = input.value();
     if !name.trim().is_empty() {
-        send(serde_json::json!({"type": "group_add", "name": name}));
+        send(object([("type", word("group_add")), ("name", name.to_json())]));
     }
+}
+
+fn word(w: &str) -> serde_json::Value {
+    serde_json::Value::String(w.to_string())
 }
 
 /// Validate through the shared enum, so the popup only ever sends what the background accepts.
@@ -135,7 +140,7 @@ fn send(msg: serde_json::Value) {
 }
 
 async fn request(msg: Message) {
-    show_answer(browser::send_message(&msg).await.and_then(Message::decode));
+    show_answer(browser::send_message(&msg.to_json()).await.and_then(Message::decode));
 }
 
 fn show_answer(answer: Result<Message, String>) {

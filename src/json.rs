@@ -1,0 +1,139 @@
+//! Hand-written JSON codecs over `serde_json::Value`, for the wire and storage shapes.
+//!
+//! The browser build avoids serde's generic (de)serialisation machinery and serde_json's parser and
+//! float formatting, which would be most of the WebAssembly: values are built and read here, and
+//! converted to and from JS values in `web::browser`. Strictness of message decoding comes from
+//! `Message::decode` comparing the value with the canonical encoding of what was read.
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+/// Lenient reading of one value: `None` when the type does not fit.
+pub trait FromJson: Sized {
+    fn from_json(v: &Value) -> Option<Self>;
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+impl FromJson for String {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_str().map(str::to_string)
+    }
+}
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+impl FromJson for bool {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_bool()
+    }
+}
+impl ToJson for f64 {
+    /// Like serde_json: a non-finite number becomes `null`.
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+}
+impl FromJson for f64 {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_f64()
+    }
+}
+impl ToJson for usize {
+    fn to_json(&self) -> Value {
+        Value::from(*self as u64)
+    }
+}
+impl FromJson for usize {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_u64().and_then(|n| usize::try_from(n).ok())
+    }
+}
+impl FromJson for u32 {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_u64().and_then(|n| u32::try_from(n).ok())
+    }
+}
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToJson::to_json)
+    }
+}
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: &Value) -> Option<Self> {
+        if v.is_null() {
+            Some(None)
+        } else {
+            T::from_json(v).map(Some)
+        }
+    }
+}
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_array()?.iter().map(T::from_json).collect()
+    }
+}
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_object()?.iter().map(|(k, v)| Some((k.clone(), T::from_json(v)?))).collect()
+    }
+}
+
+/// An object from `(key, value)` pairs.
+pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<String, Value>>())
+}
+
+/// Reads the fields of an object.
+pub struct Fields<'a>(pub &'a Map<String, Value>);
+
+impl<'a> Fields<'a> {
+    pub fn of(v: &'a Value) -> Option<Fields<'a>> {
+        v.as_object().map(Fields)
+    }
+    /// A field; a missing one reads as `null` (so a missing `Option` is `None`).
+    pub fn get<T: FromJson>(&self, key: &str) -> Option<T> {
+        T::from_json(self.0.get(key).unwrap_or(&Value::Null))
+    }
+    /// Every key is one of `known`.
+    pub fn only(&self, known: &[&str]) -> bool {
+        self.0.keys().all(|k| known.contains(&k.as_str()))
+    }
+}
+
+/// `ToJson`, `FromJson` and `as_str` for a fieldless enum written as snake_case words.
+#[macro_export]
+macro_rules! json_words {
+    ($ty:ty { $($variant:ident => $word:literal),* $(,)? }) => {
+        impl $ty {
+            /// The word used on the wire and in storage.
+            pub fn word(self) -> &'static str {
+                match self { $(<$ty>::$variant => $word),* }
+            }
+        }
+        impl $crate::json::ToJson for $ty {
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::Value::String(self.word().to_string())
+            }
+        }
+        impl $crate::json::FromJson for $ty {
+            fn from_json(v: &serde_json::Value) -> Option<Self> {
+                match v.as_str()? { $($word => Some(<$ty>::$variant),)* _ => None }
+            }
+        }
+    };
+}
