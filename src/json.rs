@@ -82,20 +82,40 @@ impl<T: ToJson> ToJson for Vec<T> {
         Value::Array(self.iter().map(ToJson::to_json).collect())
     }
 }
+// Plain loops rather than `collect()`: collecting into a map sorts, and `Option`/`Result` collecting
+// adds an adapter per type, both sizeable in the WebAssembly.
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Option<Self> {
-        v.as_array()?.iter().map(T::from_json).collect()
+        let a = v.as_array()?;
+        let mut out = Vec::with_capacity(a.len());
+        for x in a {
+            out.push(T::from_json(x)?);
+        }
+        Some(out)
     }
 }
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: &Value) -> Option<Self> {
-        v.as_object()?.iter().map(|(k, v)| Some((k.clone(), T::from_json(v)?))).collect()
+        let mut out = BTreeMap::new();
+        for (k, x) in v.as_object()? {
+            out.insert(k.clone(), T::from_json(x)?);
+        }
+        Some(out)
     }
 }
 
 /// An object from `(key, value)` pairs.
 pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<String, Value>>())
+    object_from(&mut fields.into_iter())
+}
+
+#[inline(never)]
+fn object_from(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in fields {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
 }
 
 /// Reads the fields of an object.

@@ -125,7 +125,13 @@ impl Data {
             Data::Float(f) => Value::from(*f),
             Data::Str(s) => Value::String(s.to_string()),
             Data::Arr(a) => Value::Array(a.iter().map(Data::value).collect()),
-            Data::Obj(o) => Value::Object(o.iter().map(|(k, v)| (k.to_string(), v.value())).collect()),
+            Data::Obj(o) => {
+                let mut map = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    map.insert(k.to_string(), v.value());
+                }
+                Value::Object(map)
+            }
         }
     }
 }
@@ -138,7 +144,7 @@ pub fn rules_value() -> Value {
 /// The compiled-in rules. `meta.json` is validated by `cargo test`, so a failure here is a build bug.
 pub fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| Rules::from_json(&rules_value()).expect("meta.json is checked by cargo test"))
+    RULES.get_or_init(|| Rules::from_json(&rules_value()).ok().expect("meta.json is checked by cargo test"))
 }
 
 /// Read an object strictly: every key known, every field present with the right type.
@@ -163,10 +169,10 @@ impl Rules {
             w,
             &["$comment", "schema", "training_start", "platforms", "third_party_form", "privacy_pages", "reason_field", "signals", "snooze_days", "reminder_days"],
         )?;
-        let platforms = match f.0.get("platforms") {
-            Some(Value::Array(a)) => a.iter().map(Platform::from_json).collect::<Result<_, _>>()?,
-            _ => return Err("rules: missing or bad platforms".into()),
-        };
+        let mut platforms = Vec::new();
+        for p in f.0.get("platforms").and_then(Value::as_array).ok_or("rules: missing or bad platforms")? {
+            platforms.push(Platform::from_json(p)?);
+        }
         Ok(Rules {
             comment: field(&f, w, "$comment")?,
             schema: field(&f, w, "schema")?,
@@ -203,10 +209,10 @@ impl Platform {
             w,
             &["id", "name", "domain", "feed_hosts", "form", "form_pages", "not_feed_paths", "accounts_center", "fallback_route"],
         )?;
-        let form_pages = match f.0.get("form_pages") {
-            Some(Value::Array(a)) => a.iter().map(FormPage::from_json).collect::<Result<_, _>>()?,
-            _ => return Err("platform: missing or bad form_pages".into()),
-        };
+        let mut form_pages = Vec::new();
+        for p in f.0.get("form_pages").and_then(Value::as_array).ok_or("platform: missing or bad form_pages")? {
+            form_pages.push(FormPage::from_json(p)?);
+        }
         Ok(Platform {
             id: field(&f, w, "id")?,
             name: field(&f, w, "name")?,

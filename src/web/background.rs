@@ -72,7 +72,7 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
     if !out.writes.is_empty() || !out.removals.is_empty() {
         // One key per platform and group: a write never touches another tab's platform.
         if !out.writes.is_empty() {
-            browser::storage_set(out.writes.iter().cloned().collect()).await?;
+            browser::storage_set(&out.writes).await?;
         }
         if !out.removals.is_empty() {
             browser::storage_remove(&out.removals).await?;

@@ -79,7 +79,11 @@ fn read_js(v: &JsValue) -> Option<Value> {
         return Some(Value::String(s));
     }
     if Array::is_array(v) {
-        return v.unchecked_ref::<Array>().iter().map(|x| read_js(&x)).collect::<Option<Vec<_>>>().map(Value::Array);
+        let mut out = Vec::new();
+        for x in v.unchecked_ref::<Array>().iter() {
+            out.push(read_js(&x)?);
+        }
+        return Some(Value::Array(out));
     }
     if v.is_object() && !v.is_function() {
         let mut map = Map::new();
@@ -101,8 +105,12 @@ pub async fn storage_remove(keys: &[String]) -> Result<(), String> {
     storage_remove_js(to_js(&Value::Array(keys.iter().map(ToJson::to_json).collect()))).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
 }
 
-pub async fn storage_set(items: Map<String, Value>) -> Result<(), String> {
-    storage_set_js(to_js(&Value::Object(items))).await.map(|_| ()).map_err(|e| js_err("storage.local.set", e))
+pub async fn storage_set(items: &[(String, Value)]) -> Result<(), String> {
+    let o = Object::new();
+    for (k, v) in items {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &to_js(v));
+    }
+    storage_set_js(o.into()).await.map(|_| ()).map_err(|e| js_err("storage.local.set", e))
 }
 
 pub async fn set_badge(text: &str, color: &str, title: &str) -> Result<(), String> {
