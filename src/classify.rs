@@ -53,13 +53,14 @@ pub fn classify_with(rules: &Rules, url: &str) -> Page {
 /// `https://host[:443]/path?query#frag` → (lower-case host, path). `None` for anything else, including
 /// credentials in the authority (`https://www.facebook.com@evil.example/`), other ports and odd hosts.
 fn split_https_url(url: &str) -> Option<(String, &str)> {
-    let scheme_end = url.find("://")?;
-    if !url[..scheme_end].eq_ignore_ascii_case("https") {
+    // Checked slicing and a byte search: the core carries no panicking string slicing or substring search.
+    let scheme_end = url.as_bytes().windows(3).position(|w| w == b"://")?;
+    if !url.get(..scheme_end)?.eq_ignore_ascii_case("https") {
         return None;
     }
-    let rest = &url[scheme_end + 3..];
+    let rest = url.get(scheme_end + 3..)?;
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(auth_end);
+    let (authority, tail) = rest.split_at_checked(auth_end)?;
     if authority.contains('@') {
         return None;
     }
@@ -76,7 +77,7 @@ fn split_https_url(url: &str) -> Option<(String, &str)> {
         return None;
     }
     let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
-    let path = &tail[..path_end];
+    let path = tail.get(..path_end)?;
     Some((host, if path.is_empty() { "/" } else { path }))
 }
 

@@ -271,7 +271,7 @@ pub fn encode_groups(g: &Groups) -> Value {
 
 /// Group ids are ours (`main`, `g` + digits); anything else in storage is not a group id.
 pub fn valid_group_id(id: &str) -> bool {
-    id == MAIN_GROUP || (id.len() <= 20 && id.starts_with('g') && id.len() > 1 && id[1..].bytes().all(|b| b.is_ascii_digit()))
+    id == MAIN_GROUP || (id.len() <= 20 && id.starts_with('g') && id.len() > 1 && id.bytes().skip(1).all(|b| b.is_ascii_digit()))
 }
 
 /// What the toolbar badge says.

@@ -8,16 +8,23 @@ use crate::handler::{handle, Reply, Stored};
 use crate::messages::{authorize, Message, Sender};
 use crate::rules::rules;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// Warnings already printed by this worker, so a bad value or a hostile page is logged once, not per message.
-    static WARNED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static WARNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fn warn_once(text: &str) {
-    let first = WARNED.with(|w| w.borrow_mut().insert(text.to_string()));
+    // A short list (a few storage keys and reasons): a Vec is smaller in the WebAssembly than a set.
+    let first = WARNED.with(|w| {
+        let mut w = w.borrow_mut();
+        let new = !w.iter().any(|x| x == text);
+        if new {
+            w.push(text.to_string());
+        }
+        new
+    });
     if first {
         gloo_console::warn!(format!("Widerspruch: {text}"));
     }

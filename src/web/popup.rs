@@ -146,7 +146,7 @@ async fn request(msg: Message) {
 fn show_answer(answer: Result<Message, String>) {
     match answer {
         Ok(Message::Checklist { checklist }) => render(&checklist),
-        Ok(Message::Rejected { reason }) if reason.contains("newer version") => show_summary(&t("popup_read_only")),
+        Ok(Message::Rejected { reason }) if reason.as_bytes().windows(13).any(|w| w == b"newer version") => show_summary(&t("popup_read_only")),
         other => {
             let what = match &other {
                 Ok(m) => m.kind().to_string(),
