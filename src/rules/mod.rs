@@ -157,7 +157,15 @@ fn strict<'a>(v: &'a Value, what: &str, known: &[&str]) -> Result<Fields<'a>, St
 }
 
 fn field<T: FromJson>(f: &Fields, what: &str, key: &str) -> Result<T, String> {
-    f.get::<T>(key).filter(|_| f.0.contains_key(key)).ok_or_else(|| format!("{what}: missing or bad {key}"))
+    match f.0.get(key).and_then(T::from_json) {
+        Some(t) => Ok(t),
+        None => Err(missing(what, key)),
+    }
+}
+
+#[inline(never)]
+fn missing(what: &str, key: &str) -> String {
+    format!("{what}: missing or bad {key}")
 }
 
 impl Rules {
