@@ -1,5 +1,10 @@
-//! Compiles `src/rules/meta.json` into a static tree (`$OUT_DIR/meta.rs`, read by `src/rules/mod.rs`), so
-//! the core carries no JSON parser. The file stays the one place to edit; `cargo test` checks its keys.
+//! Compiles `src/rules/meta.json` into Rust (`$OUT_DIR/meta.rs`, included by `src/rules/mod.rs`): the
+//! expression that builds the `Rules`, so the core carries neither a JSON parser nor a reader for the
+//! file. The file stays the one place to edit. An unknown or missing key fails the build (the generated
+//! struct literal does not compile), and `cargo test` checks the file again with `Rules::from_json`.
+//!
+//! Objects are structs or per-language maps, chosen by their place in the file ([`struct_at`]); a new
+//! object-valued key in `meta.json` needs an entry there as well as a field in `src/rules/mod.rs`.
 
 use serde_json::Value;
 use std::fmt::Write;
@@ -10,36 +15,60 @@ fn main() {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
     let mut out = String::new();
-    emit(&value, &mut out);
+    emit(&value, "", &mut out);
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("meta.rs");
     std::fs::write(dest, out).unwrap();
 }
 
-fn emit(v: &Value, out: &mut String) {
+/// The struct an object at `path` is; other objects are `PerLanguage` maps.
+fn struct_at(path: &str) -> Option<&'static str> {
+    match path {
+        "" => Some("Rules"),
+        "/signals" => Some("Signals"),
+        "/platforms[]" => Some("Platform"),
+        "/platforms[]/form_pages[]" => Some("FormPage"),
+        _ => None,
+    }
+}
+
+fn emit(v: &Value, path: &str, out: &mut String) {
     match v {
-        Value::Null => out.push_str("Data::Null"),
-        Value::Bool(b) => write!(out, "Data::Bool({b})").unwrap(),
-        Value::Number(n) => match n.as_u64() {
-            Some(u) => write!(out, "Data::Int({u})").unwrap(),
-            None => write!(out, "Data::Float({:?}f64)", n.as_f64().unwrap()).unwrap(),
-        },
-        Value::String(s) => write!(out, "Data::Str({s:?})").unwrap(),
+        Value::Null => panic!("meta.json: null at {path}"),
+        Value::Bool(b) => write!(out, "{b}").unwrap(),
+        Value::Number(n) => write!(out, "{n}").unwrap(),
+        Value::String(s) if path == "/platforms[]/id" => {
+            let variant: String = s.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+            write!(out, "PlatformId::{variant}").unwrap();
+        }
+        Value::String(s) => write!(out, "String::from({s:?})").unwrap(),
         Value::Array(a) => {
-            out.push_str("Data::Arr(&[");
+            out.push_str("vec![");
             for x in a {
-                emit(x, out);
+                emit(x, &format!("{path}[]"), out);
                 out.push(',');
             }
-            out.push_str("])");
+            out.push(']');
         }
-        Value::Object(o) => {
-            out.push_str("Data::Obj(&[");
-            for (k, x) in o {
-                write!(out, "({k:?}, ").unwrap();
-                emit(x, out);
-                out.push_str("),");
+        Value::Object(o) => match struct_at(path) {
+            Some(name) => {
+                write!(out, "{name} {{").unwrap();
+                for (k, x) in o {
+                    let field = if k == "$comment" { "comment" } else { k };
+                    write!(out, "{field}: ").unwrap();
+                    emit(x, &format!("{path}/{k}"), out);
+                    out.push(',');
+                }
+                out.push('}');
             }
-            out.push_str("])");
-        }
+            None => {
+                out.push_str("{ let mut m = PerLanguage::new();");
+                for (k, x) in o {
+                    write!(out, "m.insert(String::from({k:?}), ").unwrap();
+                    emit(x, &format!("{path}/*"), out);
+                    out.push_str(");");
+                }
+                out.push_str(" m }");
+            }
+        },
     }
 }
