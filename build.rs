@@ -40,7 +40,12 @@ fn emit(v: &Value, path: &str, out: &mut String) {
             let variant: String = s.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
             write!(out, "PlatformId::{variant}").unwrap();
         }
-        Value::String(s) => write!(out, "String::from({s:?})").unwrap(),
+        Value::String(s) => write!(out, "text({s:?})").unwrap(),
+        // Lists of strings and per-language maps of them are static data, turned into values by small
+        // helpers in src/rules/mod.rs (less code in the WebAssembly than a literal per string).
+        Value::Array(a) if a.iter().all(Value::is_string) => {
+            write!(out, "texts(&{})", str_slice(a)).unwrap();
+        }
         Value::Array(a) => {
             out.push_str("vec![");
             for x in a {
@@ -61,14 +66,19 @@ fn emit(v: &Value, path: &str, out: &mut String) {
                 out.push('}');
             }
             None => {
-                out.push_str("{ let mut m = PerLanguage::new();");
+                out.push_str("per_language(&[");
                 for (k, x) in o {
-                    write!(out, "m.insert(String::from({k:?}), ").unwrap();
-                    emit(x, &format!("{path}/*"), out);
-                    out.push_str(");");
+                    let list = x.as_array().filter(|a| a.iter().all(Value::is_string));
+                    let list = list.unwrap_or_else(|| panic!("meta.json: {path}/{k} is not a list of texts"));
+                    write!(out, "({k:?}, &{}),", str_slice(list)).unwrap();
                 }
-                out.push_str(" m }");
+                out.push_str("])");
             }
         },
     }
+}
+
+fn str_slice(a: &[Value]) -> String {
+    let items: Vec<String> = a.iter().map(|s| format!("{:?}", s.as_str().unwrap())).collect();
+    format!("[{}]", items.join(","))
 }

@@ -104,16 +104,12 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
     }
 }
 
-/// An object from `(key, value)` pairs.
-pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    object_from(&mut fields.into_iter())
-}
-
+/// An object from `(key, value)` pairs (the values are taken out of the slice).
 #[inline(never)]
-fn object_from(fields: &mut dyn Iterator<Item = (&str, Value)>) -> Value {
+pub fn object(fields: &mut [(&str, Value)]) -> Value {
     let mut map = Map::new();
     for (k, v) in fields {
-        map.insert(k.to_string(), v);
+        map.insert(k.to_string(), std::mem::take(v));
     }
     Value::Object(map)
 }

@@ -188,29 +188,41 @@ impl Message {
     fn read(value: &Value) -> Result<Message, String> {
         let f = Fields::of(value).ok_or("malformed message: not an object")?;
         let Some(kind) = f.0.get("type").and_then(Value::as_str) else { return Err("malformed message: no type".into()) };
-        let bad = || format!("malformed {kind} message");
-        macro_rules! get {
-            ($k:literal) => {
-                f.get($k).ok_or_else(bad)?
-            };
+        match Message::read_fields(kind, &f) {
+            Some(Some(msg)) => Ok(msg),
+            Some(None) => Err(format!("malformed {kind} message")),
+            None => Err("malformed message: unknown type".into()),
         }
-        Ok(match kind {
-            "page_shown" => Message::PageShown,
-            "panel_clicked" => Message::PanelClicked { action: get!("action") },
-            "form_signal" => Message::FormSignal { signal: get!("signal") },
-            "get_checklist" => Message::GetChecklist,
-            "checklist_clicked" => Message::ChecklistClicked { group: get!("group"), platform: get!("platform"), action: get!("action") },
-            "group_add" => Message::GroupAdd { name: get!("name") },
-            "group_remove" => Message::GroupRemove { group: get!("group") },
-            "group_linked" => Message::GroupLinked { group: get!("group"), linked: get!("linked") },
-            "group_active" => Message::GroupActive { group: get!("group") },
-            "show_panel" => Message::ShowPanel { panel: get!("panel") },
-            "no_panel" => Message::NoPanel,
-            "checklist" => Message::Checklist { checklist: get!("checklist") },
-            "done" => Message::Done,
-            "rejected" => Message::Rejected { reason: get!("reason") },
-            _ => return Err("malformed message: unknown type".into()),
-        })
+    }
+
+    /// `None` for an unknown type, `Some(None)` for missing or mistyped fields.
+    fn read_fields(kind: &str, f: &Fields) -> Option<Option<Message>> {
+        let read = || -> Option<Message> {
+            Some(match kind {
+                "page_shown" => Message::PageShown,
+                "panel_clicked" => Message::PanelClicked { action: f.get("action")? },
+                "form_signal" => Message::FormSignal { signal: f.get("signal")? },
+                "get_checklist" => Message::GetChecklist,
+                "checklist_clicked" => {
+                    Message::ChecklistClicked { group: f.get("group")?, platform: f.get("platform")?, action: f.get("action")? }
+                }
+                "group_add" => Message::GroupAdd { name: f.get("name")? },
+                "group_remove" => Message::GroupRemove { group: f.get("group")? },
+                "group_linked" => Message::GroupLinked { group: f.get("group")?, linked: f.get("linked")? },
+                "group_active" => Message::GroupActive { group: f.get("group")? },
+                "show_panel" => Message::ShowPanel { panel: f.get("panel")? },
+                "no_panel" => Message::NoPanel,
+                "checklist" => Message::Checklist { checklist: f.get("checklist")? },
+                "done" => Message::Done,
+                "rejected" => Message::Rejected { reason: f.get("reason")? },
+                _ => return None,
+            })
+        };
+        match read() {
+            Some(msg) => Some(Some(msg)),
+            None if KINDS.contains(&kind) => Some(None),
+            None => None,
+        }
     }
 
     /// The wire tag, for logs.
@@ -234,23 +246,29 @@ impl Message {
     }
 }
 
+/// Every wire tag.
+const KINDS: [&str; 14] = [
+    "page_shown", "panel_clicked", "form_signal", "get_checklist", "checklist_clicked", "group_add", "group_remove",
+    "group_linked", "group_active", "show_panel", "no_panel", "checklist", "done", "rejected",
+];
+
 impl ToJson for Message {
     fn to_json(&self) -> Value {
         let t = |k: &str| ("type", Value::String(k.to_string()));
         let kind = self.kind();
         match self {
-            Message::PageShown | Message::GetChecklist | Message::NoPanel | Message::Done => object([t(kind)]),
-            Message::PanelClicked { action } => object([t(kind), ("action", action.to_json())]),
-            Message::FormSignal { signal } => object([t(kind), ("signal", signal.to_json())]),
+            Message::PageShown | Message::GetChecklist | Message::NoPanel | Message::Done => object(&mut [t(kind)]),
+            Message::PanelClicked { action } => object(&mut [t(kind), ("action", action.to_json())]),
+            Message::FormSignal { signal } => object(&mut [t(kind), ("signal", signal.to_json())]),
             Message::ChecklistClicked { group, platform, action } => {
-                object([t(kind), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
+                object(&mut [t(kind), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
             }
-            Message::GroupAdd { name } => object([t(kind), ("name", name.to_json())]),
-            Message::GroupRemove { group } | Message::GroupActive { group } => object([t(kind), ("group", group.to_json())]),
-            Message::GroupLinked { group, linked } => object([t(kind), ("group", group.to_json()), ("linked", linked.to_json())]),
-            Message::ShowPanel { panel } => object([t(kind), ("panel", panel.to_json())]),
-            Message::Checklist { checklist } => object([t(kind), ("checklist", checklist.to_json())]),
-            Message::Rejected { reason } => object([t(kind), ("reason", reason.to_json())]),
+            Message::GroupAdd { name } => object(&mut [t(kind), ("name", name.to_json())]),
+            Message::GroupRemove { group } | Message::GroupActive { group } => object(&mut [t(kind), ("group", group.to_json())]),
+            Message::GroupLinked { group, linked } => object(&mut [t(kind), ("group", group.to_json()), ("linked", linked.to_json())]),
+            Message::ShowPanel { panel } => object(&mut [t(kind), ("panel", panel.to_json())]),
+            Message::Checklist { checklist } => object(&mut [t(kind), ("checklist", checklist.to_json())]),
+            Message::Rejected { reason } => object(&mut [t(kind), ("reason", reason.to_json())]),
         }
     }
 }
@@ -265,7 +283,7 @@ crate::json_words!(ChecklistAction {
 
 impl ToJson for ChecklistView {
     fn to_json(&self) -> Value {
-        object([
+        object(&mut [
             ("groups", self.groups.to_json()),
             ("read_only", self.read_only.to_json()),
             ("training_start", self.training_start.to_json()),
@@ -290,7 +308,7 @@ impl FromJson for ChecklistView {
 }
 impl ToJson for GroupView {
     fn to_json(&self) -> Value {
-        object([
+        object(&mut [
             ("id", self.id.to_json()),
             ("name", self.name.to_json()),
             ("linked", self.linked.to_json()),
@@ -307,7 +325,7 @@ impl FromJson for GroupView {
 }
 impl ToJson for ChecklistItem {
     fn to_json(&self) -> Value {
-        object([
+        object(&mut [
             ("platform", self.platform.to_json()),
             ("name", self.name.to_json()),
             ("status", self.status.to_json()),
@@ -456,6 +474,15 @@ mod tests {
         ] {
             assert!(Message::decode(bad.clone()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_tag_is_known_to_the_reader() {
+        for kind in KINDS {
+            let err = Message::decode(json!({"type": kind, "unexpected": 1})).unwrap_err();
+            assert!(err.starts_with(&format!("malformed {kind} message")), "{kind}: {err}");
+        }
+        assert_eq!(Message::decode(json!({"type": "nope"})).unwrap_err(), "malformed message: unknown type");
     }
 
     const ID: &str = "iddanobcjbciolaflajffjajfcapogle";

@@ -155,7 +155,7 @@ crate::json_words!(PanelAction {
 
 impl ToJson for PanelView {
     fn to_json(&self) -> Value {
-        object([
+        object(&mut [
             ("kind", self.kind.to_json()),
             ("platform", self.platform.to_json()),
             ("urging", self.urging.to_json()),
@@ -194,7 +194,7 @@ impl FromJson for PanelView {
 }
 impl ToJson for LinkView {
     fn to_json(&self) -> Value {
-        object([("text", self.text.to_json()), ("href", self.href.to_json())])
+        object(&mut [("text", self.text.to_json()), ("href", self.href.to_json())])
     }
 }
 impl FromJson for LinkView {
@@ -205,7 +205,7 @@ impl FromJson for LinkView {
 }
 impl ToJson for ReasonView {
     fn to_json(&self) -> Value {
-        object([("label", self.label.to_json()), ("text", self.text.to_json())])
+        object(&mut [("label", self.label.to_json()), ("text", self.text.to_json())])
     }
 }
 impl FromJson for ReasonView {
@@ -216,7 +216,7 @@ impl FromJson for ReasonView {
 }
 impl ToJson for ActionView {
     fn to_json(&self) -> Value {
-        object([("action", self.action.to_json()), ("text", self.text.to_json())])
+        object(&mut [("action", self.action.to_json()), ("text", self.text.to_json())])
     }
 }
 impl FromJson for ActionView {
@@ -227,7 +227,7 @@ impl FromJson for ActionView {
 }
 impl ToJson for WatchView {
     fn to_json(&self) -> Value {
-        object([
+        object(&mut [
             ("received", self.received.to_json()),
             ("unavailable", self.unavailable.to_json()),
             ("login", self.login.to_json()),

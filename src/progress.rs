@@ -157,7 +157,7 @@ pub fn decode(value: Option<&Value>) -> Decoded {
 
 /// The JSON value written for a record.
 pub fn encode(record: &Record) -> Value {
-    let mut v = object([("v", SCHEMA_VERSION.into()), ("status", record.status.to_json())]);
+    let mut v = object(&mut [("v", SCHEMA_VERSION.into()), ("status", record.status.to_json())]);
     let map = v.as_object_mut().expect("an object");
     for (k, t) in [("changed_at", record.changed_at), ("snoozed_until", record.snoozed_until)] {
         if let Some(t) = t {
@@ -265,8 +265,8 @@ pub enum GroupsState {
 }
 
 pub fn encode_groups(g: &Groups) -> Value {
-    let groups = g.groups.iter().map(|g| object([("id", g.id.to_json()), ("name", g.name.to_json()), ("linked", g.linked.to_json())]));
-    object([("v", SCHEMA_VERSION.into()), ("active", g.active.to_json()), ("groups", Value::Array(groups.collect()))])
+    let groups = g.groups.iter().map(|g| object(&mut [("id", g.id.to_json()), ("name", g.name.to_json()), ("linked", g.linked.to_json())]));
+    object(&mut [("v", SCHEMA_VERSION.into()), ("active", g.active.to_json()), ("groups", Value::Array(groups.collect()))])
 }
 
 /// Group ids are ours (`main`, `g` + digits); anything else in storage is not a group id.

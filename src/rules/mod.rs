@@ -109,6 +109,25 @@ pub fn rules() -> &'static Rules {
     RULES.get_or_init(|| include!(concat!(env!("OUT_DIR"), "/meta.rs")))
 }
 
+// The helpers the generated code calls.
+#[inline(never)]
+fn text(s: &str) -> String {
+    s.to_string()
+}
+
+#[inline(never)]
+fn texts(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| text(s)).collect()
+}
+
+fn per_language(entries: &[(&str, &[&str])]) -> PerLanguage<Vec<String>> {
+    let mut map = PerLanguage::new();
+    for (lang, list) in entries {
+        map.insert(text(lang), texts(list));
+    }
+    map
+}
+
 /// Read an object strictly: every key known, every field present with the right type.
 fn strict<'a>(v: &'a Value, what: &str, known: &[&str]) -> Result<Fields<'a>, String> {
     let f = Fields::of(v).ok_or_else(|| format!("{what}: not an object"))?;

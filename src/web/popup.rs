@@ -99,10 +99,10 @@ fn on_click(e: &web_sys::Event) {
     let action = control.get_attribute("data-action").unwrap_or_default();
     let group = data(&control, "group").unwrap_or_default();
     let msg = match action.as_str() {
-        "group_remove" => object([("type", word("group_remove")), ("group", group.to_json())]),
+        "group_remove" => object(&mut [("type", word("group_remove")), ("group", group.to_json())]),
         _ => {
             let platform = data(&control, "platform").unwrap_or_default();
-            object([("type", word("checklist_clicked")), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
+            object(&mut [("type", word("checklist_clicked")), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
         }
     };
     send(msg);
@@ -112,8 +112,8 @@ fn on_change(e: &web_sys::Event) {
     let Some(input) = target(e).and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
     let group = data(&input, "group").unwrap_or_default();
     let msg = match input.get_attribute("data-action").as_deref() {
-        Some("group_linked") => object([("type", word("group_linked")), ("group", group.to_json()), ("linked", input.checked().to_json())]),
-        Some("group_active") if input.checked() => object([("type", word("group_active")), ("group", group.to_json())]),
+        Some("group_linked") => object(&mut [("type", word("group_linked")), ("group", group.to_json()), ("linked", input.checked().to_json())]),
+        Some("group_active") if input.checked() => object(&mut [("type", word("group_active")), ("group", group.to_json())]),
         _ => return,
     };
     send(msg);
@@ -123,7 +123,7 @@ fn on_submit() {
     let Some(input) = doc().get_element_by_id("group-name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) else { return };
     let name = input.value();
     if !name.trim().is_empty() {
-        send(object([("type", word("group_add")), ("name", name.to_json())]));
+        send(object(&mut [("type", word("group_add")), ("name", name.to_json())]));
     }
 }
 
