@@ -5,11 +5,41 @@
 use crate::json::{Fields, FromJson};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Texts per language code (`"en"`, `"de"`, ...). English is the fallback.
-pub type PerLanguage<T> = BTreeMap<String, T>;
+/// Texts per language code (`"en"`, `"de"`, ...), in code order. English is the fallback.
+///
+/// A sorted list rather than a `BTreeMap`: a handful of entries, and a map type of its own would add
+/// kilobytes to the WebAssembly. Reads like the map it replaces (`get`, `keys`, `values`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerLanguage<T>(Vec<(String, T)>);
+
+impl<T> PerLanguage<T> {
+    /// From entries sorted by language code, each code once.
+    fn from_sorted(entries: Vec<(String, T)>) -> PerLanguage<T> {
+        PerLanguage(entries)
+    }
+    pub fn get(&self, lang: &str) -> Option<&T> {
+        self.0.iter().find(|(l, _)| l == lang).map(|(_, t)| t)
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(l, _)| l)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().map(|(_, t)| t)
+    }
+}
+
+impl<T: FromJson> FromJson for PerLanguage<T> {
+    /// serde_json's object is a `BTreeMap`: its entries come sorted, each key once.
+    fn from_json(v: &Value) -> Option<Self> {
+        let mut out = Vec::new();
+        for (k, x) in v.as_object()? {
+            out.push((k.clone(), T::from_json(x)?));
+        }
+        Some(PerLanguage::from_sorted(out))
+    }
+}
 
 /// The platforms that have an objection form. WhatsApp and Threads have none (see shared/facts.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -120,12 +150,9 @@ fn texts(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| text(s)).collect()
 }
 
+/// `build.rs` writes the entries in the file's (sorted) key order.
 fn per_language(entries: &[(&str, &[&str])]) -> PerLanguage<Vec<String>> {
-    let mut map = PerLanguage::new();
-    for (lang, list) in entries {
-        map.insert(text(lang), texts(list));
-    }
-    map
+    PerLanguage::from_sorted(entries.iter().map(|(lang, list)| (text(lang), texts(list))).collect())
 }
 
 /// Read an object strictly: every key known, every field present with the right type.
