@@ -61,7 +61,8 @@ build() {
     target/wasm32-unknown-unknown/release/widerspruch.wasm
 
   step "shrink the WebAssembly (wasm-opt -Oz)"
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # --converge repeats -Oz while it still shrinks; the strips drop sections the browser never reads.
+  node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$core/widerspruch_bg.wasm" -o "$core/widerspruch_bg.wasm"
 
