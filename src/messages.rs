@@ -358,7 +358,10 @@ fn same(a: &Value, b: &Value) -> bool {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
         (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
         (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
-        _ => a == b,
+        (String(x), String(y)) => x == y,
+        (Bool(x), Bool(y)) => x == y,
+        (Null, Null) => true,
+        _ => false,
     }
 }
 

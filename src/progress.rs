@@ -293,12 +293,20 @@ pub fn badge(statuses: &[Status]) -> Badge {
     }
 }
 
+/// A number written in ASCII digits only (no sign), without the generic integer parser.
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0i64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(i64::from(b - b'0')) } else { None })
+}
+
 /// Days since 1970-01-01 of an ISO date `YYYY-MM-DD` (proleptic Gregorian), for the rules' dates.
 pub fn days_from_iso(date: &str) -> Option<i64> {
     let mut it = date.splitn(3, '-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
+    let y = digits(it.next()?)?;
+    let m = digits(it.next()?)?;
+    let d = digits(it.next()?)?;
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
@@ -444,5 +452,8 @@ mod tests {
         assert_eq!(days_from_iso("2025-05-27"), Some(20_235));
         assert_eq!(days_from_iso("2025-13-01"), None);
         assert_eq!(days_from_iso("nope"), None);
+        assert_eq!(days_from_iso("2025--01"), None);
+        assert_eq!(days_from_iso("2025-1x-01"), None);
+        assert_eq!(days_from_iso("99999999999999999999-01-01"), None);
     }
 }
