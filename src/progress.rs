@@ -133,8 +133,14 @@ pub fn decode(value: Option<&Value>) -> Decoded {
     let version = match map.get("v") {
         Some(Value::Number(n)) => match n.as_u64() {
             Some(v) if v >= 1 => v,
-            // Whole numbers are named; other numbers are not formatted (no float formatting in the core).
-            _ => return Decoded::Corrupt { reason: n.as_i64().map_or("bad version".into(), |n| format!("bad version {n}")) },
+            // Whole numbers are named; other numbers are not formatted (no float formatting in the core),
+            // and a sign and a u64 rather than i64's own formatting (one integer formatter less).
+            _ => {
+                let reason = n.as_i64().map_or("bad version".into(), |n| {
+                    format!("bad version {}{}", if n < 0 { "-" } else { "" }, n.unsigned_abs())
+                });
+                return Decoded::Corrupt { reason };
+            }
         },
         Some(other) => return Decoded::Corrupt { reason: format!("version is {}", kind(other)) },
         None => return Decoded::Corrupt { reason: "no version".into() },
@@ -379,6 +385,9 @@ mod tests {
         for c in cases {
             let d = decode(Some(&c));
             assert!(matches!(d, Decoded::Corrupt { .. }), "{c} → {d:?}");
+            if c["v"] == json!(-1) {
+                assert_eq!(d, Decoded::Corrupt { reason: "bad version -1".into() });
+            }
             assert_eq!(d.record(), Record::default());
             assert!(d.writable());
         }

@@ -99,7 +99,11 @@ pub struct Signals {
 impl Signals {
     /// Every language's fragments: Meta may show a language other than the browser's.
     pub fn all(map: &PerLanguage<Vec<String>>) -> Vec<String> {
-        map.values().flatten().cloned().collect()
+        let mut out = Vec::new();
+        for list in map.values() {
+            out.extend_from_slice(list);
+        }
+        out
     }
 }
 
