@@ -114,12 +114,37 @@ pub fn object(fields: &mut [(&str, Value)]) -> Value {
     Value::Object(map)
 }
 
+/// A stand-in for a field that could not be read; the reader is marked failed, so it is never used.
+pub trait Placeholder {
+    fn placeholder() -> Self;
+}
+impl<T: Default> Placeholder for T {
+    fn placeholder() -> Self {
+        T::default()
+    }
+}
+
 /// Reads the fields of an object.
-pub struct Fields<'a>(pub &'a Map<String, Value>);
+pub struct Fields<'a>(pub &'a Map<String, Value>, std::cell::Cell<bool>);
 
 impl<'a> Fields<'a> {
     pub fn of(v: &'a Value) -> Option<Fields<'a>> {
-        v.as_object().map(Fields)
+        v.as_object().map(|m| Fields(m, std::cell::Cell::new(true)))
+    }
+    /// A field, or a placeholder and the reader marked failed: building a struct from `read`s has one
+    /// failure check at the end ([`Fields::done`]) instead of a cleanup path per field.
+    pub fn read<T: FromJson + Placeholder>(&self, key: &str) -> T {
+        match self.get(key) {
+            Some(t) => t,
+            None => {
+                self.1.set(false);
+                T::placeholder()
+            }
+        }
+    }
+    /// `value` when every `read` succeeded.
+    pub fn done<T>(&self, value: T) -> Option<T> {
+        self.1.get().then_some(value)
     }
     /// A field; a missing one reads as `null` (so a missing `Option` is `None`).
     pub fn get<T: FromJson>(&self, key: &str) -> Option<T> {
@@ -149,6 +174,15 @@ macro_rules! json_words {
         impl $crate::json::FromJson for $ty {
             fn from_json(v: &serde_json::Value) -> Option<Self> {
                 match v.as_str()? { $($word => Some(<$ty>::$variant),)* _ => None }
+            }
+        }
+    };
+    // With `placeholder`: the variant standing in for an unreadable field (see `Fields::read`).
+    ($ty:ty { $($variant:ident => $word:literal),* $(,)? } placeholder $ph:ident) => {
+        $crate::json_words!($ty { $($variant => $word),* });
+        impl $crate::json::Placeholder for $ty {
+            fn placeholder() -> Self {
+                <$ty>::$ph
             }
         }
     };

@@ -200,25 +200,25 @@ impl Message {
         let read = || -> Option<Message> {
             Some(match kind {
                 "page_shown" => Message::PageShown,
-                "panel_clicked" => Message::PanelClicked { action: f.get("action")? },
-                "form_signal" => Message::FormSignal { signal: f.get("signal")? },
+                "panel_clicked" => Message::PanelClicked { action: f.read("action") },
+                "form_signal" => Message::FormSignal { signal: f.read("signal") },
                 "get_checklist" => Message::GetChecklist,
                 "checklist_clicked" => {
-                    Message::ChecklistClicked { group: f.get("group")?, platform: f.get("platform")?, action: f.get("action")? }
+                    Message::ChecklistClicked { group: f.read("group"), platform: f.read("platform"), action: f.read("action") }
                 }
-                "group_add" => Message::GroupAdd { name: f.get("name")? },
-                "group_remove" => Message::GroupRemove { group: f.get("group")? },
-                "group_linked" => Message::GroupLinked { group: f.get("group")?, linked: f.get("linked")? },
-                "group_active" => Message::GroupActive { group: f.get("group")? },
+                "group_add" => Message::GroupAdd { name: f.read("name") },
+                "group_remove" => Message::GroupRemove { group: f.read("group") },
+                "group_linked" => Message::GroupLinked { group: f.read("group"), linked: f.read("linked") },
+                "group_active" => Message::GroupActive { group: f.read("group") },
                 "show_panel" => Message::ShowPanel { panel: f.get("panel")? },
                 "no_panel" => Message::NoPanel,
                 "checklist" => Message::Checklist { checklist: f.get("checklist")? },
                 "done" => Message::Done,
-                "rejected" => Message::Rejected { reason: f.get("reason")? },
+                "rejected" => Message::Rejected { reason: f.read("reason") },
                 _ => return None,
             })
         };
-        match read() {
+        match read().and_then(|m| f.done(m)) {
             Some(msg) => Some(Some(msg)),
             None if KINDS.contains(&kind) => Some(None),
             None => None,
@@ -273,13 +273,13 @@ impl ToJson for Message {
     }
 }
 
-crate::json_words!(FormSignal { Received => "received", Unavailable => "unavailable", Login => "login" });
+crate::json_words!(FormSignal { Received => "received", Unavailable => "unavailable", Login => "login" } placeholder Received);
 crate::json_words!(ChecklistAction {
     OpenForm => "open_form",
     MarkSubmitted => "mark_submitted",
     MarkConfirmed => "mark_confirmed",
     Reset => "reset",
-});
+} placeholder Reset);
 
 impl ToJson for ChecklistView {
     fn to_json(&self) -> Value {
@@ -296,13 +296,13 @@ impl ToJson for ChecklistView {
 impl FromJson for ChecklistView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(ChecklistView {
-            groups: f.get("groups")?,
-            read_only: f.get("read_only")?,
-            training_start: f.get("training_start")?,
-            now: f.get("now")?,
-            third_party_form: f.get("third_party_form")?,
-            open: f.get("open")?,
+        f.done(ChecklistView {
+            groups: f.read("groups"),
+            read_only: f.read("read_only"),
+            training_start: f.read("training_start"),
+            now: f.read("now"),
+            third_party_form: f.read("third_party_form"),
+            open: f.read("open"),
         })
     }
 }
@@ -320,7 +320,7 @@ impl ToJson for GroupView {
 impl FromJson for GroupView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(GroupView { id: f.get("id")?, name: f.get("name")?, linked: f.get("linked")?, active: f.get("active")?, items: f.get("items")? })
+        f.done(GroupView { id: f.read("id"), name: f.read("name"), linked: f.read("linked"), active: f.read("active"), items: f.read("items") })
     }
 }
 impl ToJson for ChecklistItem {
@@ -339,14 +339,14 @@ impl ToJson for ChecklistItem {
 impl FromJson for ChecklistItem {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(ChecklistItem {
-            platform: f.get("platform")?,
-            name: f.get("name")?,
-            status: f.get("status")?,
-            covered: f.get("covered")?,
-            form_url: f.get("form_url")?,
-            changed_at: f.get("changed_at")?,
-            remind: f.get("remind")?,
+        f.done(ChecklistItem {
+            platform: f.read("platform"),
+            name: f.read("name"),
+            status: f.read("status"),
+            covered: f.read("covered"),
+            form_url: f.read("form_url"),
+            changed_at: f.read("changed_at"),
+            remind: f.read("remind"),
         })
     }
 }
@@ -469,6 +469,10 @@ mod tests {
                 "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": -1}}),
             json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
                 "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1.5}}),
+            // Unreadable fields are refused even where a stand-in would encode the same (`Fields::read`).
+            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
+                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 0.0}}),
+            json!({"type": "group_linked", "group": "", "linked": null}),
             json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
                 "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1, "x": 0}}),
             json!({"type": 5}),

@@ -144,14 +144,14 @@ pub struct WatchView {
     pub reason_field: String,
 }
 
-crate::json_words!(PanelKind { Banner => "banner", FormHelper => "form_helper" });
+crate::json_words!(PanelKind { Banner => "banner", FormHelper => "form_helper" } placeholder Banner);
 crate::json_words!(PanelAction {
     OpenForm => "open_form",
     AlreadyDone => "already_done",
     NotNow => "not_now",
     LinkBroken => "link_broken",
     Close => "close",
-});
+} placeholder Close);
 
 impl ToJson for PanelView {
     fn to_json(&self) -> Value {
@@ -175,20 +175,20 @@ impl ToJson for PanelView {
 impl FromJson for PanelView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(PanelView {
-            kind: f.get("kind")?,
-            platform: f.get("platform")?,
-            urging: f.get("urging")?,
-            lang: f.get("lang")?,
-            label: f.get("label")?,
-            paragraphs: f.get("paragraphs")?,
-            link: f.get("link")?,
-            steps_title: f.get("steps_title")?,
-            steps: f.get("steps")?,
-            footnote: f.get("footnote")?,
-            reasons: f.get("reasons")?,
-            actions: f.get("actions")?,
-            watch: f.get("watch")?,
+        f.done(PanelView {
+            kind: f.read("kind"),
+            platform: f.read("platform"),
+            urging: f.read("urging"),
+            lang: f.read("lang"),
+            label: f.read("label"),
+            paragraphs: f.read("paragraphs"),
+            link: f.read("link"),
+            steps_title: f.read("steps_title"),
+            steps: f.read("steps"),
+            footnote: f.read("footnote"),
+            reasons: f.read("reasons"),
+            actions: f.read("actions"),
+            watch: f.read("watch"),
         })
     }
 }
@@ -200,7 +200,7 @@ impl ToJson for LinkView {
 impl FromJson for LinkView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(LinkView { text: f.get("text")?, href: f.get("href")? })
+        f.done(LinkView { text: f.read("text"), href: f.read("href") })
     }
 }
 impl ToJson for ReasonView {
@@ -211,7 +211,7 @@ impl ToJson for ReasonView {
 impl FromJson for ReasonView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(ReasonView { label: f.get("label")?, text: f.get("text")? })
+        f.done(ReasonView { label: f.read("label"), text: f.read("text") })
     }
 }
 impl ToJson for ActionView {
@@ -222,7 +222,7 @@ impl ToJson for ActionView {
 impl FromJson for ActionView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(ActionView { action: f.get("action")?, text: f.get("text")? })
+        f.done(ActionView { action: f.read("action"), text: f.read("text") })
     }
 }
 impl ToJson for WatchView {
@@ -238,7 +238,7 @@ impl ToJson for WatchView {
 impl FromJson for WatchView {
     fn from_json(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
-        Some(WatchView { received: f.get("received")?, unavailable: f.get("unavailable")?, login: f.get("login")?, reason_field: f.get("reason_field")? })
+        f.done(WatchView { received: f.read("received"), unavailable: f.read("unavailable"), login: f.read("login"), reason_field: f.read("reason_field") })
     }
 }
 

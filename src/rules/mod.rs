@@ -49,7 +49,7 @@ pub enum PlatformId {
     Instagram,
 }
 
-crate::json_words!(PlatformId { Facebook => "facebook", Instagram => "instagram" });
+crate::json_words!(PlatformId { Facebook => "facebook", Instagram => "instagram" } placeholder Facebook);
 
 impl PlatformId {
     pub const ALL: [PlatformId; 2] = [PlatformId::Facebook, PlatformId::Instagram];
