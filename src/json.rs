@@ -6,7 +6,6 @@
 //! `Message::decode` comparing the value with the canonical encoding of what was read.
 
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 pub trait ToJson {
     fn to_json(&self) -> Value;
@@ -82,23 +81,14 @@ impl<T: ToJson> ToJson for Vec<T> {
         Value::Array(self.iter().map(ToJson::to_json).collect())
     }
 }
-// Plain loops rather than `collect()`: collecting into a map sorts, and `Option`/`Result` collecting
-// adds an adapter per type, both sizeable in the WebAssembly.
+// A plain loop rather than `collect()`: collecting through `Option` adds an adapter per type, sizeable
+// in the WebAssembly (and collecting into a map sorts).
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Option<Self> {
         let a = v.as_array()?;
         let mut out = Vec::with_capacity(a.len());
         for x in a {
             out.push(T::from_json(x)?);
-        }
-        Some(out)
-    }
-}
-impl<T: FromJson> FromJson for BTreeMap<String, T> {
-    fn from_json(v: &Value) -> Option<Self> {
-        let mut out = BTreeMap::new();
-        for (k, x) in v.as_object()? {
-            out.insert(k.clone(), T::from_json(x)?);
         }
         Some(out)
     }

@@ -364,6 +364,14 @@ mod tests {
         let v = encode(&r);
         assert_eq!(v, json!({"v": 1, "status": "submitted", "changed_at": NOW}));
         assert_eq!(decode(Some(&v)), Decoded::Current(r));
+        let snoozed = Record { status: Status::NotStarted, changed_at: None, snoozed_until: Some(NOW) };
+        assert_eq!(encode(&snoozed), json!({"v": 1, "status": "not_started", "snoozed_until": NOW}));
+        assert_eq!(decode(Some(&encode(&snoozed))), Decoded::Current(snoozed));
+        let groups = Groups { active: "g1".into(), groups: vec![Group { id: "main".into(), name: "".into(), linked: true }, Group { id: "g1".into(), name: "Club".into(), linked: false }] };
+        assert_eq!(
+            encode_groups(&groups),
+            json!({"v": 1, "active": "g1", "groups": [{"id": "main", "name": "", "linked": true}, {"id": "g1", "name": "Club", "linked": false}]})
+        );
     }
 
     #[test]
