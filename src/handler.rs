@@ -24,15 +24,13 @@ impl Stored {
     pub fn from_storage(all: &Value) -> Stored {
         let get = |k: &str| all.as_object().and_then(|m| m.get(k));
         let (groups, groups_state) = decode_groups(get(GROUPS_KEY));
-        let records = groups
-            .groups
-            .iter()
-            .flat_map(|g| PlatformId::ALL.iter().map(move |p| (g.id.clone(), *p)))
-            .map(|(g, p)| {
-                let d = decode(get(&storage_key(p, &g)));
-                (g, p, d)
-            })
-            .collect();
+        // Plain loops: iterator adapters over groups × platforms cost kilobytes of WebAssembly.
+        let mut records = Vec::new();
+        for g in &groups.groups {
+            for p in PlatformId::ALL {
+                records.push((g.id.clone(), p, decode(get(&storage_key(p, &g.id)))));
+            }
+        }
         Stored { groups, groups_state, records }
     }
 
@@ -92,12 +90,12 @@ impl Stored {
 
     /// What is still open, over every group and platform.
     pub fn badge(&self) -> Badge {
-        let statuses: Vec<Status> = self
-            .groups
-            .groups
-            .iter()
-            .flat_map(|g| PlatformId::ALL.iter().map(move |p| self.effective(g, *p).0))
-            .collect();
+        let mut statuses = Vec::new();
+        for g in &self.groups.groups {
+            for p in PlatformId::ALL {
+                statuses.push(self.effective(g, p).0);
+            }
+        }
         badge(&statuses)
     }
 
