@@ -286,34 +286,26 @@ fn change_groups(out: &mut Outcome, groups: Groups) -> bool {
 
 fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
     let remind_after = f64::from(rules.reminder_days) * 86_400_000.0;
-    let groups = stored
-        .groups
-        .groups
-        .iter()
-        .map(|g| GroupView {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            linked: g.linked,
-            active: g.id == stored.groups.active().id,
-            items: PlatformId::ALL
-                .iter()
-                .map(|p| {
-                    let r = stored.record(&g.id, *p);
-                    let (status, covered) = stored.effective(g, *p);
-                    let rp = rules.platform(*p);
-                    ChecklistItem {
-                        platform: *p,
-                        name: rp.name.clone(),
-                        status,
-                        covered,
-                        form_url: rp.form.clone(),
-                        changed_at: r.changed_at,
-                        remind: r.status == Status::Submitted && r.changed_at.is_some_and(|t| now - t >= remind_after),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
+    let mut groups = Vec::new();
+    for g in &stored.groups.groups {
+        let mut items = Vec::new();
+        for p in PlatformId::ALL {
+            let r = stored.record(&g.id, p);
+            let (status, covered) = stored.effective(g, p);
+            let rp = rules.platform(p);
+            items.push(ChecklistItem {
+                platform: p,
+                name: rp.name.clone(),
+                status,
+                covered,
+                form_url: rp.form.clone(),
+                changed_at: r.changed_at,
+                remind: r.status == Status::Submitted && r.changed_at.is_some_and(|t| now - t >= remind_after),
+            });
+        }
+        let active = g.id == stored.groups.active().id;
+        groups.push(GroupView { id: g.id.clone(), name: g.name.clone(), linked: g.linked, active, items });
+    }
     Reply::Checklist(ChecklistView {
         groups,
         read_only: stored.read_only(),
