@@ -45,14 +45,13 @@ pub trait Localize {
     fn date(&self, iso: &str) -> String;
 
     fn resolve(&self, t: &Text) -> String {
-        let subs: Vec<String> = t
-            .subs
-            .iter()
-            .map(|s| match s {
+        let mut subs = Vec::new();
+        for s in &t.subs {
+            subs.push(match s {
                 Sub::Plain(p) => p.clone(),
                 Sub::Date(d) => self.date(d),
-            })
-            .collect();
+            });
+        }
         self.text(t.key, &subs)
     }
 }
@@ -341,6 +340,15 @@ pub fn received(rules: &Rules, platform: PlatformId) -> PanelPlan {
     }
 }
 
+/// Every text resolved (a loop: iterator adapters per call site cost WebAssembly size).
+fn resolve_all(l: &dyn Localize, texts: &[Text]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in texts {
+        out.push(l.resolve(t));
+    }
+    out
+}
+
 impl PanelPlan {
     pub fn render(&self, rules: &Rules, l: &dyn Localize) -> PanelView {
         let t = |key: &str| l.text(key, &[]);
@@ -348,32 +356,34 @@ impl PanelPlan {
             PanelKind::Banner => t("banner_label"),
             PanelKind::FormHelper => t("helper_label"),
         };
+        let mut reasons = Vec::new();
+        for (a, b) in &self.reasons {
+            reasons.push(ReasonView { label: l.resolve(a), text: l.resolve(b) });
+        }
+        let mut actions = Vec::new();
+        for a in &self.actions {
+            let key = match a {
+                PanelAction::OpenForm => "banner_link",
+                PanelAction::AlreadyDone => "banner_done",
+                PanelAction::NotNow => "banner_later",
+                PanelAction::LinkBroken => "banner_link_broken",
+                PanelAction::Close => "panel_close",
+            };
+            actions.push(ActionView { action: *a, text: t(key) });
+        }
         PanelView {
             kind: self.kind,
             platform: self.platform,
             urging: self.urging,
             lang: l.lang(),
             label,
-            paragraphs: self.paragraphs.iter().map(|p| l.resolve(p)).collect(),
+            paragraphs: resolve_all(l, &self.paragraphs),
             link: self.link.as_ref().map(|(text, href)| LinkView { text: l.resolve(text), href: href.clone() }),
             steps_title: self.steps.as_ref().map(|(title, _)| l.resolve(title)).unwrap_or_default(),
             steps: self.steps.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
             footnote: self.footnote.as_ref().map(|f| l.resolve(f)).unwrap_or_default(),
-            reasons: self.reasons.iter().map(|(a, b)| ReasonView { label: l.resolve(a), text: l.resolve(b) }).collect(),
-            actions: self
-                .actions
-                .iter()
-                .map(|a| ActionView {
-                    action: *a,
-                    text: t(match a {
-                        PanelAction::OpenForm => "banner_link",
-                        PanelAction::AlreadyDone => "banner_done",
-                        PanelAction::NotNow => "banner_later",
-                        PanelAction::LinkBroken => "banner_link_broken",
-                        PanelAction::Close => "panel_close",
-                    }),
-                })
-                .collect(),
+            reasons,
+            actions,
             watch: self.watch.then(|| WatchView {
                 received: Signals::all(&rules.signals.received),
                 unavailable: Signals::all(&rules.signals.unavailable),
