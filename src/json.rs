@@ -78,7 +78,11 @@ impl<T: FromJson> FromJson for Option<T> {
 }
 impl<T: ToJson> ToJson for Vec<T> {
     fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(ToJson::to_json).collect())
+        let mut out = Vec::with_capacity(self.len());
+        for x in self {
+            out.push(x.to_json());
+        }
+        Value::Array(out)
     }
 }
 // A plain loop rather than `collect()`: collecting through `Option` adds an adapter per type, sizeable

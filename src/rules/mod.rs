@@ -151,12 +151,20 @@ fn text(s: &str) -> String {
 
 #[inline(never)]
 fn texts(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| text(s)).collect()
+    let mut out = Vec::with_capacity(list.len());
+    for s in list {
+        out.push(text(s));
+    }
+    out
 }
 
 /// `build.rs` writes the entries in the file's (sorted) key order.
 fn per_language(entries: &[(&str, &[&str])]) -> PerLanguage<Vec<String>> {
-    PerLanguage::from_sorted(entries.iter().map(|(lang, list)| (text(lang), texts(list))).collect())
+    let mut out = Vec::with_capacity(entries.len());
+    for (lang, list) in entries {
+        out.push((text(lang), texts(list)));
+    }
+    PerLanguage::from_sorted(out)
 }
 
 /// Read an object strictly: every key known, every field present with the right type.

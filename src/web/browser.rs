@@ -1,6 +1,5 @@
 //! Typed bindings to the `ext` facade (`extension/platform/ext.js`), the only door to browser APIs.
 
-use crate::json::ToJson;
 use crate::panel::Localize;
 use js_sys::{Array, Object, Reflect};
 use serde_json::{Map, Number, Value};
@@ -40,7 +39,13 @@ pub fn to_js(v: &Value) -> JsValue {
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
         Value::String(s) => JsValue::from_str(s),
-        Value::Array(a) => a.iter().map(to_js).collect::<Array>().into(),
+        Value::Array(a) => {
+            let out = Array::new();
+            for x in a {
+                out.push(&to_js(x));
+            }
+            out.into()
+        }
         Value::Object(m) => {
             let o = Object::new();
             for (k, v) in m {
@@ -102,7 +107,11 @@ pub async fn storage_get_all() -> Result<Value, String> {
 }
 
 pub async fn storage_remove(keys: &[String]) -> Result<(), String> {
-    storage_remove_js(to_js(&Value::Array(keys.iter().map(ToJson::to_json).collect()))).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
+    let list = Array::new();
+    for k in keys {
+        list.push(&JsValue::from_str(k));
+    }
+    storage_remove_js(list.into()).await.map(|_| ()).map_err(|e| js_err("storage.local.remove", e))
 }
 
 pub async fn storage_set(items: &[(String, Value)]) -> Result<(), String> {
