@@ -102,8 +102,25 @@ fn read_js(v: &JsValue) -> Option<Value> {
 }
 
 /// Everything in `storage.local` (a handful of small keys).
+/// Read key by key: a value JSON cannot hold (Firefox's storage keeps structured clones, a `BigInt` say)
+/// must not hide the others. Such a value is read as written by an unknown newer version, so it is kept
+/// untouched, read-only, like any data this build does not understand.
 pub async fn storage_get_all() -> Result<Value, String> {
-    storage_get_js(JsValue::NULL).await.map(from_js).map_err(|e| js_err("storage.local.get", e))
+    let all = storage_get_js(JsValue::NULL).await.map_err(|e| js_err("storage.local.get", e))?;
+    let mut map = Map::new();
+    if all.is_object() {
+        for e in Object::entries(all.unchecked_ref::<Object>()).iter() {
+            let e: Array = e.unchecked_into();
+            let Some(key) = e.get(0).as_string() else { continue };
+            let value = read_js(&e.get(1)).unwrap_or_else(|| {
+                let mut unknown = Map::new();
+                unknown.insert("v".into(), Value::from(u64::from(u32::MAX)));
+                Value::Object(unknown)
+            });
+            map.insert(key, value);
+        }
+    }
+    Ok(Value::Object(map))
 }
 
 pub async fn storage_remove(keys: &[String]) -> Result<(), String> {
