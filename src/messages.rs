@@ -173,8 +173,8 @@ pub fn authorize(msg: &Message, sender: &Sender, own_id: &str, own_base: &str) -
 }
 
 impl Message {
-    /// Decode a message from the wire. Strict: the value must be exactly the canonical JSON of a message
-    /// (serde alone would let unit variants such as `page_shown` carry extra fields).
+    /// Decode a message from the wire. Strict: the value must be exactly the canonical JSON of a message,
+    /// so extra fields (even on unit variants such as `page_shown`) and odd values are refused.
     pub fn decode(value: Value) -> Result<Message, String> {
         let msg = Message::read(&value)?;
         if same(&msg.to_json(), &value) {
