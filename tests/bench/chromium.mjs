@@ -75,6 +75,13 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
     }
   }
 
+  // A raw CDP session on this extension's service worker, or null when it has none running.
+  async function attachWorker() {
+    const { targetInfos } = await browserSession.send('Target.getTargets');
+    const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.startsWith(`chrome-extension://${extensionId}/`));
+    return t ? attachRaw(browserSession, t.targetId) : null;
+  }
+
   const cfg = {
     name, context, extensionId, version: context.browser().version(),
 
@@ -144,10 +151,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
 
     // The service worker's JS heap after a forced GC, and the WASM core's linear memory.
     async workerHeap() {
-      const { targetInfos } = await browserSession.send('Target.getTargets');
-      const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.startsWith(`chrome-extension://${extensionId}/`));
-      if (!t) return null;
-      const w = await attachRaw(browserSession, t.targetId);
+      const w = await attachWorker();
+      if (!w) return null;
       try {
         await w.send('HeapProfiler.collectGarbage');
         const h = await w.send('Runtime.getHeapUsage');
@@ -290,10 +295,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
     // CPU profile of the extension's service worker while `fn` runs (e.g. warm page loads): where the worker
     // spends its time per message (background.js, the wasm-bindgen glue, WASM functions, the browser's own).
     async workerProfile(fn, { samplingUs = 100 } = {}) {
-      const { targetInfos } = await browserSession.send('Target.getTargets');
-      const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.startsWith(`chrome-extension://${extensionId}/`));
-      if (!t) return null;
-      const w = await attachRaw(browserSession, t.targetId);
+      const w = await attachWorker();
+      if (!w) return null;
       try {
         await w.send('Profiler.enable');
         await w.send('Profiler.setSamplingInterval', { interval: samplingUs });

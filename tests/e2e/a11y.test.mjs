@@ -12,22 +12,20 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startReplica } from '../replica/server.mjs';
 import { createChromiumDriver } from './chromium.mjs';
 import { FORM } from './scenarios.mjs';
+import { whyMissing, chromiumNeeds } from './prerequisites.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const extensionDir = process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium');
 const executablePath = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 const TAGS = ['wcag2a', 'wcag2aa'];
 
-const missing = !fs.existsSync(path.join(extensionDir, 'manifest.json'))
-  ? `no built extension at ${extensionDir} (run ./build.sh)`
-  : !fs.existsSync(executablePath) ? `no Chromium at ${executablePath}` : null;
+const missing = whyMissing(extensionDir, chromiumNeeds(executablePath));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -5,21 +5,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReplica, unexplainedRequests } from '../replica/server.mjs';
 import { createChromiumDriver } from './chromium.mjs';
 import { scenarios } from './scenarios.mjs';
+import { whyMissing, chromiumNeeds } from './prerequisites.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const extensionDir = process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium');
 const executablePath = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 const only = process.env.E2E_ONLY || '';
 
-const missing = !fs.existsSync(path.join(extensionDir, 'manifest.json'))
-  ? `no built extension at ${extensionDir} (run ./build.sh)`
-  : !fs.existsSync(executablePath) ? `no Chromium at ${executablePath}` : null;
+const missing = whyMissing(extensionDir, chromiumNeeds(executablePath));
 
 // Chromium's own background traffic, which --disable-background-networking does not fully stop (seen with
 // Chromium 156: accounts.google.com/ListAccounts, update.googleapis.com, content-autofill.googleapis.com,

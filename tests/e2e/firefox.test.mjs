@@ -10,12 +10,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReplica } from '../replica/server.mjs';
 import { createFirefoxDriver } from './firefox.mjs';
 import { scenarios } from './scenarios.mjs';
+import { whyMissing, firefoxNeeds } from './prerequisites.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const extensionDir = process.env.WIDERSPRUCH_FIREFOX_DIST || path.join(ROOT, 'dist', 'firefox');
@@ -23,11 +23,7 @@ const firefox = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
 const geckodriver = process.env.GECKODRIVER || path.join(ROOT, '.tools', 'bin', 'geckodriver');
 const only = process.env.E2E_ONLY || '';
 
-const missing = !fs.existsSync(path.join(extensionDir, 'manifest.json'))
-  ? `no built extension at ${extensionDir} (run ./build.sh)`
-  : !fs.existsSync(firefox) ? `no Firefox at ${firefox} (apt-get install firefox-esr)`
-    : !fs.existsSync(geckodriver) ? `no geckodriver at ${geckodriver} (cargo install geckodriver --root .tools)`
-      : null;
+const missing = whyMissing(extensionDir, firefoxNeeds(firefox, geckodriver));
 
 let replica;
 let driver;

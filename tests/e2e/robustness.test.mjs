@@ -24,6 +24,7 @@ import { startReplica } from '../replica/server.mjs';
 import { createChromiumDriver, EXTENSION_ID } from './chromium.mjs';
 import { createFirefoxDriver } from './firefox.mjs';
 import { startFront } from './robustness/server.mjs';
+import { whyMissing, chromiumNeeds, firefoxNeeds } from './prerequisites.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const extensionDir = process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium');
@@ -42,12 +43,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUT = Symbol('timeout');
 const show = (x) => JSON.stringify(x);
 
-const chromiumMissing = !fs.existsSync(path.join(extensionDir, 'manifest.json'))
-  ? `no built extension at ${extensionDir} (run ./build.sh)`
-  : !fs.existsSync(executablePath) ? `no Chromium at ${executablePath}` : null;
-const firefoxMissing = !fs.existsSync(path.join(firefoxDist, 'manifest.json')) ? `no built extension at ${firefoxDist}`
-  : !fs.existsSync(firefoxBin) ? `no Firefox at ${firefoxBin}`
-    : !fs.existsSync(geckodriver) ? `no geckodriver at ${geckodriver}` : null;
+const chromiumMissing = whyMissing(extensionDir, chromiumNeeds(executablePath));
+const firefoxMissing = whyMissing(firefoxDist, firefoxNeeds(firefoxBin, geckodriver));
 
 const skipFor = (name, missing) => missing ?? (only && !only.test(name) ? `E2E_ONLY=${process.env.E2E_ONLY}` : false);
 

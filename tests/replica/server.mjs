@@ -64,7 +64,8 @@ export function unexplainedRequests(entries) {
   });
 }
 
-function makeCert() {
+/** A throw-away self-signed certificate for every host name the replicas answer for. */
+export function makeCert() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replica-cert-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
@@ -154,12 +155,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
   const { key, cert } = makeCert();
   const requests = [];
   const handler = (scheme) => (req, res) => {
-    const hostHeader = String(req.headers.host || '').toLowerCase().replace(/:\d+$/, '');
-    const url = new URL(req.url, `https://${hostHeader || 'unknown'}`);
-    const entry = { time: Date.now(), scheme, method: req.method, host: hostHeader, path: url.pathname,
-      search: url.search, origin: req.headers.origin || null, referer: req.headers.referer || null,
-      secFetchDest: req.headers['sec-fetch-dest'] || null, secFetchMode: req.headers['sec-fetch-mode'] || null,
-      secFetchSite: req.headers['sec-fetch-site'] || null };
+    const { entry, hostHeader, url } = logEntry(req, scheme);
     requests.push(entry);
     if (log) console.log(`${req.method} https://${hostHeader}${url.pathname}${url.search}`);
 
@@ -189,13 +185,37 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
     return html(200, body);
   };
-  // One port for both: TLS connections go to the https server, anything else (a plain-http request
-  // mapped onto this port) to an http server, so that it is logged with its host too.
+  const tlsErrors = (err) => {
+    requests.push({ time: Date.now(), tlsError: String(err?.code || err?.message || err), host: null, path: null });
+  };
+  const listening = await listenBoth({ key, cert, handler, port, host, onTlsError: tlsErrors });
+  return {
+    ...listening,
+    requests,
+    clearRequests() { requests.length = 0; },
+  };
+}
+
+/** The request-log entry of one request (the shape `unexplainedRequests` reads), with its host and URL. */
+export function logEntry(req, scheme) {
+  const hostHeader = String(req.headers.host || '').toLowerCase().replace(/:\d+$/, '');
+  const url = new URL(req.url, `https://${hostHeader || 'unknown'}`);
+  const entry = { time: Date.now(), scheme, method: req.method, host: hostHeader, path: url.pathname,
+    search: url.search, origin: req.headers.origin || null, referer: req.headers.referer || null,
+    secFetchDest: req.headers['sec-fetch-dest'] || null, secFetchMode: req.headers['sec-fetch-mode'] || null,
+    secFetchSite: req.headers['sec-fetch-site'] || null };
+  return { entry, hostHeader, url };
+}
+
+/**
+ * One port for both: TLS connections go to an https server, anything else (a plain-http request mapped
+ * onto this port) to an http server, so that it is logged with its host too. `handler(scheme)` makes the
+ * request handler of each. Returns {port, close()}.
+ */
+export async function listenBoth({ key, cert, handler, port, host, onTlsError = () => {} }) {
   const tlsServer = https.createServer({ key, cert }, handler('https'));
   const plainServer = http.createServer(handler('http'));
-  tlsServer.on('tlsClientError', (err) => {
-    requests.push({ time: Date.now(), tlsError: String(err?.code || err?.message || err), host: null, path: null });
-  });
+  tlsServer.on('tlsClientError', onTlsError);
   const server = net.createServer((socket) => {
     socket.once('data', (buf) => {
       socket.pause();
@@ -214,8 +234,6 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   return {
     port: server.address().port,
-    requests,
-    clearRequests() { requests.length = 0; },
     close() {
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));

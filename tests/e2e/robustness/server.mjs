@@ -8,14 +8,10 @@
 // `requests` mirrors the replica's log format (the Firefox driver reads it).
 
 import https from 'node:https';
-import http from 'node:http';
-import net from 'node:net';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CSP, FACEBOOK_HOSTS } from '../../replica/server.mjs';
+import { CSP, FACEBOOK_HOSTS, makeCert, logEntry, listenBoth } from '../../replica/server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OWN = {
@@ -24,30 +20,13 @@ const OWN = {
 };
 const FEED_PATHS = new Set(['/', '/friends', '/friends/', '/some.user', '/watch']);
 
-function makeCert() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robust-cert-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=robust',
-    '-addext', 'subjectAltName=DNS:*.facebook.com,DNS:facebook.com,DNS:*.instagram.com,DNS:instagram.com,' +
-      'DNS:example.org,DNS:*.example.org',
-    '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  const pair = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
-  fs.rmSync(dir, { recursive: true, force: true });
-  return pair;
-}
-
 export async function startFront({ replicaPort, port = 0, host = '127.0.0.1' } = {}) {
   if (!replicaPort) throw new Error('startFront: replicaPort is required');
   const { key, cert } = makeCert();
   const requests = [];
   const handler = (scheme) => (req, res) => {
-    const hostHeader = String(req.headers.host || '').toLowerCase().replace(/:\d+$/, '');
-    const url = new URL(req.url, `https://${hostHeader || 'unknown'}`);
-    requests.push({ time: Date.now(), scheme, method: req.method, host: hostHeader, path: url.pathname,
-      search: url.search, origin: req.headers.origin || null, referer: req.headers.referer || null,
-      secFetchDest: req.headers['sec-fetch-dest'] || null, secFetchMode: req.headers['sec-fetch-mode'] || null,
-      secFetchSite: req.headers['sec-fetch-site'] || null });
+    const { entry, hostHeader, url } = logEntry(req, scheme);
+    requests.push(entry);
     const own = OWN[url.pathname];
     if (scheme === 'https' && own) {
       res.writeHead(200, { 'content-type': own[1], 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -68,28 +47,5 @@ export async function startFront({ replicaPort, port = 0, host = '127.0.0.1' } =
     up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
     req.pipe(up);
   };
-  const tlsServer = https.createServer({ key, cert }, handler('https'));
-  const plainServer = http.createServer(handler('http'));
-  tlsServer.on('tlsClientError', () => {});
-  const server = net.createServer((socket) => {
-    socket.once('data', (buf) => {
-      socket.pause();
-      socket.unshift(buf);
-      (buf[0] === 0x16 ? tlsServer : plainServer).emit('connection', socket);
-      process.nextTick(() => socket.resume());
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
-  const sockets = new Set();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  return {
-    port: server.address().port,
-    requests,
-    clearRequests() { requests.length = 0; },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenBoth({ key, cert, handler, port, host })), requests };
 }
