@@ -181,3 +181,23 @@ macro_rules! json_words {
         }
     };
 }
+
+/// `ToJson` and `FromJson` for a struct, from one list of its fields; each field's key is its name. Reading
+/// is all or nothing (see [`Fields::read`]); whether unknown keys are refused is the caller's business
+/// (`Message::decode` compares with the canonical encoding).
+#[macro_export]
+macro_rules! json_struct {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl $crate::json::ToJson for $ty {
+            fn to_json(&self) -> serde_json::Value {
+                $crate::json::object(&mut [$((stringify!($field), $crate::json::ToJson::to_json(&self.$field))),*])
+            }
+        }
+        impl $crate::json::FromJson for $ty {
+            fn from_json(v: &serde_json::Value) -> Option<Self> {
+                let f = $crate::json::Fields::of(v)?;
+                f.done($ty { $($field: f.read(stringify!($field))),* })
+            }
+        }
+    };
+}

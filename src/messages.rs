@@ -7,7 +7,7 @@
 use crate::classify::{classify, Page};
 use crate::panel::{PanelAction, PanelView};
 use crate::progress::Status;
-use crate::json::{object, Fields, FromJson, ToJson};
+use crate::json::{object, Fields, ToJson};
 use crate::rules::PlatformId;
 use serde::Serialize;
 use serde_json::Value;
@@ -281,75 +281,9 @@ crate::json_words!(ChecklistAction {
     Reset => "reset",
 } placeholder Reset);
 
-impl ToJson for ChecklistView {
-    fn to_json(&self) -> Value {
-        object(&mut [
-            ("groups", self.groups.to_json()),
-            ("read_only", self.read_only.to_json()),
-            ("training_start", self.training_start.to_json()),
-            ("now", self.now.to_json()),
-            ("third_party_form", self.third_party_form.to_json()),
-            ("open", self.open.to_json()),
-        ])
-    }
-}
-impl FromJson for ChecklistView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(ChecklistView {
-            groups: f.read("groups"),
-            read_only: f.read("read_only"),
-            training_start: f.read("training_start"),
-            now: f.read("now"),
-            third_party_form: f.read("third_party_form"),
-            open: f.read("open"),
-        })
-    }
-}
-impl ToJson for GroupView {
-    fn to_json(&self) -> Value {
-        object(&mut [
-            ("id", self.id.to_json()),
-            ("name", self.name.to_json()),
-            ("linked", self.linked.to_json()),
-            ("active", self.active.to_json()),
-            ("items", self.items.to_json()),
-        ])
-    }
-}
-impl FromJson for GroupView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(GroupView { id: f.read("id"), name: f.read("name"), linked: f.read("linked"), active: f.read("active"), items: f.read("items") })
-    }
-}
-impl ToJson for ChecklistItem {
-    fn to_json(&self) -> Value {
-        object(&mut [
-            ("platform", self.platform.to_json()),
-            ("name", self.name.to_json()),
-            ("status", self.status.to_json()),
-            ("covered", self.covered.to_json()),
-            ("form_url", self.form_url.to_json()),
-            ("changed_at", self.changed_at.to_json()),
-            ("remind", self.remind.to_json()),
-        ])
-    }
-}
-impl FromJson for ChecklistItem {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(ChecklistItem {
-            platform: f.read("platform"),
-            name: f.read("name"),
-            status: f.read("status"),
-            covered: f.read("covered"),
-            form_url: f.read("form_url"),
-            changed_at: f.read("changed_at"),
-            remind: f.read("remind"),
-        })
-    }
-}
+crate::json_struct!(ChecklistView { groups, read_only, training_start, now, third_party_form, open });
+crate::json_struct!(GroupView { id, name, linked, active, items });
+crate::json_struct!(ChecklistItem { platform, name, status, covered, form_url, changed_at, remind });
 
 /// Equal JSON, with numbers compared by value (JS sends `5` where Rust wrote `5.0`).
 fn same(a: &Value, b: &Value) -> bool {

@@ -4,10 +4,8 @@
 
 use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, Status};
-use crate::json::{object, Fields, FromJson, ToJson};
 use crate::rules::{in_language, PlatformId, Rules, Signals};
 use serde::Serialize;
-use serde_json::Value;
 
 /// A substitution in a message.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,94 +150,25 @@ crate::json_words!(PanelAction {
     Close => "close",
 } placeholder Close);
 
-impl ToJson for PanelView {
-    fn to_json(&self) -> Value {
-        object(&mut [
-            ("kind", self.kind.to_json()),
-            ("platform", self.platform.to_json()),
-            ("urging", self.urging.to_json()),
-            ("lang", self.lang.to_json()),
-            ("label", self.label.to_json()),
-            ("paragraphs", self.paragraphs.to_json()),
-            ("link", self.link.to_json()),
-            ("steps_title", self.steps_title.to_json()),
-            ("steps", self.steps.to_json()),
-            ("footnote", self.footnote.to_json()),
-            ("reasons", self.reasons.to_json()),
-            ("actions", self.actions.to_json()),
-            ("watch", self.watch.to_json()),
-        ])
-    }
-}
-impl FromJson for PanelView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(PanelView {
-            kind: f.read("kind"),
-            platform: f.read("platform"),
-            urging: f.read("urging"),
-            lang: f.read("lang"),
-            label: f.read("label"),
-            paragraphs: f.read("paragraphs"),
-            link: f.read("link"),
-            steps_title: f.read("steps_title"),
-            steps: f.read("steps"),
-            footnote: f.read("footnote"),
-            reasons: f.read("reasons"),
-            actions: f.read("actions"),
-            watch: f.read("watch"),
-        })
-    }
-}
-impl ToJson for LinkView {
-    fn to_json(&self) -> Value {
-        object(&mut [("text", self.text.to_json()), ("href", self.href.to_json())])
-    }
-}
-impl FromJson for LinkView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(LinkView { text: f.read("text"), href: f.read("href") })
-    }
-}
-impl ToJson for ReasonView {
-    fn to_json(&self) -> Value {
-        object(&mut [("label", self.label.to_json()), ("text", self.text.to_json())])
-    }
-}
-impl FromJson for ReasonView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(ReasonView { label: f.read("label"), text: f.read("text") })
-    }
-}
-impl ToJson for ActionView {
-    fn to_json(&self) -> Value {
-        object(&mut [("action", self.action.to_json()), ("text", self.text.to_json())])
-    }
-}
-impl FromJson for ActionView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(ActionView { action: f.read("action"), text: f.read("text") })
-    }
-}
-impl ToJson for WatchView {
-    fn to_json(&self) -> Value {
-        object(&mut [
-            ("received", self.received.to_json()),
-            ("unavailable", self.unavailable.to_json()),
-            ("login", self.login.to_json()),
-            ("reason_field", self.reason_field.to_json()),
-        ])
-    }
-}
-impl FromJson for WatchView {
-    fn from_json(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        f.done(WatchView { received: f.read("received"), unavailable: f.read("unavailable"), login: f.read("login"), reason_field: f.read("reason_field") })
-    }
-}
+crate::json_struct!(PanelView {
+    kind,
+    platform,
+    urging,
+    lang,
+    label,
+    paragraphs,
+    link,
+    steps_title,
+    steps,
+    footnote,
+    reasons,
+    actions,
+    watch,
+});
+crate::json_struct!(LinkView { text, href });
+crate::json_struct!(ReasonView { label, text });
+crate::json_struct!(ActionView { action, text });
+crate::json_struct!(WatchView { received, unavailable, login, reason_field });
 
 /// The honest sentence about timing, from the rules' date and today.
 pub fn timing(rules: &Rules, now_ms: f64) -> Text {

@@ -125,25 +125,30 @@ pub fn storage_key(platform: PlatformId, group: &str) -> String {
 }
 
 /// Decode whatever is stored under a progress key. Total: any JSON gives an answer, never a panic.
+/// The schema version `v` of a stored record (a whole number ≥ 1), or why it is unusable.
+fn version_of(map: &serde_json::Map<String, Value>) -> Result<u64, String> {
+    match map.get("v") {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if v >= 1 => Ok(v),
+            // Whole numbers are named; other numbers are not formatted (no float formatting in the core),
+            // and a sign and a u64 rather than i64's own formatting (one integer formatter less).
+            _ => Err(n.as_i64().map_or("bad version".into(), |n| {
+                format!("bad version {}{}", if n < 0 { "-" } else { "" }, n.unsigned_abs())
+            })),
+        },
+        Some(other) => Err(format!("version is {}", kind(other))),
+        None => Err("no version".into()),
+    }
+}
+
 pub fn decode(value: Option<&Value>) -> Decoded {
     let Some(value) = value else { return Decoded::Missing };
     let Value::Object(map) = value else {
         return Decoded::Corrupt { reason: format!("expected an object, found {}", kind(value)) };
     };
-    let version = match map.get("v") {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if v >= 1 => v,
-            // Whole numbers are named; other numbers are not formatted (no float formatting in the core),
-            // and a sign and a u64 rather than i64's own formatting (one integer formatter less).
-            _ => {
-                let reason = n.as_i64().map_or("bad version".into(), |n| {
-                    format!("bad version {}{}", if n < 0 { "-" } else { "" }, n.unsigned_abs())
-                });
-                return Decoded::Corrupt { reason };
-            }
-        },
-        Some(other) => return Decoded::Corrupt { reason: format!("version is {}", kind(other)) },
-        None => return Decoded::Corrupt { reason: "no version".into() },
+    let version = match version_of(map) {
+        Ok(v) => v,
+        Err(reason) => return Decoded::Corrupt { reason },
     };
     let status = match map.get("status") {
         Some(v) => <Status as crate::json::FromJson>::from_json(v),
@@ -232,10 +237,10 @@ pub fn decode_groups(value: Option<&Value>) -> (Groups, GroupsState) {
     let Some(map) = value.as_object() else {
         return (Groups::default(), GroupsState::Corrupt(format!("expected an object, found {}", kind(value))));
     };
-    let version = map.get("v").and_then(Value::as_u64).unwrap_or(0);
-    if version == 0 {
-        return (Groups::default(), GroupsState::Corrupt("no or bad version".into()));
-    }
+    let version = match version_of(map) {
+        Ok(v) => v,
+        Err(reason) => return (Groups::default(), GroupsState::Corrupt(reason)),
+    };
     let mut groups = Vec::new();
     for g in map.get("groups").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().take(MAX_GROUPS) {
         let id = g.get("id").and_then(Value::as_str).filter(|id| valid_group_id(id));
