@@ -5,7 +5,8 @@
  * Listeners are added synchronously on every start, because an event that wakes a stopped worker is only
  * delivered to listeners registered in the first turn
  * (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
- * Nothing is kept in memory: the worker can be stopped at any moment; progress lives in storage.local.
+ * Progress lives in storage.local: the worker can be stopped at any moment, so memory holds nothing but a
+ * copy of the last read, dropped on every change (platform/ext.js).
  */
 'use strict';
 

@@ -9,14 +9,35 @@
 
 var ext = (() => {
   const api = globalThis.browser ?? globalThis.chrome;
+
+  // The background reads all of storage.local for every message. Asking the browser for it is a round trip
+  // to the browser process (3–13 ms measured on the reference machine, BENCHMARKS.md) while a page waits for
+  // its banner, so the last read is kept. storage.local stays the truth: the copy is dropped before and after
+  // each of our writes and on every change event (the popup, devtools, a second window), and a read that
+  // failed is not kept. The worker being stopped simply loses it.
+  let copy = null; // Promise of the last read of everything
+  let listening = false;
+  const forget = () => { copy = null; };
+  const write = (op) => { forget(); return op().finally(forget); };
+
   return {
     api,
     url: (path) => api.runtime.getURL(path),
     extensionId: () => api.runtime.id,
     extensionBase: () => api.runtime.getURL(''),
-    storageGet: (keys) => api.storage.local.get(keys),
-    storageSet: (items) => api.storage.local.set(items),
-    storageRemove: (keys) => api.storage.local.remove(keys),
+    storageGetAll: () => {
+      if (!listening) {
+        api.storage.onChanged.addListener((_, area) => area === 'local' && forget());
+        listening = true;
+      }
+      if (!copy) {
+        const read = (copy = api.storage.local.get(null));
+        read.catch(() => { if (copy === read) forget(); });
+      }
+      return copy;
+    },
+    storageSet: (items) => write(() => api.storage.local.set(items)),
+    storageRemove: (keys) => write(() => api.storage.local.remove(keys)),
     setBadge: async (text, color, title) => {
       await api.action.setBadgeBackgroundColor({ color });
       // Chromium ≥ 110 and Firefox ≥ 110; keeps white text on our dark badge colours.

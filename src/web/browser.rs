@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ext, js_name = storageGet, catch)]
-    async fn storage_get_js(keys: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ext, js_name = storageGetAll, catch)]
+    async fn storage_get_all_js() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ext, js_name = storageSet, catch)]
     async fn storage_set_js(items: JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ext, js_name = storageRemove, catch)]
@@ -106,7 +106,7 @@ fn read_js(v: &JsValue) -> Option<Value> {
 /// must not hide the others. Such a value is read as written by an unknown newer version, so it is kept
 /// untouched, read-only, like any data this build does not understand.
 pub async fn storage_get_all() -> Result<Value, String> {
-    let all = storage_get_js(JsValue::NULL).await.map_err(|e| js_err("storage.local.get", e))?;
+    let all = storage_get_all_js().await.map_err(|e| js_err("storage.local.get", e))?;
     let mut map = Map::new();
     if all.is_object() {
         for e in Object::entries(all.unchecked_ref::<Object>()).iter() {
