@@ -5,6 +5,7 @@
 //! - [`classify`]: which kind of page a URL is;
 //! - [`progress`]: the per-platform progress model and its storage codec;
 //! - [`panel`]: what the banner and the form helper say for a page and a state;
+//! - [`popup`]: what the toolbar popup says: the checklist per account group;
 //! - [`messages`]: the one message enum every context speaks, and who may send what;
 //! - [`handler`]: what the background does with a message;
 //! - [`json`]: the hand-written JSON codecs of the wire and storage shapes.
@@ -16,6 +17,7 @@ pub mod handler;
 pub mod json;
 pub mod messages;
 pub mod panel;
+pub mod popup;
 pub mod progress;
 pub mod rules;
 

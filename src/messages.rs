@@ -6,6 +6,7 @@
 
 use crate::classify::{classify, Page};
 use crate::panel::{PanelAction, PanelView};
+use crate::popup::PopupView;
 use crate::progress::Status;
 use crate::json::{object, Fields, ToJson};
 use crate::rules::PlatformId;
@@ -38,7 +39,7 @@ pub enum Message {
     NoPanel,
 
     // ── background → popup ──
-    Checklist { checklist: ChecklistView },
+    Checklist { checklist: PopupView },
 
     // ── background → anyone ──
     Done,
@@ -65,7 +66,7 @@ pub enum ChecklistAction {
     Reset,
 }
 
-/// Everything the popup shows, decided by the background.
+/// The checklist as the handler decides it; [`crate::popup`] turns it into the texts the popup shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChecklistView {
     pub groups: Vec<GroupView>,
@@ -281,9 +282,6 @@ crate::json_words!(ChecklistAction {
     Reset => "reset",
 } placeholder Reset);
 
-crate::json_struct!(ChecklistView { groups, read_only, training_start, now, third_party_form, open });
-crate::json_struct!(GroupView { id, name, linked, active, items });
-crate::json_struct!(ChecklistItem { platform, name, status, covered, form_url, changed_at, remind });
 
 /// Equal JSON, with numbers compared by value (JS sends `5` where Rust wrote `5.0`).
 fn same(a: &Value, b: &Value) -> bool {
@@ -368,18 +366,20 @@ mod tests {
             Message::decode(json!({"type": "panel_clicked", "action": "open_form"})),
             Ok(Message::PanelClicked { action: PanelAction::OpenForm })
         );
-        // JS numbers arrive as integers where Rust wrote floats.
-        let from_js = json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
-            "training_start": "2025-05-27", "now": 1795000000000u64, "third_party_form": "u", "open": 2}});
-        assert!(Message::decode(from_js).is_ok());
-        let item = json!({"platform": "facebook", "name": "Facebook", "status": "submitted", "covered": false,
-            "form_url": "u", "changed_at": null, "remind": true});
-        let group = json!({"id": "main", "name": "", "linked": true, "active": true, "items": [item]});
-        let full = json!({"type": "checklist", "checklist": {"groups": [group], "read_only": true,
-            "training_start": "2025-05-27", "now": 1.5, "third_party_form": "u", "open": 0}});
+        // What the popup renders (extension/popup/popup.js reads these names).
+        let link = json!({"text": "Open the form", "href": "u"});
+        let action = json!({"action": "mark_confirmed", "text": "t", "label": "l"});
+        let item = json!({"platform": "facebook", "name": "Facebook", "state": "submitted", "state_text": "Sent",
+            "covered": "", "remind": "r", "link": link, "actions": [action]});
+        let group = json!({"id": "main", "name": "Yours", "main": true, "active": null,
+            "linked": {"label": "l", "checked": true}, "items": [item], "remove": null});
+        let full = json!({"type": "checklist", "checklist": {"lang": "en", "title": "t", "summary": "s", "timing": "t",
+            "groups": [group], "add_group": {"hint": "h", "label": "l", "button": "b", "max_length": 40}, "scope": "s",
+            "who_else": {"title": "t", "third_party": "t", "third_party_link": link, "pages": "p", "whatsapp": "w"}}});
         let Ok(Message::Checklist { checklist }) = Message::decode(full.clone()) else { panic!("{full}") };
-        assert_eq!(checklist.groups[0].items[0].status, Status::Submitted);
-        wire(&Message::Checklist { checklist });
+        assert_eq!(checklist.groups[0].items[0].state, Status::Submitted);
+        assert_eq!(checklist.groups[0].items[0].actions[0].action, ChecklistAction::MarkConfirmed);
+        assert_eq!(wire(&Message::Checklist { checklist }), full);
         wire(&Message::Rejected { reason: "r".into() });
         wire(&Message::Done);
     }

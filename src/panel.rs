@@ -114,7 +114,7 @@ pub struct PanelView {
     pub watch: Option<WatchView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LinkView {
     pub text: String,
     pub href: String,

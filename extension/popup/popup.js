@@ -1,5 +1,128 @@
-// The popup is rendered by the Rust core (src/web/popup.rs). The first question to the background goes
-// out while the core is still loading, so the two waits overlap.
+/*
+ * The toolbar popup. It builds the checklist from the view the Rust core sends (src/popup.rs decides every
+ * text, state and button; the message tags are src/messages.rs) with createElement and textContent. Every
+ * change is a message to the background, which owns progress and the badge and answers with the checklist
+ * as it now is. No WebAssembly here: the popup paints as soon as that answer is there.
+ */
 'use strict';
-const first = ext.sendMessage({ type: 'get_checklist' });
-wasm_bindgen({ module_or_path: ext.url('core/widerspruch_bg.wasm') }).then(() => wasm_bindgen.popup_main(first));
+
+(() => {
+  const app = document.getElementById('app');
+
+  function el(parent, tag, attrs = {}, text = '') {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text) e.textContent = text;
+    parent.append(e);
+    return e;
+  }
+
+  // A refused or failed change shows the checklist as it now is; only when even that fails, an error.
+  async function ask(msg, again = true) {
+    let a;
+    try {
+      a = await ext.sendMessage(msg);
+    } catch (e) {
+      a = { type: 'rejected', reason: String(e) };
+    }
+    if (a?.type === 'checklist') return render(a.checklist);
+    console.warn('Widerspruch popup:', a?.type ?? a, a?.reason ?? '');
+    if (again && msg.type !== 'get_checklist') return ask({ type: 'get_checklist' }, false);
+    const summary = document.getElementById('summary') ?? el(app, 'p', { id: 'summary', role: 'status' });
+    summary.textContent = ext.message('popup_error');
+  }
+
+  // Which control had focus, by what it does, so keyboard focus survives re-rendering.
+  const focusKey = (e) => e?.dataset?.action &&
+    `${e.closest('[data-group]')?.dataset.group}|${e.closest('[data-platform]')?.dataset.platform}|${e.dataset.action}`;
+
+  function render(v) {
+    const focused = focusKey(document.activeElement);
+    document.documentElement.lang = v.lang;
+    document.title = v.title;
+    app.replaceChildren();
+    el(app, 'h1', {}, v.title);
+    el(app, 'p', { id: 'summary', role: 'status' }, v.summary);
+    el(app, 'p', { class: 'note' }, v.timing);
+    for (const g of v.groups) group(g);
+    if (v.add_group) {
+      el(app, 'p', { class: 'note' }, v.add_group.hint);
+      const form = el(app, 'form', { id: 'add-group' });
+      el(form, 'label', { for: 'group-name' }, v.add_group.label);
+      const row = el(form, 'div', { class: 'actions' });
+      el(row, 'input', { id: 'group-name', type: 'text', maxlength: v.add_group.max_length, autocomplete: 'off' });
+      el(row, 'button', { type: 'submit' }, v.add_group.button);
+    }
+    el(app, 'p', { class: 'note' }, v.scope);
+    const who = el(app, 'section', { class: 'who-else', 'aria-labelledby': 'who-else-title' });
+    el(who, 'h2', { id: 'who-else-title' }, v.who_else.title);
+    const p = el(who, 'p', {}, `${v.who_else.third_party} `);
+    const link = v.who_else.third_party_link;
+    el(p, 'a', { href: link.href, target: '_blank', rel: 'noopener noreferrer' }, link.text);
+    el(who, 'p', {}, v.who_else.pages);
+    el(who, 'p', {}, v.who_else.whatsapp);
+    document.getElementById('checklist')?.setAttribute('data-ready', 'true');
+    if (focused) [...app.querySelectorAll('[data-action]')].find((e) => focusKey(e) === focused)?.focus();
+  }
+
+  function group(g) {
+    const section = el(app, 'section', { class: 'group', 'data-group': g.id, 'aria-labelledby': `group-${g.id}` });
+    el(section, 'h2', { id: `group-${g.id}` }, g.name);
+    if (g.active || g.linked) {
+      const options = el(section, 'div', { class: 'options' });
+      const toggle = (t, attrs) => {
+        const label = el(options, 'label');
+        el(label, 'input', attrs).checked = t.checked;
+        label.append(` ${t.label}`);
+      };
+      if (g.active) toggle(g.active, { type: 'radio', name: 'active-group', 'data-action': 'group_active' });
+      if (g.linked) toggle(g.linked, { type: 'checkbox', 'data-action': 'group_linked' });
+    }
+    const list = el(section, 'ul', g.main ? { id: 'checklist', class: 'checklist' } : { class: 'checklist' });
+    for (const item of g.items) entry(list, item);
+    if (g.remove) {
+      el(section, 'button', { type: 'button', 'data-action': 'group_remove', 'aria-label': g.remove.label }, g.remove.text);
+    }
+  }
+
+  function entry(list, item) {
+    const li = el(list, 'li', { 'data-platform': item.platform, 'data-state': item.state });
+    const head = el(li, 'div', { class: 'head' });
+    el(head, 'span', { class: 'name' }, item.name);
+    el(head, 'span', { class: 'state' }, item.state_text);
+    if (item.covered) {
+      li.dataset.covered = 'true';
+      el(li, 'p', { class: 'note' }, item.covered);
+    }
+    if (item.remind) el(li, 'p', { class: 'remind' }, item.remind);
+    if (!item.link && !item.actions.length) return;
+    const row = el(li, 'div', { class: 'actions' });
+    if (item.link) {
+      el(row, 'a', { href: item.link.href, target: '_blank', rel: 'noopener noreferrer', 'data-role': 'form-link',
+        'data-action': 'open_form' }, item.link.text);
+    }
+    for (const a of item.actions) el(row, 'button', { type: 'button', 'data-action': a.action, 'aria-label': a.label }, a.text);
+  }
+
+  // One listener per kind on #app: they survive re-rendering of its content.
+  const groupOf = (e) => e.closest('[data-group]')?.dataset.group ?? '';
+  app.addEventListener('click', (e) => {
+    const c = e.target.closest?.('button[data-action], a[data-action]');
+    if (!c) return;
+    const { action } = c.dataset;
+    ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }
+      : { type: 'checklist_clicked', group: groupOf(c), platform: c.closest('[data-platform]')?.dataset.platform, action });
+  });
+  app.addEventListener('change', (e) => {
+    const { action } = e.target.dataset;
+    if (action === 'group_linked') ask({ type: 'group_linked', group: groupOf(e.target), linked: e.target.checked });
+    if (action === 'group_active' && e.target.checked) ask({ type: 'group_active', group: groupOf(e.target) });
+  });
+  app.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const name = document.getElementById('group-name')?.value ?? '';
+    if (name.trim()) ask({ type: 'group_add', name });
+  });
+
+  ask({ type: 'get_checklist' });
+})();

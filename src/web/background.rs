@@ -6,6 +6,7 @@ use crate::json::ToJson;
 use crate::panel::Localize;
 use crate::handler::{handle, Reply, Stored};
 use crate::messages::{authorize, Message, Sender};
+use crate::popup::popup_view;
 use crate::rules::rules;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -89,7 +90,7 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
     Ok(match out.reply {
         Reply::Panel(Some(plan)) => Message::ShowPanel { panel: plan.render(rules(), &I18n) },
         Reply::Panel(None) => Message::NoPanel,
-        Reply::Checklist(checklist) => Message::Checklist { checklist },
+        Reply::Checklist(checklist) => Message::Checklist { checklist: popup_view(rules(), &checklist, &I18n) },
         Reply::Done => Message::Done,
         Reply::Rejected(reason) => return Err(reason),
     })

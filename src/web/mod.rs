@@ -4,4 +4,3 @@
 mod alloc;
 mod background;
 mod browser;
-mod popup;

@@ -1,0 +1,322 @@
+//! What the toolbar popup says: the checklist per account group, with every text resolved. The background
+//! renders it from the handler's [`ChecklistView`] and sends it; `extension/popup/popup.js` only builds
+//! elements from it, like the content script does with a [`PanelView`](crate::panel::PanelView). So the
+//! popup needs no WebAssembly and paints as soon as the answer is there.
+
+use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, GroupView};
+use crate::panel::{timing, LinkView, Localize};
+use crate::progress::{Status, MAIN_GROUP, MAX_GROUP_NAME};
+use crate::rules::{PlatformId, Rules};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PopupView {
+    pub lang: String,
+    pub title: String,
+    /// What is still open, in one sentence (announced as a status).
+    pub summary: String,
+    /// The honest sentence about what an objection now can and cannot do.
+    pub timing: String,
+    pub groups: Vec<GroupPanel>,
+    /// `None` while the stored data came from a newer Widerspruch: shown, never changed.
+    pub add_group: Option<AddGroupView>,
+    pub scope: String,
+    pub who_else: WhoElseView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupPanel {
+    pub id: String,
+    pub name: String,
+    /// The main group's list is `#checklist`, the one tests and the badge's users look for first.
+    pub main: bool,
+    /// "Active": which group a Meta page counts for; only offered when there are several.
+    pub active: Option<ToggleView>,
+    /// "These accounts share one Accounts Center": one objection covers both platforms.
+    pub linked: Option<ToggleView>,
+    pub items: Vec<ItemView>,
+    pub remove: Option<ButtonView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToggleView {
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemView {
+    pub platform: PlatformId,
+    pub name: String,
+    /// `not_started` … `confirmed` (styling and tests), and the same in words.
+    pub state: Status,
+    pub state_text: String,
+    /// Covered by the other platform's objection: this note instead of actions. Empty for none.
+    pub covered: String,
+    /// The gentle reminder to look for the confirmation email. Empty for none.
+    pub remind: String,
+    pub link: Option<LinkView>,
+    pub actions: Vec<ItemAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemAction {
+    pub action: ChecklistAction,
+    pub text: String,
+    /// What a screen reader hears: platform, group and action.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ButtonView {
+    pub text: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddGroupView {
+    pub hint: String,
+    pub label: String,
+    pub button: String,
+    pub max_length: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WhoElseView {
+    pub title: String,
+    pub third_party: String,
+    pub third_party_link: LinkView,
+    pub pages: String,
+    pub whatsapp: String,
+}
+
+crate::json_struct!(PopupView { lang, title, summary, timing, groups, add_group, scope, who_else });
+crate::json_struct!(GroupPanel { id, name, main, active, linked, items, remove });
+crate::json_struct!(ToggleView { label, checked });
+crate::json_struct!(ItemView { platform, name, state, state_text, covered, remind, link, actions });
+crate::json_struct!(ItemAction { action, text, label });
+crate::json_struct!(ButtonView { text, label });
+crate::json_struct!(AddGroupView { hint, label, button, max_length });
+crate::json_struct!(WhoElseView { title, third_party, third_party_link, pages, whatsapp });
+
+/// The buttons that make sense in each state (opening the form is the link, not a button).
+fn actions_for(s: Status) -> &'static [ChecklistAction] {
+    use ChecklistAction::*;
+    match s {
+        Status::NotStarted => &[MarkSubmitted],
+        Status::FormOpened => &[MarkSubmitted, Reset],
+        Status::Submitted => &[MarkConfirmed, Reset],
+        Status::Confirmed => &[Reset],
+    }
+}
+
+fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::NotStarted => "status_not_started",
+        Status::FormOpened => "status_form_opened",
+        Status::Submitted => "status_submitted",
+        Status::Confirmed => "status_confirmed",
+    }
+}
+
+fn action_key(a: ChecklistAction) -> &'static str {
+    match a {
+        ChecklistAction::OpenForm => "action_open_form",
+        ChecklistAction::MarkSubmitted => "action_mark_submitted",
+        ChecklistAction::MarkConfirmed => "action_mark_confirmed",
+        ChecklistAction::Reset => "action_reset",
+    }
+}
+
+pub fn popup_view(rules: &Rules, c: &ChecklistView, l: &dyn Localize) -> PopupView {
+    let t = |key: &str| l.text(key, &[]);
+    let summary = if c.open == 0 { t("popup_summary_done") } else { l.text("popup_summary_open", &[c.open.to_string()]) };
+    let summary = if c.read_only { summary + " " + &t("popup_read_only") } else { summary };
+    let several = c.groups.len() > 1;
+    let mut groups = Vec::new();
+    for g in &c.groups {
+        groups.push(group_panel(g, several, c.read_only, l));
+    }
+    PopupView {
+        lang: l.lang(),
+        title: t("popup_title"),
+        summary,
+        timing: l.resolve(&timing(rules, c.now)),
+        groups,
+        add_group: (!c.read_only).then(|| AddGroupView {
+            hint: t("groups_hint"),
+            label: t("group_add_label"),
+            button: t("group_add_button"),
+            max_length: MAX_GROUP_NAME,
+        }),
+        scope: t("popup_scope"),
+        who_else: WhoElseView {
+            title: t("who_else_title"),
+            third_party: t("who_else_third_party"),
+            third_party_link: LinkView { text: t("who_else_third_party_link"), href: c.third_party_form.clone() },
+            pages: t("who_else_pages"),
+            whatsapp: t("who_else_whatsapp"),
+        },
+    }
+}
+
+fn group_panel(g: &GroupView, several: bool, read_only: bool, l: &dyn Localize) -> GroupPanel {
+    let t = |key: &str| l.text(key, &[]);
+    let main = g.id == MAIN_GROUP;
+    let name = if main && g.name.is_empty() { t("group_main_name") } else { g.name.clone() };
+    let mut items = Vec::new();
+    for item in &g.items {
+        items.push(item_view(item, &name, read_only, l));
+    }
+    GroupPanel {
+        id: g.id.clone(),
+        main,
+        active: (several && !read_only).then(|| ToggleView { label: t("group_active"), checked: g.active }),
+        linked: (!read_only).then(|| ToggleView { label: t("group_linked"), checked: g.linked }),
+        items,
+        remove: (!main && !read_only).then(|| ButtonView { text: t("group_remove"), label: t("group_remove") + ": " + &name }),
+        name,
+    }
+}
+
+fn item_view(item: &ChecklistItem, group: &str, read_only: bool, l: &dyn Localize) -> ItemView {
+    let t = |key: &str| l.text(key, &[]);
+    let mut v = ItemView {
+        platform: item.platform,
+        name: item.name.clone(),
+        state: item.status,
+        state_text: t(status_key(item.status)),
+        covered: String::new(),
+        remind: String::new(),
+        link: None,
+        actions: Vec::new(),
+    };
+    if item.covered {
+        v.covered = t("covered");
+        return v;
+    }
+    if item.remind {
+        v.remind = t("remind_text");
+    }
+    if read_only {
+        return v;
+    }
+    if !item.status.is_protected() {
+        v.link = Some(LinkView { text: t(action_key(ChecklistAction::OpenForm)), href: item.form_url.clone() });
+    }
+    for a in actions_for(item.status) {
+        let text = t(action_key(*a));
+        v.actions.push(ItemAction { action: *a, label: format!("{} ({group}): {text}", item.name), text });
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::rules;
+    use crate::testing::Catalogue;
+
+    const NOW: f64 = 1_795_000_000_000.0; // 2026-11-18
+
+    fn item(platform: PlatformId, status: Status) -> ChecklistItem {
+        ChecklistItem {
+            platform,
+            name: platform.as_str().to_string(),
+            status,
+            covered: false,
+            form_url: format!("https://{}/form", platform.as_str()),
+            changed_at: None,
+            remind: false,
+        }
+    }
+
+    fn view(groups: Vec<GroupView>, read_only: bool) -> ChecklistView {
+        let open = groups.iter().flat_map(|g| &g.items).filter(|i| !i.covered && i.status != Status::Confirmed).count();
+        ChecklistView {
+            groups,
+            read_only,
+            training_start: "2025-05-27".into(),
+            now: NOW,
+            third_party_form: "https://www.facebook.com/help/contact/third-party".into(),
+            open,
+        }
+    }
+
+    fn main_group(items: Vec<ChecklistItem>) -> GroupView {
+        GroupView { id: MAIN_GROUP.into(), name: String::new(), linked: false, active: true, items }
+    }
+
+    fn actions(i: &ItemView) -> Vec<ChecklistAction> {
+        i.actions.iter().map(|a| a.action).collect()
+    }
+
+    #[test]
+    fn each_state_offers_the_next_step_and_a_way_back() {
+        use ChecklistAction::*;
+        let en = Catalogue::new("en");
+        let c = view(vec![main_group(vec![item(PlatformId::Facebook, Status::NotStarted), item(PlatformId::Instagram, Status::Submitted)])], false);
+        let v = popup_view(rules(), &c, &en);
+        let [fb, ig] = &v.groups[0].items[..] else { panic!("{v:?}") };
+        assert_eq!(actions(fb), [MarkSubmitted]);
+        assert_eq!(fb.link.as_ref().unwrap().href, "https://facebook/form", "not yet objected: the form is one click away");
+        assert_eq!(actions(ig), [MarkConfirmed, Reset]);
+        assert!(ig.link.is_none(), "submitted: no second objection is offered");
+        assert_eq!(ig.state_text, "Sent; waiting for Meta's confirmation email");
+        assert_eq!(fb.actions[0].label, "facebook (Your accounts): I sent it", "the screen-reader label names platform and group");
+        assert_eq!(v.summary, "Still open: 2");
+        assert!(v.timing.contains("27 May 2025"), "{}", v.timing);
+    }
+
+    #[test]
+    fn covered_items_say_so_and_offer_nothing() {
+        let en = Catalogue::new("en");
+        let mut ig = item(PlatformId::Instagram, Status::NotStarted);
+        ig.covered = true;
+        let v = popup_view(rules(), &view(vec![main_group(vec![item(PlatformId::Facebook, Status::Confirmed), ig])], false), &en);
+        let ig = &v.groups[0].items[1];
+        assert_eq!(ig.covered, en.text("covered", &[]));
+        assert!(ig.actions.is_empty() && ig.link.is_none());
+        assert_eq!(v.summary, "All objections sent.");
+    }
+
+    #[test]
+    fn read_only_data_is_shown_but_nothing_can_change_it() {
+        let en = Catalogue::new("en");
+        let second = GroupView { id: "g2".into(), name: "Club".into(), linked: true, active: false, items: vec![item(PlatformId::Facebook, Status::NotStarted)] };
+        let v = popup_view(rules(), &view(vec![main_group(vec![item(PlatformId::Facebook, Status::NotStarted)]), second.clone()], true), &en);
+        assert!(v.add_group.is_none());
+        assert!(v.summary.ends_with(&en.text("popup_read_only", &[])), "{}", v.summary);
+        for g in &v.groups {
+            assert!(g.active.is_none() && g.linked.is_none() && g.remove.is_none(), "{g:?}");
+            assert!(g.items.iter().all(|i| i.actions.is_empty() && i.link.is_none()));
+        }
+        let writable = popup_view(rules(), &view(vec![main_group(vec![]), second], false), &en);
+        let [main, club] = &writable.groups[..] else { panic!() };
+        assert_eq!((main.name.as_str(), main.main, main.remove.is_some()), ("Your accounts", true, false), "the main group can't be removed");
+        assert_eq!((club.name.as_str(), club.main, club.active.as_ref().map(|a| a.checked)), ("Club", false, Some(false)));
+        assert_eq!(club.linked.as_ref().map(|a| a.checked), Some(true));
+        assert_eq!(club.remove.as_ref().unwrap().label, "Remove group: Club");
+        assert_eq!(writable.add_group.unwrap().max_length, MAX_GROUP_NAME);
+    }
+
+    #[test]
+    fn a_single_group_has_no_active_choice() {
+        let en = Catalogue::new("en");
+        let v = popup_view(rules(), &view(vec![main_group(vec![])], false), &en);
+        assert!(v.groups[0].active.is_none());
+        assert!(v.groups[0].linked.is_some());
+    }
+
+    #[test]
+    fn reminder_only_when_the_core_asks_for_it() {
+        let de = Catalogue::new("de");
+        let mut fb = item(PlatformId::Facebook, Status::Submitted);
+        fb.remind = true;
+        let v = popup_view(rules(), &view(vec![main_group(vec![fb, item(PlatformId::Instagram, Status::Submitted)])], false), &de);
+        assert!(!v.groups[0].items[0].remind.is_empty());
+        assert!(v.groups[0].items[1].remind.is_empty());
+        assert_eq!(v.lang, "de");
+        assert_eq!(v.who_else.third_party_link.href, "https://www.facebook.com/help/contact/third-party");
+    }
+}
