@@ -7,7 +7,11 @@
 'use strict';
 
 (() => {
-  const app = document.getElementById('app');
+  // Never rejects (nor throws): a failure is an answer too.
+  const answerTo = (msg) => new Promise((ok) => ok(ext.sendMessage(msg))).catch((e) => ({ type: 'rejected', reason: String(e) }));
+  // The first question goes out while the document is still being parsed (this script is not deferred).
+  const first = answerTo({ type: 'get_checklist' });
+  let app = null; // #app, once parsed
 
   function el(parent, tag, attrs = {}, text = '') {
     const e = document.createElement(tag);
@@ -18,13 +22,8 @@
   }
 
   // A refused or failed change shows the checklist as it now is; only when even that fails, an error.
-  async function ask(msg, again = true) {
-    let a;
-    try {
-      a = await ext.sendMessage(msg);
-    } catch (e) {
-      a = { type: 'rejected', reason: String(e) };
-    }
+  async function ask(msg, again = true, answer = answerTo(msg)) {
+    const a = await answer;
     if (a?.type === 'checklist') return render(a.checklist);
     console.warn('Widerspruch popup:', a?.type ?? a, a?.reason ?? '');
     if (again && msg.type !== 'get_checklist') return ask({ type: 'get_checklist' }, false);
@@ -104,25 +103,28 @@
     for (const a of item.actions) el(row, 'button', { type: 'button', 'data-action': a.action, 'aria-label': a.label }, a.text);
   }
 
-  // One listener per kind on #app: they survive re-rendering of its content.
+  // Listeners on the document: they need no parsed #app and survive re-rendering.
   const groupOf = (e) => e.closest('[data-group]')?.dataset.group ?? '';
-  app.addEventListener('click', (e) => {
+  document.addEventListener('click', (e) => {
     const c = e.target.closest?.('button[data-action], a[data-action]');
     if (!c) return;
     const { action } = c.dataset;
     ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }
       : { type: 'checklist_clicked', group: groupOf(c), platform: c.closest('[data-platform]')?.dataset.platform, action });
   });
-  app.addEventListener('change', (e) => {
+  document.addEventListener('change', (e) => {
     const { action } = e.target.dataset;
     if (action === 'group_linked') ask({ type: 'group_linked', group: groupOf(e.target), linked: e.target.checked });
     if (action === 'group_active' && e.target.checked) ask({ type: 'group_active', group: groupOf(e.target) });
   });
-  app.addEventListener('submit', (e) => {
+  document.addEventListener('submit', (e) => {
     e.preventDefault();
     const name = document.getElementById('group-name')?.value ?? '';
     if (name.trim()) ask({ type: 'group_add', name });
   });
 
-  ask({ type: 'get_checklist' });
+  document.addEventListener('DOMContentLoaded', () => {
+    app = document.getElementById('app');
+    ask({ type: 'get_checklist' }, true, first);
+  });
 })();

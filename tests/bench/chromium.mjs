@@ -167,7 +167,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
     // Popup: a tab navigated to popup/popup.html; "painted" = #checklist[data-ready=true] seen by a
     // MutationObserver installed before any popup script runs, plus the next frame, relative to the
     // navigation's time origin (performance.now() = 0 when the tab starts loading the popup).
-    async popup() {
+    // `page`: the popup by default; bench.mjs also times a static page (the floor) through the same path.
+    async popup(page_ = 'popup/popup.html') {
       const page = await context.newPage();
       try {
         const cdp = await context.newCDPSession(page);
@@ -200,7 +201,7 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
           const mo = new MutationObserver(check);
           mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
         })();` });
-        await page.goto(`chrome-extension://${extensionId}/popup/popup.html`);
+        await page.goto(`chrome-extension://${extensionId}/${page_}`);
         await page.waitForFunction(() => window.__popupBench?.painted != null, null, { timeout: 10000, polling: 50 });
         const r = await page.evaluate(() => {
           return { ...window.__popupBench, dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd };

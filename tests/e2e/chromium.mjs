@@ -378,6 +378,15 @@ export function createChromiumDriver({
       return groups;
     },
 
+    // Writes storage.local from an extension page (not the background), as another window or an older
+    // build's leftovers would: the background must see it on its next message.
+    async seedStorage(items) {
+      const p = await openPopup();
+      await p.evaluate((i) => chrome.storage.local.set(i), items);
+      await p.close();
+      popupPage = null;
+    },
+
     async popupInfo() {
       const p = await openPopup();
       const info = await p.evaluate(readPopupInfo);

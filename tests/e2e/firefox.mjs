@@ -885,6 +885,11 @@ export class FirefoxDriver {
     return this.evalInExtension(() => browser.action.getBadgeText({}));
   }
 
+  /** Writes storage.local from an extension page (not the event page); the background must see it next time. */
+  async seedStorage(items) {
+    return this.evalInExtension((i) => browser.storage.local.set(i), items);
+  }
+
   /** storage.local as the add-on sees it (diagnostics; scenarios use the popup). */
   async storage() {
     return this.evalInExtension(() => browser.storage.local.get(null));

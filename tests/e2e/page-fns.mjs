@@ -102,6 +102,10 @@ export function readPopupInfo() {
     heading: h1 ? h1.textContent.trim() : null,
     lang: document.documentElement.lang || null,
     summary: summary ? summary.textContent.trim() : null,
+    // The gentle "look for Meta's email" line, per platform of the main group ('' when there is none).
+    reminders: Object.fromEntries([...document.querySelectorAll('#checklist li[data-platform]')]
+      .map((li) => [li.getAttribute('data-platform'), li.querySelector('.remind')?.textContent.trim() ?? ''])),
+    whoElse: [...document.querySelectorAll('.who-else a')].map((a) => a.href),
   };
 }
 

@@ -23,6 +23,9 @@ import { isPageAsset, unexplainedRequests } from '../replica/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** rules/meta.json `third_party_form`: objections for people who appear in others' posts. */
+const THIRD_PARTY_FORM = 'https://www.facebook.com/help/contact/510058597920541';
+
 export const FORM = {
   facebook: 'https://www.facebook.com/help/contact/712876720715583',
   facebookOld: 'https://www.facebook.com/help/contact/6359191084165019',
@@ -242,6 +245,28 @@ export const scenarios = [
       await expectPopup(driver, { facebook: 'confirmed', instagram: 'not_started' }, 'after instagram reset');
       await expectBadge(driver, '1', 'after instagram reset');
       await expectBanner(driver, 'https://www.instagram.com/', 'instagram', { urging: true });
+    },
+  },
+  {
+    name: 'popup: a reminder to look for the email 4 days after sending, none after 1 day; "Who else?" links the third-party form',
+    async run(driver) {
+      await driver.launch();
+      // The background answers (and keeps a copy of what it read) before the data below exists.
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'on a fresh profile');
+      const day = 86_400_000;
+      await driver.seedStorage({
+        'progress/facebook/main': { v: 1, status: 'submitted', changed_at: Date.now() - 4 * day },
+        'progress/instagram/main': { v: 1, status: 'submitted', changed_at: Date.now() - day },
+      });
+      // Written by another extension page: the background's next answer must already see it.
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'submitted' }, 'right after storage was written elsewhere');
+      const info = await driver.popupInfo();
+      assert.ok(info.reminders.facebook.length > 10, `a reminder for Facebook (sent 4 days ago): ${show(info)}`);
+      assert.equal(info.reminders.instagram, '', `no reminder yet for Instagram (sent yesterday): ${show(info)}`);
+      assert.deepEqual(info.whoElse, [THIRD_PARTY_FORM], `"Who else?" links the form for people without an account: ${show(info)}`);
+
+      await driver.clickPopup('facebook', 'mark_confirmed');
+      assert.equal((await driver.popupInfo()).reminders.facebook, '', 'confirmed: the reminder is gone');
     },
   },
   {
