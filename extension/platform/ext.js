@@ -1,6 +1,7 @@
 /*
- * The one place that touches the browser's extension namespace, for the background and the popup.
- * The Rust core binds to `ext.*` (src/web/browser.rs) and never sees `chrome` or `browser`.
+ * The background's one door to the browser's extension namespace: the Rust core binds to `ext.*`
+ * (src/web/browser.rs) and never sees `chrome` or `browser`. The content script and the popup are plain JS
+ * views that make their few calls themselves, with the same `browser ?? chrome`.
  *
  * Firefox exposes promise-based `browser.*`; Chromium (MV3) returns promises from `chrome.*` too.
  * Everything else that differs per browser is in the manifest overlays beside this file.
@@ -49,6 +50,5 @@ var ext = (() => {
     // "2025-05-27" → "27 May 2025" / "27. Mai 2025", in the language of our catalogue.
     formatDate: (iso, lang) =>
       new Date(`${iso}T00:00:00Z`).toLocaleDateString(lang, { dateStyle: 'long', timeZone: 'UTC' }),
-    sendMessage: (msg) => api.runtime.sendMessage(msg),
   };
 })();

@@ -18,8 +18,6 @@ extern "C" {
     fn format_date_js(iso: &str, lang: &str) -> String;
     #[wasm_bindgen(js_namespace = ext, js_name = setBadge, catch)]
     async fn set_badge_js(text: &str, color: &str, title: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ext, js_name = sendMessage, catch)]
-    async fn send_message_js(msg: JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ext, js_name = message)]
     fn message_js(key: &str, subs: Vec<String>) -> String;
     #[wasm_bindgen(js_namespace = ext, js_name = extensionId)]
@@ -141,10 +139,6 @@ pub async fn storage_set(items: &[(String, Value)]) -> Result<(), String> {
 
 pub async fn set_badge(text: &str, color: &str, title: &str) -> Result<(), String> {
     set_badge_js(text, color, title).await.map(|_| ()).map_err(|e| js_err("action badge", e))
-}
-
-pub async fn send_message(msg: &Value) -> Result<Value, String> {
-    send_message_js(to_js(msg)).await.map(from_js).map_err(|e| js_err("runtime.sendMessage", e))
 }
 
 /// The browser's i18n catalogue (`extension/_locales`), in the browser's UI language.
