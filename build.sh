@@ -17,7 +17,8 @@ STEP=""
 
 fail() { echo "build.sh: FAILED at step '$STEP': $*" >&2; exit 1; }
 trap 'fail "command exited with status $? (see the output above)"' ERR
-step() { STEP=$1; echo "==> $1"; }
+# BUILD_TIMES=1 adds a timestamp to each step line (the benchmark times the core build from them).
+step() { STEP=$1; echo "==> $1${BUILD_TIMES:+ @$(date +%s.%N)}"; }
 
 need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed; $2"; }
 
@@ -49,16 +50,17 @@ install_build_tools() {
   fi
 }
 
-build() {
-  install_build_tools
-  local core=target/widerspruch-core
+# core DIR: the Rust core as the extension ships it (the WebAssembly and its JS bindings) in DIR. Honours
+# CARGO_TARGET_DIR: `./build.sh core DIR` is what the benchmark times from a clean one.
+core() {
+  local core=$1
   step "compile the Rust core to WebAssembly"
   cargo build --release --target wasm32-unknown-unknown --locked
 
   step "generate the JS bindings (wasm-bindgen)"
   rm -rf "$core" && mkdir -p "$core"
   wasm-bindgen --target no-modules --no-typescript --out-dir "$core" \
-    target/wasm32-unknown-unknown/release/widerspruch.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/widerspruch.wasm"
 
   step "shrink the WebAssembly (wasm-opt -Oz)"
   # --converge repeats -Oz while it still shrinks; the strips drop sections the browser never reads.
@@ -67,6 +69,13 @@ build() {
   node_modules/.bin/wasm-opt -Oz --converge --one-caller-inline-max-function-size=25 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$core/widerspruch_bg.wasm" -o "$core/widerspruch_bg.wasm"
+  step "core built"
+}
+
+build() {
+  install_build_tools
+  local core=target/widerspruch-core
+  core "$core"
 
   for browser in chromium firefox; do
     step "assemble dist/$browser"
@@ -182,6 +191,7 @@ bench() {
 
 case "${1:-build}" in
   build) build ;;
+  core) core "${2:?usage: ./build.sh core OUT_DIR (the tools must be installed: run ./build.sh once)}" ;;
   test) run_tests ;;
   demo) demo ;;
   bench) bench ;;

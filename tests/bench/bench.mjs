@@ -231,22 +231,19 @@ function buildPhase() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-build-'));
   const env = { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target'),
     PATH: `${path.join(ROOT, '.tools', 'bin')}:${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` };
-  const step = (cmd, args) => {
-    const t = Date.now();
-    const p = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
-    if (p.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(p.stderr || '').slice(-400)}`);
-    return (Date.now() - t) / 1000;
-  };
   try {
-    const cargo = step('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--locked']);
-    const raw = path.join(dir, 'target', 'wasm32-unknown-unknown', 'release', 'widerspruch.wasm');
-    const bindgen = step('wasm-bindgen', ['--target', 'no-modules', '--no-typescript', '--out-dir', path.join(dir, 'core'), raw]);
-    const out = path.join(dir, 'core', 'widerspruch_bg.wasm');
-    const opt = step(path.join(ROOT, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', '--enable-bulk-memory',
-      '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types',
-      '--enable-multivalue', out, '-o', out]);
-    const wasm = fs.readFileSync(out);
-    return { cargoS: cargo, bindgenS: bindgen, wasmOptS: opt, totalS: cargo + bindgen + opt,
+    // Exactly what build.sh does (its `core` function), with a timestamp on every step line.
+    const t0 = Date.now() / 1000;
+    const p = spawnSync('bash', [path.join(ROOT, 'build.sh'), 'core', path.join(dir, 'core')], { cwd: ROOT,
+      env: { ...env, BUILD_TIMES: '1' }, encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`./build.sh core: ${(p.stdout + p.stderr).slice(-400)}`);
+    const at = {};
+    for (const m of p.stdout.matchAll(/^==> (.*) @(\d+\.\d+)$/gm)) at[m[1]] = Number(m[2]);
+    const cargo = at['generate the JS bindings (wasm-bindgen)'] - at['compile the Rust core to WebAssembly'];
+    const bindgen = at['shrink the WebAssembly (wasm-opt -Oz)'] - at['generate the JS bindings (wasm-bindgen)'];
+    const opt = at['core built'] - at['shrink the WebAssembly (wasm-opt -Oz)'];
+    const wasm = fs.readFileSync(path.join(dir, 'core', 'widerspruch_bg.wasm'));
+    return { cargoS: cargo, bindgenS: bindgen, wasmOptS: opt, totalS: Date.now() / 1000 - t0,
       wasmRaw: wasm.length, wasmGzip: zlib.gzipSync(wasm, { level: 9 }).length };
   } catch (e) {
     return { error: e.message };
