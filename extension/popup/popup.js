@@ -9,7 +9,7 @@
 (() => {
   // Its own two calls, like the content script: also loading platform/ext.js cost 5–8 ms (BENCHMARKS.md).
   const api = globalThis.browser ?? globalThis.chrome;
-  const text = (key) => api.i18n.getMessage(key);
+  const message = (key) => api.i18n.getMessage(key);
   // Never rejects (nor throws): a failure is an answer too.
   const answerTo = (msg) => new Promise((ok) => ok(api.runtime.sendMessage(msg))).catch((e) => ({ type: 'rejected', reason: String(e) }));
   // The first question goes out while the document is still being parsed (this script is not deferred).
@@ -31,7 +31,7 @@
     console.warn('Widerspruch popup:', a?.type ?? a, a?.reason ?? '');
     if (again && msg.type !== 'get_checklist') return ask({ type: 'get_checklist' }, false);
     const summary = document.getElementById('summary') ?? el(app, 'p', { id: 'summary', role: 'status' });
-    summary.textContent = text('popup_error');
+    summary.textContent = message('popup_error');
   }
 
   // Which control had focus, by what it does, so keyboard focus survives re-rendering.
