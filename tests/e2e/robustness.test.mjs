@@ -5,7 +5,8 @@
 //   2. truly concurrent writes (two tabs clicking "Already done" in the same tick; popup + banner at once);
 //   3. the service worker killed while messages are in flight, and between a page load and its banner;
 //   4. the extension reloaded (an update) while a Facebook tab is open;
-//   5. another extension trying to message ours.
+//   5. another extension trying to message ours;
+//   6. a background that refuses every message (a copy of the build with its core cut off).
 //   npm run test:e2e:robustness           (build first: ./build.sh)
 // Environment: E2E_CHROMIUM, E2E_CHROMIUM_EXTENSION (unpacked dir, e.g. a deliberately broken copy),
 // WIDERSPRUCH_FIREFOX_DIST, FIREFOX_BIN, GECKODRIVER, E2E_ONLY (regular expression on test names),
@@ -616,5 +617,41 @@ test('5. another extension cannot message ours (chromium)',
       await context.close();
       fs.rmSync(foreign, { recursive: true, force: true });
       fs.rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+// ------------------------------------------------------------------------- 6. a core that refuses everything
+test('6. a background that refuses every message: the popup says so in words, the feed shows nothing and throws nothing (chromium)',
+  { skip: skipFor('6. refusing', chromiumMissing), timeout: 60_000 }, async () => {
+    // A copy of the build whose core answers every message with a refusal (the wire shape of a failed
+    // decode, a storage error, or a core that cannot load).
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'wsp-refusing-ext-'));
+    fs.cpSync(extensionDir, broken, { recursive: true });
+    const bg = path.join(broken, 'background', 'background.js');
+    const src = fs.readFileSync(bg, 'utf8');
+    const call = 'wasm_bindgen.handle_message(msg, sender)';
+    assert.ok(src.includes(call), 'background.js still hands messages to the core like this');
+    fs.writeFileSync(bg, src.replace(call, "Promise.reject(new Error('the core refused (test)'))"));
+    const en = JSON.parse(fs.readFileSync(path.join(broken, '_locales', 'en', 'messages.json'), 'utf8'));
+    const d = createChromiumDriver({ replicaPort: front.port, extensionDir: broken, executablePath });
+    try {
+      await d.launch();
+      const popup = await d.context.newPage();
+      await popup.goto(d.popupUrl);
+      await popup.waitForFunction(() => document.getElementById('summary')?.textContent, null, { timeout: 10000 });
+      const shown = await popup.evaluate(() => ({ summary: document.getElementById('summary').textContent,
+        checklist: !!document.getElementById('checklist'), role: document.getElementById('summary').getAttribute('role') }));
+      assert.deepEqual(shown, { summary: en.popup_error.message, checklist: false, role: 'status' },
+        'the popup explains, announced as a status, and shows no checklist it does not have');
+      await popup.close();
+
+      const errors = collectErrors(d.page);
+      await d.open(FB);
+      const b = await d.banner({ timeout: 2500 });
+      assert.equal(b.count, 0, `no banner without an answer: ${show(b)}`);
+      assert.deepEqual(errors, [], 'nothing thrown in the page');
+    } finally {
+      await d.close();
+      fs.rmSync(broken, { recursive: true, force: true });
     }
   });
