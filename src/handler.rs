@@ -299,7 +299,6 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
                 status,
                 covered,
                 form_url: rp.form.clone(),
-                changed_at: r.changed_at,
                 remind: r.status == Status::Submitted && r.changed_at.is_some_and(|t| now - t >= remind_after),
             });
         }
@@ -309,7 +308,6 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
     Reply::Checklist(ChecklistView {
         groups,
         read_only: stored.read_only(),
-        training_start: rules.training_start.clone(),
         now,
         third_party_form: rules.third_party_form.clone(),
         open: stored.badge().open,

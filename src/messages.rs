@@ -72,8 +72,7 @@ pub struct ChecklistView {
     pub groups: Vec<GroupView>,
     /// Stored data came from a newer Widerspruch: shown, never changed.
     pub read_only: bool,
-    pub training_start: String,
-    /// ms since the epoch, the background's "now" (so popup and background agree on dates).
+    /// ms since the epoch: today, for the sentence on what an objection can still do.
     pub now: f64,
     pub third_party_form: String,
     pub open: usize,
@@ -96,8 +95,6 @@ pub struct ChecklistItem {
     /// Covered by the other platform's objection (the group shares one Accounts Center).
     pub covered: bool,
     pub form_url: String,
-    /// ms since the epoch when the status last changed.
-    pub changed_at: Option<f64>,
     /// Sent a while ago and the confirmation email is still not marked: ask gently.
     pub remind: bool,
 }
@@ -386,6 +383,18 @@ mod tests {
 
     #[test]
     fn malformed_messages_are_refused() {
+        // A popup view that decodes, spoilt one way at a time: its `max_length`, or one key too many.
+        let checklist = |max_length: Value, extra: Option<(&str, Value)>| {
+            let link = json!({"text": "t", "href": "u"});
+            let mut v = json!({"lang": "en", "title": "t", "summary": "s", "timing": "t", "groups": [],
+                "add_group": {"hint": "h", "label": "l", "button": "b", "max_length": max_length}, "scope": "s",
+                "who_else": {"title": "t", "third_party": "t", "third_party_link": link, "pages": "p", "whatsapp": "w"}});
+            if let Some((k, x)) = extra {
+                v[k] = x;
+            }
+            json!({"type": "checklist", "checklist": v})
+        };
+        assert!(Message::decode(checklist(json!(40), None)).is_ok(), "the unspoilt view decodes");
         for bad in [
             json!({}),
             json!({"type": "page_shown", "url": "https://www.facebook.com/"}),
@@ -399,16 +408,12 @@ mod tests {
             json!({"type": "group_add", "name": null}),
             json!({"type": "done", "type2": 1}),
             json!({"type": "rejected", "reason": 5}),
-            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
-                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": -1}}),
-            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
-                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1.5}}),
+            checklist(json!(-1), None),
+            checklist(json!(1.5), None),
             // Unreadable fields are refused even where a stand-in would encode the same (`Fields::read`).
-            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
-                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 0.0}}),
+            checklist(json!(0.0), None),
             json!({"type": "group_linked", "group": "", "linked": null}),
-            json!({"type": "checklist", "checklist": {"groups": [], "read_only": false,
-                "training_start": "2025-05-27", "now": 1, "third_party_form": "u", "open": 1, "x": 0}}),
+            checklist(json!(1), Some(("x", json!(0)))),
             json!({"type": 5}),
             json!("page_shown"),
             json!(null),

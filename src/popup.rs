@@ -226,7 +226,6 @@ mod tests {
             status,
             covered: false,
             form_url: format!("https://{}/form", platform.as_str()),
-            changed_at: None,
             remind: false,
         }
     }
@@ -236,7 +235,6 @@ mod tests {
         ChecklistView {
             groups,
             read_only,
-            training_start: "2025-05-27".into(),
             now: NOW,
             third_party_form: "https://www.facebook.com/help/contact/third-party".into(),
             open,
