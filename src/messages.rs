@@ -67,7 +67,7 @@ pub enum ChecklistAction {
 }
 
 /// The checklist as the handler decides it; [`crate::popup`] turns it into the texts the popup shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistView {
     pub groups: Vec<GroupView>,
     /// Stored data came from a newer Widerspruch: shown, never changed.
@@ -78,7 +78,7 @@ pub struct ChecklistView {
     pub open: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupView {
     pub id: String,
     pub name: String,
@@ -87,7 +87,7 @@ pub struct GroupView {
     pub items: Vec<ChecklistItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistItem {
     pub platform: PlatformId,
     pub name: String,
@@ -278,7 +278,6 @@ crate::json_words!(ChecklistAction {
     MarkConfirmed => "mark_confirmed",
     Reset => "reset",
 } placeholder Reset);
-
 
 /// Equal JSON, with numbers compared by value (JS sends `5` where Rust wrote `5.0`).
 fn same(a: &Value, b: &Value) -> bool {

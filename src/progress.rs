@@ -124,7 +124,6 @@ pub fn storage_key(platform: PlatformId, group: &str) -> String {
     format!("progress/{}/{}", platform.as_str(), group)
 }
 
-/// Decode whatever is stored under a progress key. Total: any JSON gives an answer, never a panic.
 /// The schema version `v` of a stored record (a whole number ≥ 1), or why it is unusable.
 fn version_of(map: &serde_json::Map<String, Value>) -> Result<u64, String> {
     match map.get("v") {
@@ -141,6 +140,7 @@ fn version_of(map: &serde_json::Map<String, Value>) -> Result<u64, String> {
     }
 }
 
+/// Decode whatever is stored under a progress key. Total: any JSON gives an answer, never a panic.
 pub fn decode(value: Option<&Value>) -> Decoded {
     let Some(value) = value else { return Decoded::Missing };
     let Value::Object(map) = value else {
