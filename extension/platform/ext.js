@@ -14,12 +14,12 @@ var ext = (() => {
   // The background reads all of storage.local for every message. Asking the browser for it is a round trip
   // to the browser process (3–13 ms measured on the reference machine, BENCHMARKS.md) while a page waits for
   // its banner, so the last read is kept. storage.local stays the truth: the copy is dropped before and after
-  // each of our writes and on every change event (the popup, devtools, a second window), and a read that
+  // each of our writes and on every change event (another extension page, devtools), and a read that
   // failed is not kept. The worker being stopped simply loses it.
   let copy = null; // Promise of the last read of everything
-  let listening = false;
   const forget = () => { copy = null; };
   const write = (op) => { forget(); return op().finally(forget); };
+  api.storage.onChanged.addListener((_, area) => area === 'local' && forget());
 
   return {
     api,
@@ -27,10 +27,6 @@ var ext = (() => {
     extensionId: () => api.runtime.id,
     extensionBase: () => api.runtime.getURL(''),
     storageGetAll: () => {
-      if (!listening) {
-        api.storage.onChanged.addListener((_, area) => area === 'local' && forget());
-        listening = true;
-      }
       if (!copy) {
         const read = (copy = api.storage.local.get(null));
         read.catch(() => { if (copy === read) forget(); });
