@@ -355,9 +355,7 @@ function report(sz, c, fx, build, setup) {
 
     const pp = c.popup.map((x) => x.painted);
     const pm = (k) => fmtMs(median(c.popup.map((x) => x[k])));
-    // The popup loads no WebAssembly since 2026-11-23; the milestone stays so an old build still reports it.
-    const wasm = c.popup.some((x) => x.wasmStart != null) ? `WASM instantiate ${pm('wasmStart')}→${pm('wasmEnd')}, ` : 'no WASM, ';
-    add('popup: open → #checklist[data-ready=true] painted', `${spread(pp)}; milestones: ${wasm}` +
+    add('popup: open → #checklist[data-ready=true] painted', `${spread(pp)}; milestones: ` +
       `message to the worker ${pm('messageStart')}→${pm('messageEnd')}, checklist ready ${pm('ready')}`,
       '≤ 50 ms median', median(pp) <= 50);
     if (c.popupBaseline?.length) {

@@ -47,6 +47,19 @@ async function attachRaw(browserSession, targetId) {
   };
 }
 
+// Starts a trace of `categories` on a CDP session; → stop(), which ends it and resolves to all its events.
+async function startTrace(cdp, categories) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => { for (const ev of e.value) events.push(ev); });
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: categories } });
+  return async () => {
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await done;
+    return events;
+  };
+}
+
 export async function launchConfig({ name, extensionDir = null, serverPort }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const map = (h) => `MAP ${h} 127.0.0.1:${serverPort}`;
@@ -181,23 +194,19 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
             requestAnimationFrame(() => { const ch = new MessageChannel();
               ch.port1.onmessage = () => { r.painted = performance.now(); }; ch.port2.postMessage(0); });
           };
-          // Milestones of the popup's own start-up, by wrapping the two calls it makes (main world, before any
-          // popup script runs): WebAssembly instantiation and the message to the background.
-          const wrap = (obj, name, key) => {
-            const f = obj?.[name];
-            if (typeof f !== 'function') return;
+          // The popup's one milestone before its checklist, by wrapping the call it makes (main world, before
+          // the popup's script runs): the message to the background, sent and answered.
+          const send = globalThis.chrome?.runtime?.sendMessage;
+          if (typeof send === 'function') {
             try {
-              obj[name] = function (...a) {
-                r[key + 'Start'] ??= performance.now();
-                const p = f.apply(this, a);
-                Promise.resolve(p).then(() => { r[key + 'End'] ??= performance.now(); }, () => {});
+              chrome.runtime.sendMessage = function (...a) {
+                r.messageStart ??= performance.now();
+                const p = send.apply(this, a);
+                Promise.resolve(p).then(() => { r.messageEnd ??= performance.now(); }, () => {});
                 return p;
               };
             } catch { /* read-only: no milestone */ }
-          };
-          wrap(WebAssembly, 'instantiateStreaming', 'wasm');
-          wrap(WebAssembly, 'instantiate', 'wasm');
-          wrap(globalThis.chrome?.runtime, 'sendMessage', 'message');
+          }
           const mo = new MutationObserver(check);
           mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
         })();` });
@@ -221,11 +230,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       const page = await context.newPage();
       try {
         const cdp = await context.newCDPSession(page);
-        const events = [];
-        cdp.on('Tracing.dataCollected', (e) => { for (const ev of e.value) events.push(ev); });
-        await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: [
-          'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack',
-          'v8.execute'] } });
+        const stopTrace = await startTrace(cdp, ['devtools.timeline', 'disabled-by-default-devtools.timeline',
+          'disabled-by-default-devtools.timeline.stack', 'v8.execute']);
         await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: samplingUs });
@@ -238,9 +244,7 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
         const { profile } = await cdp.send('Profiler.stop');
         const m1 = await metricsOf(cdp);
         await page.evaluate(() => console.timeStamp('bench-window-end'));
-        const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-        await cdp.send('Tracing.end');
-        await done;
+        const events = await stopTrace();
         const banner = await page.evaluate(() => window.__bench.tag);
         await cdp.detach().catch(() => {});
         return { profile, events, pageTaskMs: (m1.TaskDuration - m0.TaskDuration) * 1000,
@@ -258,15 +262,10 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       const page = await context.newPage();
       try {
         const cdp = await context.newCDPSession(page);
-        const events = [];
-        cdp.on('Tracing.dataCollected', (e) => { for (const ev of e.value) events.push(ev); });
-        await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: [
-          'devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] } });
+        const stopTrace = await startTrace(cdp, ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline']);
         await page.goto(url, { waitUntil: 'load' });
         await page.waitForFunction(() => window.__bench?.painted != null, null, { timeout: 10000, polling: 50 });
-        const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-        await cdp.send('Tracing.end');
-        await done;
+        const events = await stopTrace();
         await cdp.detach().catch(() => {});
         const mark = (m) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === m)?.ts;
         const inserted = mark('bench-banner-inserted');

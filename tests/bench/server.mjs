@@ -14,27 +14,13 @@
 // Standalone: `node tests/bench/server.mjs 8444`.
 import https from 'node:https';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CSP } from '../replica/server.mjs';
+import { CSP, listen, makeCert } from '../replica/server.mjs';
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8' };
-
-function makeCert() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cert-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=bench',
-    '-addext', 'subjectAltName=DNS:*.facebook.com,DNS:facebook.com,DNS:*.instagram.com,DNS:instagram.com',
-    '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  const pair = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
-  fs.rmSync(dir, { recursive: true, force: true });
-  return pair;
-}
 
 export async function startBenchServer({ port = 0, host = '127.0.0.1' } = {}) {
   const { key, cert } = makeCert();
@@ -56,16 +42,7 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1' } = {}) {
     const page = url.pathname.startsWith('/bench/busy') ? 'busy.html' : 'quiet.html';
     return send(200, page, { 'content-security-policy': CSP });
   });
-  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
-  const sockets = new Set();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  return {
-    port: server.address().port,
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listen(server, port, host);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -40,7 +40,6 @@ export function createChromiumDriver({
   if (!replicaPort) throw new Error('createChromiumDriver: replicaPort is required');
   let context = null;
   let page = null; // the test tab
-  let popupPage = null;
   let profileDir = null;
   let ownsProfile = false;
   let launchOptions = {};
@@ -167,7 +166,6 @@ export function createChromiumDriver({
       extensionId = id;
     }
     page = context.pages()[0] ?? await context.newPage();
-    popupPage = null;
   }
 
   async function livePage() {
@@ -175,12 +173,16 @@ export function createChromiumDriver({
     return page;
   }
 
-  async function openPopup() {
-    if (popupPage && !popupPage.isClosed()) await popupPage.close();
-    popupPage = await context.newPage();
-    await popupPage.goto(`chrome-extension://${extensionId}/popup/popup.html`);
-    await popupPage.waitForSelector('#checklist[data-ready=true]', { timeout: 10000 });
-    return popupPage;
+  // Opens the popup in a tab of its own, waits for its checklist, runs fn(popup tab) and closes the tab.
+  async function inPopup(fn) {
+    const p = await context.newPage();
+    try {
+      await p.goto(`chrome-extension://${extensionId}/popup/popup.html`);
+      await p.waitForSelector('#checklist[data-ready=true]', { timeout: 10000 });
+      return await fn(p);
+    } finally {
+      await p.close();
+    }
   }
 
   async function readPopup(p) {
@@ -238,7 +240,7 @@ export function createChromiumDriver({
 
     async close({ keepProfile = false } = {}) {
       if (context) {
-        const c = context; context = null; page = null; popupPage = null;
+        const c = context; context = null; page = null;
         await c.close().catch(() => {});
       }
       if (!keepProfile && ownsProfile && profileDir) {
@@ -249,7 +251,7 @@ export function createChromiumDriver({
 
     async restart() {
       if (!context) throw new Error('restart() before launch()');
-      const c = context; context = null; page = null; popupPage = null;
+      const c = context; context = null; page = null;
       await c.close();
       await start();
     },
@@ -336,90 +338,58 @@ export function createChromiumDriver({
     async pageText(selector = 'body') { return (await livePage()).evaluate(readTextInPage, selector); },
     async url() { return (await livePage()).url(); },
 
-    async popup() {
-      const p = await openPopup();
-      const state = await readPopup(p);
-      await p.close();
-      popupPage = null;
-      return state;
-    },
+    async popup() { return inPopup(readPopup); },
 
     async clickPopup(platform, action) {
-      const p = await openPopup();
-      const before = (await readPopup(p))[platform];
-      const btn = p.locator(`#checklist li[data-platform=${platform}] [data-action=${action}]`);
-      await btn.first().click({ timeout: 5000 });
-      // Wait for the checklist to repaint with a new state (or give up after 5 s; the scenario's own
-      // assertion then reports what happened).
-      await p.waitForFunction(
-        ([pl, b]) => {
-          const li = document.querySelector(`#checklist li[data-platform=${pl}]`);
-          return li && li.getAttribute('data-state') !== b;
-        }, [platform, before], { timeout: 5000 }).catch(() => {});
-      await sleep(200); // let storage.onChanged listeners (badge) run
-      await p.close();
-      popupPage = null;
+      return inPopup(async (p) => {
+        const before = (await readPopup(p))[platform];
+        const btn = p.locator(`#checklist li[data-platform=${platform}] [data-action=${action}]`);
+        await btn.first().click({ timeout: 5000 });
+        // Wait for the checklist to repaint with a new state (or give up after 5 s; the scenario's own
+        // assertion then reports what happened).
+        await p.waitForFunction(
+          ([pl, b]) => {
+            const li = document.querySelector(`#checklist li[data-platform=${pl}]`);
+            return li && li.getAttribute('data-state') !== b;
+          }, [platform, before], { timeout: 5000 }).catch(() => {});
+        await sleep(200); // let storage.onChanged listeners (badge) run
+      });
     },
 
     // The UI language the extension sees (chrome.i18n.getUILanguage() in the popup page).
-    async uiLocale() {
-      const p = await openPopup();
-      const lang = await p.evaluate(() => chrome.i18n.getUILanguage());
-      await p.close();
-      popupPage = null;
-      return lang;
-    },
+    async uiLocale() { return inPopup((p) => p.evaluate(() => chrome.i18n.getUILanguage())); },
 
-    async popupGroups() {
-      const p = await openPopup();
-      const groups = await p.evaluate(readGroupsInPopup);
-      await p.close();
-      popupPage = null;
-      return groups;
-    },
+    async popupGroups() { return inPopup((p) => p.evaluate(readGroupsInPopup)); },
 
     // Writes storage.local from an extension page (not the background), as another window or an older
     // build's leftovers would: the background must see it on its next message.
-    async seedStorage(items) {
-      const p = await openPopup();
-      await p.evaluate((i) => chrome.storage.local.set(i), items);
-      await p.close();
-      popupPage = null;
-    },
+    async seedStorage(items) { return inPopup((p) => p.evaluate((i) => chrome.storage.local.set(i), items)); },
 
-    async popupInfo() {
-      const p = await openPopup();
-      const info = await p.evaluate(readPopupInfo);
-      await p.close();
-      popupPage = null;
-      return info;
-    },
+    async popupInfo() { return inPopup((p) => p.evaluate(readPopupInfo)); },
 
     // Types `name` into #group-name and submits #add-group with a real click; → the new group's id (or null).
     async popupAddGroup(name) {
-      const p = await openPopup();
-      const before = new Set((await p.evaluate(readGroupsInPopup)).map((g) => g.id));
-      await p.evaluate(countPopupRepaints);
-      await p.locator('#group-name').fill(name);
-      await p.locator('#add-group [type=submit]').click({ timeout: 5000 });
-      await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
-      await sleep(200);
-      const after = await p.evaluate(readGroupsInPopup);
-      await p.close();
-      popupPage = null;
-      return after.find((g) => !before.has(g.id))?.id ?? null;
+      return inPopup(async (p) => {
+        const before = new Set((await p.evaluate(readGroupsInPopup)).map((g) => g.id));
+        await p.evaluate(countPopupRepaints);
+        await p.locator('#group-name').fill(name);
+        await p.locator('#add-group [type=submit]').click({ timeout: 5000 });
+        await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
+        await sleep(200);
+        const after = await p.evaluate(readGroupsInPopup);
+        return after.find((g) => !before.has(g.id))?.id ?? null;
+      });
     },
 
     // A real click on the control [data-action=ACTION] of the group's section (group_active radio,
     // group_linked checkbox, group_remove button); waits for the popup to repaint.
     async popupToggle(groupId, action) {
-      const p = await openPopup();
-      await p.evaluate(countPopupRepaints);
-      await p.locator(`section.group[data-group="${groupId}"] [data-action=${action}]`).first().click({ timeout: 5000 });
-      await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
-      await sleep(200); // let storage.onChanged listeners (badge) run
-      await p.close();
-      popupPage = null;
+      return inPopup(async (p) => {
+        await p.evaluate(countPopupRepaints);
+        await p.locator(`section.group[data-group="${groupId}"] [data-action=${action}]`).first().click({ timeout: 5000 });
+        await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
+        await sleep(200); // let storage.onChanged listeners (badge) run
+      });
     },
 
     // Badge from an extension context: the service worker. If it is asleep (stopped by stopWorker, by

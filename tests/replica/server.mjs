@@ -226,6 +226,11 @@ export async function listenBoth({ key, cert, handler, port, host, onTlsError = 
     socket.on('error', () => {});
   });
 
+  return listen(server, port, host);
+}
+
+/** `server.listen(port, host)` → {port, close()}; close() also drops open keep-alive connections. */
+export async function listen(server, port, host) {
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
