@@ -1,7 +1,8 @@
 /*
- * Widerspruch in Meta's pages. No site logic, sends no page data: says "a page is showing" (the
- * background classifies the URL the browser reports) and renders the answer with createElement and
- * textContent in a shadow root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
+ * Widerspruch in Meta's pages. No site logic, sends no page content: says "this page is showing" with
+ * the address in the tab (the background classifies it, and only accepts an address on the origin the
+ * browser reports for this tab) and renders the answer with createElement and textContent in a shadow
+ * root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
  */
 (() => {
   'use strict';
@@ -35,9 +36,13 @@
     else if (a?.type === 'no_panel') hide();
   }
 
+  // Meta's sites are single-page apps: the address changes without a document load, and the browser's
+  // sender.url stays the one the document was loaded with. So the page says where it now is.
+  let askedFor = '';
   async function ask() {
     const n = ++asked;
-    const a = await send({ type: 'page_shown' });
+    askedFor = location.href;
+    const a = await send({ type: 'page_shown', url: askedFor });
     if (n === asked) answer(a);
   }
 
@@ -90,11 +95,11 @@
       });
     }
     for (const { action, text } of p.actions) button(row, text, action, () => act(action));
-    document.documentElement.append(host);
+    place();
     if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
   }
 
-  // content/form.js (form pages only) shares this script's world.
+  // content/form.js shares this script's world; it does nothing until a form helper asks it to.
   const form = () => globalThis.widerspruchForm;
 
   function act(action) {
@@ -116,9 +121,11 @@
   width: min(44rem, calc(100vw - 32px)); }
 @media (prefers-color-scheme: dark) {
   :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
-:host([data-kind=form_helper]) { left: auto; right: 16px; top: 72px; bottom: auto; transform: none;
-  width: min(24rem, calc(100vw - 32px)); }
-aside { box-sizing: border-box; max-height: calc(100vh - 96px); overflow: auto; padding: 10px 14px;
+:host([popover]) { margin: 0; padding: 0; border: 0; background: none; overflow: visible; inset: auto;
+  left: 50%; bottom: 16px; }
+:host([data-kind=form_helper]) { position: relative; display: block; left: auto; bottom: auto; transform: none;
+  z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }
+aside { box-sizing: border-box; max-height: calc(100vh - 32px); overflow: auto; padding: 10px 14px;
   border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
   box-shadow: 0 2px 8px #0004; font: 14px/1.4 system-ui, sans-serif; }
 p, ol { margin: 0 0 8px; }
@@ -138,21 +145,57 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     }
   }
 
-  // Meta's app may rebuild the document: put ours back.
+  // Where the panel goes. Both are children of <html>, outside <body>, so an app that re-renders its
+  // body (React roots do) never removes ours, and neither depends on Meta's layout.
+  // - The form helper sits in the page's flow, just before <body>: it pushes the form down and can never
+  //   cover a field or the send button, at any width. (A fixed corner box sat over the fields at 1280x720.)
+  // - The banner floats at the bottom of the feed in the top layer (a manual popover): above any z-index,
+  //   so a full-screen dialog in <body> (Instagram's cookie dialog) cannot hide it, even when <body>
+  //   arrives after our element (later siblings win among equal z-indexes).
+  function place() {
+    if (!host) return;
+    const html = document.documentElement;
+    if (host.dataset.kind === 'form_helper') {
+      const body = document.body;
+      if (host.parentNode !== html || (body && host.nextSibling !== body)) html.insertBefore(host, body);
+      return;
+    }
+    if (!host.isConnected) html.append(host);
+    if (typeof host.showPopover !== 'function') return; // no popover support: stays an ordinary fixed box
+    if (!host.hasAttribute('popover')) host.setAttribute('popover', 'manual');
+    try {
+      if (!host.matches(':popover-open')) host.showPopover();
+    } catch { /* an odd document state: the fixed box still shows */ }
+  }
+
+  // Meta's app may rebuild the document, and <body> may arrive after us: put ours back in its place.
   const keep = new MutationObserver(() => {
     if (!alive()) return stop();
-    if (host && !host.isConnected) document.documentElement.append(host);
+    if (host) place();
   });
   keep.observe(document.documentElement, { childList: true });
 
-  // Client-side navigations, without polling: the Navigation API, else popstate (Back only).
-  const onNavigate = () => ask();
-  const nav = [globalThis.navigation ?? window, globalThis.navigation ? 'navigatesuccess' : 'popstate'];
-  nav[0].addEventListener(nav[1], onNavigate);
+  // Client-side navigations, without polling. The Navigation API where there is one (Chromium; Firefox
+  // since 147, so ESR 153). Always also popstate (Back/Forward) and a change of <title>, which Meta's apps
+  // set on every route: that catches pushState where the Navigation API is missing or its events do not
+  // reach this isolated world. Asking again is harmless: only a changed address asks.
+  const onNavigate = () => { if (location.href !== askedFor) ask(); };
+  const navigation = globalThis.navigation;
+  navigation?.addEventListener('navigatesuccess', onNavigate);
+  window.addEventListener('popstate', onNavigate);
+  const titles = new MutationObserver(onNavigate);
+  const watchTitle = () => {
+    const t = document.querySelector('head > title');
+    if (t) titles.observe(t, { childList: true, characterData: true, subtree: true });
+    return !!t;
+  };
+  if (!watchTitle()) document.addEventListener('DOMContentLoaded', watchTitle, { once: true });
 
   function stop() {
     keep.disconnect();
-    nav[0].removeEventListener(nav[1], onNavigate);
+    titles.disconnect();
+    navigation?.removeEventListener('navigatesuccess', onNavigate);
+    window.removeEventListener('popstate', onNavigate);
     hide();
   }
 
