@@ -91,12 +91,12 @@
       a.href = p.link.href;
       a.dataset.role = 'form-link';
       a.addEventListener('click', (e) => {
-        if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', action: 'open_form' });
+        if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', url: location.href, action: 'open_form' });
       });
     }
     for (const { action, text } of p.actions) button(row, text, action, () => act(action));
     place();
-    if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
+    if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', url: location.href, signal }).then(answer));
   }
 
   // content/form.js shares this script's world; it does nothing until a form helper asks it to.
@@ -105,7 +105,7 @@
   function act(action) {
     if (action === 'close') return hide();
     if (action !== 'link_broken') hide();
-    send({ type: 'panel_clicked', action }).then((a) => action === 'link_broken' && answer(a));
+    send({ type: 'panel_clicked', url: location.href, action }).then((a) => action === 'link_broken' && answer(a));
   }
 
   function hide() {
