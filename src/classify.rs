@@ -50,6 +50,15 @@ pub fn classify_with(rules: &Rules, url: &str) -> Page {
     Page::Unrelated
 }
 
+/// Whether two URLs are both https with the same host (and port 443): the same origin, as far as a page
+/// may claim a URL for itself. Anything else, including unreadable strings, is not.
+pub fn same_origin(a: &str, b: &str) -> bool {
+    match (split_https_url(a), split_https_url(b)) {
+        (Some((x, _)), Some((y, _))) => x == y,
+        _ => false,
+    }
+}
+
 /// `https://host[:443]/path?query#frag` → (lower-case host, path). `None` for anything else, including
 /// credentials in the authority (`https://www.facebook.com@evil.example/`), other ports and odd hosts.
 fn split_https_url(url: &str) -> Option<(String, &str)> {

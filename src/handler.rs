@@ -128,7 +128,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
     let mut out = Outcome { reply: Reply::Done, writes: Vec::new(), removals: Vec::new(), stored: stored.clone() };
     let active = stored.groups.active().clone();
     match (ctx, msg) {
-        (Context::MetaPage(page), Message::PageShown) => {
+        (Context::MetaPage(page), Message::PageShown { .. }) => {
             let plan = match page {
                 Page::ObjectionForm { platform, .. } => {
                     change(rules, &mut out, &active.id, platform, Event::FormOpened, now);
@@ -143,7 +143,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             };
             out.reply = Reply::Panel(plan);
         }
-        (Context::MetaPage(page), Message::PanelClicked { action }) => {
+        (Context::MetaPage(page), Message::PanelClicked { action, .. }) => {
             let (platform, kind) = match page {
                 Page::Feed(p) => (p, PanelKind::Banner),
                 Page::ObjectionForm { platform, .. } => (platform, PanelKind::FormHelper),
@@ -162,7 +162,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             };
             change(rules, &mut out, &active.id, platform, event, now);
         }
-        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Message::FormSignal { signal }) => {
+        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Message::FormSignal { signal, .. }) => {
             let plan = match signal {
                 FormSignal::Received => {
                     change(rules, &mut out, &active.id, platform, Event::MarkSubmitted, now);

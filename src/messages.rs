@@ -4,7 +4,7 @@
 //! tags (a test below pins the shapes). The background accepts a message only from a context that may
 //! send it (see [`authorize`]).
 
-use crate::classify::{classify, Page};
+use crate::classify::{classify, same_origin, Page};
 use crate::panel::{PanelAction, PanelView};
 use crate::popup::PopupView;
 use crate::progress::Status;
@@ -19,12 +19,15 @@ use serde_json::Value;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message {
     // ── content script → background ──
-    /// "This tab is showing a page." Carries no page data: the background reads the URL from the sender.
-    PageShown,
+    // Each carries `url`, the page's `location.href`: Meta's pages are single-page apps, and after
+    // `history.pushState` the browser's `sender.url` is still the URL the document was loaded with. The
+    // background believes it only on the sender's own origin (see [`authorize`]).
+    /// "This tab is showing this page." No other page data.
+    PageShown { url: String },
     /// The user clicked a button of the banner or form helper.
-    PanelClicked { action: PanelAction },
+    PanelClicked { url: String, action: PanelAction },
     /// The objection form page shows this (only accepted from objection form pages).
-    FormSignal { signal: FormSignal },
+    FormSignal { url: String, signal: FormSignal },
 
     // ── popup → background ──
     GetChecklist,
@@ -144,12 +147,18 @@ pub fn authorize(msg: &Message, sender: &Sender, own_id: &str, own_base: &str) -
     let context = if !own_base.is_empty() && url.starts_with(own_base) {
         Context::ExtensionPage
     } else if sender.tab.is_some() && classify(url).platform().is_some() {
-        Context::MetaPage(classify(url))
+        // The page the user now sees: the URL the content script claims, but only on the origin the
+        // browser vouches for, so a page can move within its own site and never claim another.
+        match msg.page_url() {
+            Some(claimed) if same_origin(claimed, url) => Context::MetaPage(classify(claimed)),
+            Some(_) => return Err("url is not on the sender's origin".into()),
+            None => Context::MetaPage(classify(url)),
+        }
     } else {
         return Err("sender is neither an extension page nor a Facebook/Instagram tab".into());
     };
     let allowed = match (context, msg) {
-        (Context::MetaPage(_), Message::PageShown | Message::PanelClicked { .. }) => true,
+        (Context::MetaPage(_), Message::PageShown { .. } | Message::PanelClicked { .. }) => true,
         // Only the objection form page itself may say what the form shows.
         (Context::MetaPage(Page::ObjectionForm { .. }), Message::FormSignal { .. }) => true,
         (
@@ -171,6 +180,14 @@ pub fn authorize(msg: &Message, sender: &Sender, own_id: &str, own_base: &str) -
 }
 
 impl Message {
+    /// The page URL a content-script message claims.
+    pub fn page_url(&self) -> Option<&str> {
+        match self {
+            Message::PageShown { url } | Message::PanelClicked { url, .. } | Message::FormSignal { url, .. } => Some(url),
+            _ => None,
+        }
+    }
+
     /// Decode a message from the wire. Strict: the value must be exactly the canonical JSON of a message,
     /// so extra fields (even on unit variants such as `page_shown`) and odd values are refused.
     pub fn decode(value: Value) -> Result<Message, String> {
@@ -197,9 +214,9 @@ impl Message {
     fn read_fields(kind: &str, f: &Fields) -> Option<Option<Message>> {
         let read = || -> Option<Message> {
             Some(match kind {
-                "page_shown" => Message::PageShown,
-                "panel_clicked" => Message::PanelClicked { action: f.read("action") },
-                "form_signal" => Message::FormSignal { signal: f.read("signal") },
+                "page_shown" => Message::PageShown { url: f.read("url") },
+                "panel_clicked" => Message::PanelClicked { url: f.read("url"), action: f.read("action") },
+                "form_signal" => Message::FormSignal { url: f.read("url"), signal: f.read("signal") },
                 "get_checklist" => Message::GetChecklist,
                 "checklist_clicked" => {
                     Message::ChecklistClicked { group: f.read("group"), platform: f.read("platform"), action: f.read("action") }
@@ -226,7 +243,7 @@ impl Message {
     /// The wire tag, for logs.
     pub fn kind(&self) -> &'static str {
         match self {
-            Message::PageShown => "page_shown",
+            Message::PageShown { .. } => "page_shown",
             Message::PanelClicked { .. } => "panel_clicked",
             Message::FormSignal { .. } => "form_signal",
             Message::GetChecklist => "get_checklist",
@@ -255,9 +272,10 @@ impl ToJson for Message {
         let t = |k: &str| ("type", Value::String(k.to_string()));
         let kind = self.kind();
         match self {
-            Message::PageShown | Message::GetChecklist | Message::NoPanel | Message::Done => object(&mut [t(kind)]),
-            Message::PanelClicked { action } => object(&mut [t(kind), ("action", action.to_json())]),
-            Message::FormSignal { signal } => object(&mut [t(kind), ("signal", signal.to_json())]),
+            Message::GetChecklist | Message::NoPanel | Message::Done => object(&mut [t(kind)]),
+            Message::PageShown { url } => object(&mut [t(kind), ("url", url.to_json())]),
+            Message::PanelClicked { url, action } => object(&mut [t(kind), ("url", url.to_json()), ("action", action.to_json())]),
+            Message::FormSignal { url, signal } => object(&mut [t(kind), ("url", url.to_json()), ("signal", signal.to_json())]),
             Message::ChecklistClicked { group, platform, action } => {
                 object(&mut [t(kind), ("group", group.to_json()), ("platform", platform.to_json()), ("action", action.to_json())])
             }
@@ -310,17 +328,18 @@ mod tests {
     #[test]
     fn json_shapes_are_pinned() {
         // These exact shapes are what extension/content/banner.js and the popup send and read.
-        assert_eq!(wire(&Message::PageShown), json!({"type": "page_shown"}));
+        let url = || FEED.to_string();
+        assert_eq!(wire(&Message::PageShown { url: url() }), json!({"type": "page_shown", "url": FEED}));
         for (action, word) in [
             (PanelAction::OpenForm, "open_form"),
             (PanelAction::AlreadyDone, "already_done"),
             (PanelAction::NotNow, "not_now"),
             (PanelAction::LinkBroken, "link_broken"),
         ] {
-            assert_eq!(wire(&Message::PanelClicked { action }), json!({"type": "panel_clicked", "action": word}));
+            assert_eq!(wire(&Message::PanelClicked { url: url(), action }), json!({"type": "panel_clicked", "url": FEED, "action": word}));
         }
         for (signal, word) in [(FormSignal::Received, "received"), (FormSignal::Unavailable, "unavailable"), (FormSignal::Login, "login")] {
-            assert_eq!(wire(&Message::FormSignal { signal }), json!({"type": "form_signal", "signal": word}));
+            assert_eq!(wire(&Message::FormSignal { url: url(), signal }), json!({"type": "form_signal", "url": FEED, "signal": word}));
         }
         assert_eq!(wire(&Message::GetChecklist), json!({"type": "get_checklist"}));
         assert_eq!(
@@ -357,10 +376,10 @@ mod tests {
 
     #[test]
     fn well_formed_messages_decode() {
-        assert_eq!(Message::decode(json!({"type": "page_shown"})), Ok(Message::PageShown));
+        assert_eq!(Message::decode(json!({"type": "page_shown", "url": FEED})), Ok(Message::PageShown { url: FEED.into() }));
         assert_eq!(
-            Message::decode(json!({"type": "panel_clicked", "action": "open_form"})),
-            Ok(Message::PanelClicked { action: PanelAction::OpenForm })
+            Message::decode(json!({"type": "panel_clicked", "url": FEED, "action": "open_form"})),
+            Ok(Message::PanelClicked { url: FEED.into(), action: PanelAction::OpenForm })
         );
         // What the popup renders (extension/popup/popup.js reads these names).
         let link = json!({"text": "Open the form", "href": "u"});
@@ -396,10 +415,13 @@ mod tests {
         assert!(Message::decode(checklist(json!(40), None)).is_ok(), "the unspoilt view decodes");
         for bad in [
             json!({}),
-            json!({"type": "page_shown", "url": "https://www.facebook.com/"}),
-            json!({"type": "panel_clicked"}),
-            json!({"type": "panel_clicked", "action": "submit_everything"}),
-            json!({"type": "form_signal", "signal": "received", "text": "x"}),
+            json!({"type": "page_shown"}),
+            json!({"type": "page_shown", "url": "https://www.facebook.com/", "title": "x"}),
+            json!({"type": "page_shown", "url": 5}),
+            json!({"type": "panel_clicked", "url": "https://www.facebook.com/"}),
+            json!({"type": "panel_clicked", "action": "not_now"}),
+            json!({"type": "panel_clicked", "url": "https://www.facebook.com/", "action": "submit_everything"}),
+            json!({"type": "form_signal", "url": "https://www.facebook.com/", "signal": "received", "text": "x"}),
             json!({"type": "checklist_clicked", "group": "main", "platform": "whatsapp", "action": "reset"}),
             json!({"type": "checklist_clicked", "platform": "facebook", "action": "reset"}),
             json!({"type": "group_linked", "group": "g1", "linked": "yes"}),
@@ -430,6 +452,12 @@ mod tests {
         assert_eq!(Message::decode(json!({"type": "nope"})).unwrap_err(), "malformed message: unknown type");
     }
 
+    const FEED: &str = "https://www.facebook.com/";
+
+    fn shown(url: &str) -> Message {
+        Message::PageShown { url: url.into() }
+    }
+
     const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
     const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
 
@@ -440,8 +468,9 @@ mod tests {
     #[test]
     fn content_scripts_may_only_report_pages_and_clicks() {
         let s = sender(ID, "https://de-de.facebook.com/", true);
-        assert_eq!(authorize(&Message::PageShown, &s, ID, BASE), Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook))));
-        assert!(authorize(&Message::PanelClicked { action: PanelAction::NotNow }, &s, ID, BASE).is_ok());
+        assert_eq!(authorize(&shown("https://de-de.facebook.com/"), &s, ID, BASE), Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook))));
+        let click = Message::PanelClicked { url: "https://de-de.facebook.com/".into(), action: PanelAction::NotNow };
+        assert!(authorize(&click, &s, ID, BASE).is_ok());
         assert!(authorize(&Message::GetChecklist, &s, ID, BASE).is_err());
         let set = Message::ChecklistClicked { group: "main".into(), platform: PlatformId::Facebook, action: ChecklistAction::MarkSubmitted };
         assert!(authorize(&set, &s, ID, BASE).is_err(), "a page must not mark anything submitted");
@@ -451,24 +480,62 @@ mod tests {
 
     #[test]
     fn only_the_form_page_may_report_what_the_form_shows() {
-        let received = Message::FormSignal { signal: FormSignal::Received };
-        let form = sender(ID, "https://www.facebook.com/help/contact/712876720715583", true);
-        assert!(authorize(&received, &form, ID, BASE).is_ok());
-        let old_form = sender(ID, "https://help.instagram.com/contact/233964459562201", true);
-        assert!(authorize(&received, &old_form, ID, BASE).is_ok());
+        let received = |url: &str| Message::FormSignal { url: url.into(), signal: FormSignal::Received };
+        for url in ["https://www.facebook.com/help/contact/712876720715583", "https://help.instagram.com/contact/233964459562201"] {
+            assert!(authorize(&received(url), &sender(ID, url, true), ID, BASE).is_ok(), "{url}");
+        }
         for url in ["https://www.facebook.com/", "https://www.facebook.com/help/contact/510058597920541", "https://help.instagram.com/"] {
-            assert!(authorize(&received, &sender(ID, url, true), ID, BASE).is_err(), "{url}");
+            assert!(authorize(&received(url), &sender(ID, url, true), ID, BASE).is_err(), "{url}");
         }
         let popup = sender(ID, &format!("{BASE}popup/popup.html"), false);
-        assert!(authorize(&received, &popup, ID, BASE).is_err());
+        assert!(authorize(&received("https://www.facebook.com/help/contact/712876720715583"), &popup, ID, BASE).is_err());
+        // The page the user sees now decides, not the one the tab loaded: a form reached by pushState
+        // counts, a feed left for the form by pushState no longer does.
+        let form = "https://www.facebook.com/help/contact/712876720715583";
+        assert!(authorize(&received(form), &sender(ID, FEED, true), ID, BASE).is_ok());
+        assert!(authorize(&received(FEED), &sender(ID, form, true), ID, BASE).is_err());
     }
 
     #[test]
     fn strangers_and_odd_senders_are_refused() {
-        assert!(authorize(&Message::PageShown, &sender("other-extension", "https://www.facebook.com/", true), ID, BASE).is_err());
-        assert!(authorize(&Message::PageShown, &sender(ID, "https://evil.example/", true), ID, BASE).is_err());
-        assert!(authorize(&Message::PageShown, &sender(ID, "https://www.facebook.com/", false), ID, BASE).is_err());
-        assert!(authorize(&Message::PageShown, &Sender::default(), ID, BASE).is_err());
+        assert!(authorize(&shown(FEED), &sender("other-extension", FEED, true), ID, BASE).is_err());
+        assert!(authorize(&shown("https://evil.example/"), &sender(ID, "https://evil.example/", true), ID, BASE).is_err());
+        assert!(authorize(&shown(FEED), &sender(ID, "https://evil.example/", true), ID, BASE).is_err());
+        assert!(authorize(&shown(FEED), &sender(ID, FEED, false), ID, BASE).is_err());
+        assert!(authorize(&shown(FEED), &Sender::default(), ID, BASE).is_err());
+    }
+
+    #[test]
+    fn the_claimed_url_counts_only_on_the_senders_origin() {
+        let s = sender(ID, "https://www.facebook.com/", true);
+        for claimed in [
+            "https://www.instagram.com/",                    // another host
+            "https://de-de.facebook.com/",                   // another host of the same site
+            "http://www.facebook.com/",                      // another scheme
+            "https://www.facebook.com:8443/",                // another port
+            "https://www.facebook.com.evil.example/",        // a look-alike host
+            "https://www.facebook.com@evil.example/",        // credentials
+            "not a url",                                     // garbage
+            "",
+        ] {
+            for msg in [
+                shown(claimed),
+                Message::PanelClicked { url: claimed.into(), action: PanelAction::AlreadyDone },
+                Message::FormSignal { url: claimed.into(), signal: FormSignal::Received },
+            ] {
+                assert_eq!(authorize(&msg, &s, ID, BASE), Err("url is not on the sender's origin".into()), "{claimed}");
+            }
+        }
+        // A path change on the same origin (pushState) is classified by the claimed URL.
+        let moved = |u: &str| authorize(&shown(u), &s, ID, BASE);
+        assert_eq!(moved("https://www.facebook.com/messages/t/1"), Ok(Context::MetaPage(Page::OtherOnPlatform(PlatformId::Facebook))));
+        assert_eq!(
+            moved("https://www.facebook.com/help/contact/712876720715583?x#y"),
+            Ok(Context::MetaPage(Page::ObjectionForm { platform: PlatformId::Facebook, current: true }))
+        );
+        assert_eq!(moved("https://WWW.facebook.com:443/zuck"), Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook))));
+        // The sender is checked as strictly as before: a claimed Meta URL does not help a stranger's tab.
+        assert!(authorize(&shown(FEED), &sender(ID, "https://www.facebook.com.evil.example/", true), ID, BASE).is_err());
     }
 
     #[test]
@@ -478,6 +545,6 @@ mod tests {
         let set = Message::ChecklistClicked { group: "main".into(), platform: PlatformId::Facebook, action: ChecklistAction::Reset };
         assert!(authorize(&set, &popup, ID, BASE).is_ok());
         assert!(authorize(&Message::GroupActive { group: "g1".into() }, &popup, ID, BASE).is_ok());
-        assert!(authorize(&Message::PageShown, &popup, ID, BASE).is_err());
+        assert!(authorize(&shown(FEED), &popup, ID, BASE).is_err());
     }
 }

@@ -49,12 +49,13 @@ fn every_request(stored: &Stored) -> Vec<(Context, Message)> {
     for p in PlatformId::ALL {
         let feed = Context::MetaPage(Page::Feed(p));
         let form = Context::MetaPage(Page::ObjectionForm { platform: p, current: true });
-        wire.push((feed, json!({"type": "page_shown"})));
+        let url = rules().platform(p).form.clone();
+        wire.push((feed, json!({"type": "page_shown", "url": url})));
         for action in ["open_form", "already_done", "not_now", "link_broken"] {
-            wire.push((feed, json!({"type": "panel_clicked", "action": action})));
+            wire.push((feed, json!({"type": "panel_clicked", "url": url, "action": action})));
         }
-        wire.push((form, json!({"type": "page_shown"})));
-        wire.push((form, json!({"type": "form_signal", "signal": "received"})));
+        wire.push((form, json!({"type": "page_shown", "url": url})));
+        wire.push((form, json!({"type": "form_signal", "url": url, "signal": "received"})));
     }
     wire.into_iter()
         .map(|(ctx, w)| (ctx, Message::decode(w.clone()).unwrap_or_else(|e| panic!("{w} no longer decodes: {e}"))))
@@ -166,7 +167,7 @@ fn corrupt_data_counts_as_not_started_with_one_warning_per_bad_key() {
 
     // Looking is not changing: corrupt values stay until the user acts on that platform.
     for p in PlatformId::ALL {
-        let out = run(&stored, Context::MetaPage(Page::Feed(p)), &Message::PageShown);
+        let out = run(&stored, Context::MetaPage(Page::Feed(p)), &Message::PageShown { url: rules().platform(p).form.clone() });
         assert!(out.writes.is_empty() && out.removals.is_empty(), "{p:?}: {:?}", out.writes);
     }
     let msg = Message::decode(json!({"type": "checklist_clicked", "group": "main", "platform": "facebook", "action": "mark_submitted"})).unwrap();

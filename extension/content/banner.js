@@ -1,6 +1,6 @@
 /*
- * Widerspruch in Meta's pages. No site logic, sends no page data: says "a page is showing" (the
- * background classifies the URL the browser reports) and renders the answer with createElement and
+ * Widerspruch in Meta's pages. No site logic, sends no page data but its URL: says "this page is showing"
+ * (the background classifies that URL when it is on the origin the browser reports) and renders the answer with createElement and
  * textContent in a shadow root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
  */
 (() => {
@@ -37,7 +37,8 @@
 
   async function ask() {
     const n = ++asked;
-    const a = await send({ type: 'page_shown' });
+    // The URL the user sees now: after pushState, sender.url still names the page the tab loaded.
+    const a = await send({ type: 'page_shown', url: location.href });
     if (n === asked) answer(a);
   }
 
@@ -86,12 +87,12 @@
       a.href = p.link.href;
       a.dataset.role = 'form-link';
       a.addEventListener('click', (e) => {
-        if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', action: 'open_form' });
+        if (e.isTrusted && p.kind === 'banner') send({ type: 'panel_clicked', url: location.href, action: 'open_form' });
       });
     }
     for (const { action, text } of p.actions) button(row, text, action, () => act(action));
     document.documentElement.append(host);
-    if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', signal }).then(answer));
+    if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', url: location.href, signal }).then(answer));
   }
 
   // content/form.js (form pages only) shares this script's world.
@@ -100,7 +101,7 @@
   function act(action) {
     if (action === 'close') return hide();
     if (action !== 'link_broken') hide();
-    send({ type: 'panel_clicked', action }).then((a) => action === 'link_broken' && answer(a));
+    send({ type: 'panel_clicked', url: location.href, action }).then((a) => action === 'link_broken' && answer(a));
   }
 
   function hide() {

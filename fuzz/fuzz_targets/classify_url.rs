@@ -7,7 +7,8 @@
 //! - every canonical https URL on those hosts (as a browser reports `sender.url`) is classified as that
 //!   platform: nothing of Meta's is missed;
 //! - the answer does not depend on letter case, a fragment or a query, and is the same every time;
-//! - `authorize` lets a tab's `page_shown` through exactly when the URL is a platform page.
+//! - `authorize` lets a tab's `page_shown` (claiming the tab's own URL) through exactly when the URL is a
+//!   platform page.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -148,7 +149,8 @@ fn check(url: &str) {
 
     // The background trusts the classifier for content-script messages.
     let tab = Sender { id: Some(ID.into()), url: Some(url.into()), tab: Some(SenderTab { id: Some(1.0) }) };
-    let verdict = authorize(&Message::PageShown, &tab, ID, BASE);
+    let shown = Message::PageShown { url: url.to_string() };
+    let verdict = authorize(&shown, &tab, ID, BASE);
     if url.starts_with(BASE) {
         assert!(verdict.is_err(), "an extension page may not send page_shown");
     } else if page.platform().is_some() {
@@ -157,7 +159,7 @@ fn check(url: &str) {
         assert!(verdict.is_err(), "page_shown accepted from {url:?}");
     }
     let no_tab = Sender { tab: None, ..tab };
-    assert!(authorize(&Message::PageShown, &no_tab, ID, BASE).is_err(), "page_shown without a tab: {url:?}");
+    assert!(authorize(&shown, &no_tab, ID, BASE).is_err(), "page_shown without a tab: {url:?}");
 }
 
 fuzz_target!(|data: &[u8]| {

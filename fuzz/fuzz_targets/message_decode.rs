@@ -5,7 +5,8 @@
 //! - a decoded message re-encodes to the same JSON (numbers compared by value), and that decodes to the
 //!   same message: nothing the sender added survives, nothing is lost;
 //! - `authorize` accepts only this extension's id; a tab only for `page_shown`/`panel_clicked` (and
-//!   `form_signal` only from an objection form page) and only on a Facebook/Instagram URL; an extension page
+//!   `form_signal` only from an objection form page), only on a Facebook/Instagram URL, and judged by the
+//!   URL the message claims only when it is on the sender's origin; an extension page
 //!   only for the checklist and account-group requests; replies (`show_panel`, `checklist`, `done`, ...) from
 //!   nobody;
 //! - whatever a page is allowed to send never moves progress backwards nor past "submitted", and touches
@@ -15,7 +16,7 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
-use widerspruch::classify::{classify, Page};
+use widerspruch::classify::{classify, same_origin, Page};
 use widerspruch::handler::{handle, Stored};
 use widerspruch::messages::{authorize, Context, Message, Sender, SenderTab};
 use widerspruch::progress::{decode, Status};
@@ -49,7 +50,9 @@ fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
         1 => Value::Bool(u.arbitrary()?),
         2 => json!(u.arbitrary::<u32>()? % 3),
         3 => serde_json::Number::from_f64(u.arbitrary()?).map(Value::Number).unwrap_or(Value::Null),
-        4 | 5 => Value::String(if u.ratio(3, 4)? { WORDS[u.choose_index(WORDS.len())?].into() } else { u.arbitrary()? }),
+        4 => Value::String(if u.ratio(3, 4)? { WORDS[u.choose_index(WORDS.len())?].into() } else { u.arbitrary()? }),
+        // Page messages carry the page's URL.
+        5 => Value::String(URLS[u.choose_index(URLS.len())?].into()),
         6 => Value::Array((0..u.int_in_range(0..=2)?).map(|_| value(u, depth + 1)).collect::<Result<_, _>>()?),
         _ => {
             let mut m = Map::new();
@@ -134,10 +137,13 @@ fn check(v: Value, u: &mut Unstructured) {
             }
             Context::MetaPage(page) => {
                 assert!(s.tab.is_some(), "a page message without a tab");
-                assert_eq!(page, classify(url));
-                assert!(page.platform().is_some(), "{url:?} is no platform page");
+                assert!(classify(url).platform().is_some(), "the sender {url:?} is no platform page");
+                let claimed = msg.page_url().expect("page messages carry the page's URL");
+                assert!(same_origin(claimed, url), "{claimed:?} claimed from {url:?}");
+                assert_eq!(page, classify(claimed));
+                assert!(page.platform().is_some(), "{claimed:?} is no platform page");
                 match msg {
-                    Message::PageShown | Message::PanelClicked { .. } => {}
+                    Message::PageShown { .. } | Message::PanelClicked { .. } => {}
                     Message::FormSignal { .. } => assert!(matches!(page, Page::ObjectionForm { .. }), "form_signal from {url:?}"),
                     _ => panic!("{msg:?} from a page"),
                 }

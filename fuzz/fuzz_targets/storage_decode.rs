@@ -121,18 +121,20 @@ fn messages(p: PlatformId) -> Vec<(Context, Message)> {
     let feed = Context::MetaPage(Page::Feed(p));
     let form = Context::MetaPage(Page::ObjectionForm { platform: p, current: true });
     let popup = Context::ExtensionPage;
+    // The handler decides from the context; the URL was checked by `authorize` before.
+    let url = &rules().platform(p).form;
     let wire = [
         (popup, json!({"type": "checklist_clicked", "group": "main", "platform": name, "action": "reset"})),
         (popup, json!({"type": "checklist_clicked", "group": "main", "platform": name, "action": "mark_confirmed"})),
         (popup, json!({"type": "checklist_clicked", "group": "main", "platform": name, "action": "mark_submitted"})),
         (popup, json!({"type": "checklist_clicked", "group": "main", "platform": name, "action": "open_form"})),
         (popup, json!({"type": "get_checklist"})),
-        (feed, json!({"type": "panel_clicked", "action": "already_done"})),
-        (feed, json!({"type": "panel_clicked", "action": "not_now"})),
-        (feed, json!({"type": "panel_clicked", "action": "open_form"})),
-        (feed, json!({"type": "page_shown"})),
-        (form, json!({"type": "page_shown"})),
-        (form, json!({"type": "form_signal", "signal": "received"})),
+        (feed, json!({"type": "panel_clicked", "url": url, "action": "already_done"})),
+        (feed, json!({"type": "panel_clicked", "url": url, "action": "not_now"})),
+        (feed, json!({"type": "panel_clicked", "url": url, "action": "open_form"})),
+        (feed, json!({"type": "page_shown", "url": url})),
+        (form, json!({"type": "page_shown", "url": url})),
+        (form, json!({"type": "form_signal", "url": url, "signal": "received"})),
     ];
     wire.into_iter().filter_map(|(c, w)| Message::decode(w).ok().map(|m| (c, m))).collect()
 }

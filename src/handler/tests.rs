@@ -9,6 +9,21 @@ const IG_FEED: Context = Context::MetaPage(Page::Feed(PlatformId::Instagram));
 const FB_FORM: Context = Context::MetaPage(Page::ObjectionForm { platform: PlatformId::Facebook, current: true });
 const POPUP: Context = Context::ExtensionPage;
 
+/// The handler decides from the authorised context; the URL a page message carries was checked before.
+const URL: &str = "https://www.facebook.com/";
+
+fn shown() -> Message {
+    Message::PageShown { url: URL.into() }
+}
+
+fn clicked(action: PanelAction) -> Message {
+    Message::PanelClicked { url: URL.into(), action }
+}
+
+fn signalled(signal: FormSignal) -> Message {
+    Message::FormSignal { url: URL.into(), signal }
+}
+
 fn empty() -> Stored {
     Stored::from_storage(&json!({}))
 }
@@ -42,7 +57,7 @@ fn checklist_of(out: &Outcome) -> &ChecklistView {
 
 #[test]
 fn opening_the_form_page_records_form_opened_and_shows_the_helper() {
-    let out = run(Message::PageShown, FB_FORM, &empty());
+    let out = run(shown(), FB_FORM, &empty());
     let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
     assert_eq!(plan.kind, PanelKind::FormHelper);
     assert!(plan.watch);
@@ -52,27 +67,27 @@ fn opening_the_form_page_records_form_opened_and_shows_the_helper() {
 
 #[test]
 fn feed_page_gets_a_banner_until_done() {
-    let out = run(Message::PageShown, FB_FEED, &empty());
+    let out = run(shown(), FB_FEED, &empty());
     assert!(shows_panel(&out));
     assert!(out.writes.is_empty(), "showing a banner writes nothing");
-    let done = run(Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FEED, &empty());
+    let done = run(clicked(PanelAction::AlreadyDone), FB_FEED, &empty());
     assert_eq!(done.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
     assert_eq!(done.stored.badge().text, "1");
-    assert_eq!(run(Message::PageShown, FB_FEED, &done.stored).reply, Reply::Panel(None));
-    assert!(shows_panel(&run(Message::PageShown, IG_FEED, &done.stored)), "the other platform still asks");
+    assert_eq!(run(shown(), FB_FEED, &done.stored).reply, Reply::Panel(None));
+    assert!(shows_panel(&run(shown(), IG_FEED, &done.stored)), "the other platform still asks");
 }
 
 #[test]
 fn not_now_snoozes() {
-    let out = run(Message::PanelClicked { action: PanelAction::NotNow }, FB_FEED, &empty());
+    let out = run(clicked(PanelAction::NotNow), FB_FEED, &empty());
     assert_eq!(out.writes.len(), 1);
-    assert_eq!(handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 1000.0, "en").reply, Reply::Panel(None));
-    assert!(shows_panel(&handle(rules(), &Message::PageShown, FB_FEED, &out.stored, NOW + 8.0 * DAY, "en")));
+    assert_eq!(handle(rules(), &shown(), FB_FEED, &out.stored, NOW + 1000.0, "en").reply, Reply::Panel(None));
+    assert!(shows_panel(&handle(rules(), &shown(), FB_FEED, &out.stored, NOW + 8.0 * DAY, "en")));
 }
 
 #[test]
 fn link_broken_shows_the_route_in_the_users_language_and_writes_nothing() {
-    let out = handle(rules(), &Message::PanelClicked { action: PanelAction::LinkBroken }, FB_FEED, &empty(), NOW, "de");
+    let out = handle(rules(), &clicked(PanelAction::LinkBroken), FB_FEED, &empty(), NOW, "de");
     let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
     assert!(plan.steps.as_ref().unwrap().1.iter().any(|s| s.contains("Datenschutzrichtlinie")));
     assert!(out.writes.is_empty());
@@ -80,13 +95,13 @@ fn link_broken_shows_the_route_in_the_users_language_and_writes_nothing() {
 
 #[test]
 fn form_signals_from_the_form_page() {
-    let out = run(Message::FormSignal { signal: FormSignal::Received }, FB_FORM, &empty());
+    let out = run(signalled(FormSignal::Received), FB_FORM, &empty());
     assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
     assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).changed_at, Some(NOW), "sent with the date");
     let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
     assert_eq!(plan.paragraphs[0].key, "received_text");
     for (signal, key) in [(FormSignal::Unavailable, "fallback_unavailable"), (FormSignal::Login, "fallback_login")] {
-        let out = run(Message::FormSignal { signal }, FB_FORM, &empty());
+        let out = run(signalled(signal), FB_FORM, &empty());
         let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
         assert_eq!(plan.paragraphs[0].key, key);
         assert!(plan.steps.is_some());
@@ -98,11 +113,11 @@ fn form_signals_from_the_form_page() {
 fn clicks_and_signals_from_the_wrong_pages_change_nothing() {
     let other = Context::MetaPage(Page::OtherOnPlatform(PlatformId::Facebook));
     for (msg, ctx) in [
-        (Message::PanelClicked { action: PanelAction::AlreadyDone }, other),
-        (Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FORM),
-        (Message::FormSignal { signal: FormSignal::Received }, FB_FEED),
-        (Message::FormSignal { signal: FormSignal::Received }, other),
-        (Message::PanelClicked { action: PanelAction::Close }, FB_FEED),
+        (clicked(PanelAction::AlreadyDone), other),
+        (clicked(PanelAction::AlreadyDone), FB_FORM),
+        (signalled(FormSignal::Received), FB_FEED),
+        (signalled(FormSignal::Received), other),
+        (clicked(PanelAction::Close), FB_FEED),
     ] {
         let out = run(msg.clone(), ctx, &empty());
         assert!(matches!(out.reply, Reply::Rejected(_)), "{msg:?} from {ctx:?}");
@@ -145,7 +160,7 @@ fn account_groups() {
     assert_eq!(stored.badge().text, "4", "two platforms in two groups");
 
     // The form's "received" now counts for the club group, not the main one.
-    let got = run(Message::FormSignal { signal: FormSignal::Received }, FB_FORM, &stored);
+    let got = run(signalled(FormSignal::Received), FB_FORM, &stored);
     let s2 = persist(&s1, &got);
     let stored = Stored::from_storage(&s2);
     assert_eq!(stored.record(&club.id, PlatformId::Facebook).status, Status::Submitted);
@@ -160,7 +175,7 @@ fn account_groups() {
     assert!(c.groups[1].items[1].covered);
     assert_eq!(c.groups[1].items[1].status, Status::Submitted);
     assert_eq!(c.open, 2, "main group still open on both");
-    assert_eq!(run(Message::PageShown, IG_FEED, &stored).reply, Reply::Panel(None), "covered: no banner");
+    assert_eq!(run(shown(), IG_FEED, &stored).reply, Reply::Panel(None), "covered: no banner");
 
     // Remove it: its progress goes with it, main stays.
     let rm = run(Message::GroupRemove { group: club.id.clone() }, POPUP, &stored);
@@ -193,8 +208,8 @@ fn newer_data_is_never_overwritten() {
 fn corrupt_data_is_replaced_only_when_the_user_acts() {
     let stored = Stored::from_storage(&json!({"progress/facebook/main": "garbage", "groups": [1, 2]}));
     assert_eq!(stored.warnings().len(), 2);
-    assert!(run(Message::PageShown, FB_FEED, &stored).writes.is_empty());
-    let out = run(Message::PanelClicked { action: PanelAction::AlreadyDone }, FB_FEED, &stored);
+    assert!(run(shown(), FB_FEED, &stored).writes.is_empty());
+    let out = run(clicked(PanelAction::AlreadyDone), FB_FEED, &stored);
     assert_eq!(out.writes.len(), 1);
 }
 
