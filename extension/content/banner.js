@@ -1,8 +1,10 @@
 /*
  * Widerspruch in Meta's pages. No site logic, sends no page data but its URL: says "this page is showing"
  * (the background classifies that URL when it is on the origin the browser reports) and renders the answer with createElement and
- * textContent in a shadow root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
+ * textContent in a shadow root: Meta's markup, class names and CSP don't matter. The messages' types are
+ * ../protocol.d.ts, generated from src/protocol.rs and checked by `tsc` (./build.sh test, "types").
  */
+// @ts-check
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
@@ -19,20 +21,22 @@
 
   // Never rejects. A worker stopped mid-message drops the answer: messages are idempotent, so ask
   // again. After an update (context invalidated), leave quietly.
+  /** @param {import('../protocol').Request} msg @param {number} [retry] @returns {Promise<import('../protocol').Reply | undefined>} */
   async function send(msg, retry = 1) {
-    if (!alive()) return stop();
+    if (!alive()) return void stop();
     try {
       return await api.runtime.sendMessage(msg);
     } catch {
-      if (!alive()) return stop();
+      if (!alive()) return void stop();
       if (retry) return send(msg, 0);
     }
   }
 
+  /** @param {import('../protocol').Reply | undefined} a */
   function answer(a) {
-    const same = host?.isConnected && JSON.stringify(a?.panel) === shown;
-    if (a?.type === 'show_panel' && !same) show(a.panel);
-    else if (a?.type === 'no_panel') hide();
+    if (a?.type === 'show_panel') {
+      if (!(host?.isConnected && JSON.stringify(a.panel) === shown)) show(a.panel);
+    } else if (a?.type === 'no_panel') hide();
   }
 
   async function ask() {
@@ -57,6 +61,7 @@
     return b;
   }
 
+  /** @param {import('../protocol').PanelView} p */
   function show(p) {
     hide();
     shown = JSON.stringify(p);
@@ -98,6 +103,7 @@
   // content/form.js (form pages only) shares this script's world.
   const form = () => globalThis.widerspruchForm;
 
+  /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
     if (action !== 'link_broken') hide();
@@ -148,6 +154,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
 
   // Client-side navigations, without polling: the Navigation API, else popstate (Back only).
   const onNavigate = () => ask();
+  /** @type {[EventTarget, string]} */
   const nav = [globalThis.navigation ?? window, globalThis.navigation ? 'navigatesuccess' : 'popstate'];
   nav[0].addEventListener(nav[1], onNavigate);
 

@@ -2,6 +2,7 @@
  * Loaded only on objection form pages (see the manifest), before banner.js: the two things the form
  * helper does in the page. The background decides, from the rules, whether to call them.
  */
+// @ts-check
 (() => {
   'use strict';
   let watcher = null;
@@ -9,6 +10,7 @@
   globalThis.widerspruchForm = {
     // Adds our text to the form's reason field (never another field, never submits); keeps what is there.
     insertReason(text, w) {
+      /** @type {HTMLTextAreaElement | HTMLInputElement | null} */
       const field = w && document.querySelector(w.reason_field);
       if (!field) return;
       field.value = field.value ? `${field.value}\n${text}` : text;
@@ -23,7 +25,9 @@
       const check = () => {
         pending = false;
         const text = (document.body?.innerText ?? '').toLowerCase();
-        const signal = ['received', 'unavailable', 'login'].find((k) => w[k].some((f) => text.includes(f)));
+        /** @type {import('../protocol').FormSignal[]} */
+        const signals = ['received', 'unavailable', 'login'];
+        const signal = signals.find((k) => w[k].some((f) => text.includes(f)));
         if (!signal) return;
         this.unwatch();
         report(signal);
