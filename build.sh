@@ -137,6 +137,7 @@ run_tests() {
 
   step "web-ext lint dist/firefox (0 errors, 0 warnings)"
   check lint node tools/lint_firefox.mjs dist/firefox
+  check types node_modules/.bin/tsc -p tools/tsconfig.extension.json
 
   step "reproducible: a second build from clean gives byte-identical zips"
   (cd dist && sha256sum ./*.zip) > "$log/first.sha256"

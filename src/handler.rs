@@ -2,14 +2,19 @@
 //! language. `web::background` reads storage, calls [`handle`], writes what it returns and updates the badge.
 
 use crate::classify::Page;
-use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, Context, FormSignal, GroupView, Message};
-use crate::panel::{self, PanelAction, PanelKind, PanelPlan, Text};
+use crate::panel::{self, FormSignal, PanelAction, PanelKind, PanelPlan, Text};
+use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView};
 use crate::progress::{
-    badge, decode, decode_groups, encode, encode_groups, storage_key, valid_group_id, Badge, Decoded, Event, Group, Groups,
-    GroupsState, Record, Status, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS, MAX_GROUP_NAME,
+    badge, encode, encode_groups, storage_key, valid_group_id, Badge, Decoded, DecodedGroups, Event, Group, Groups, GroupsState,
+    Record, Status, StorageValue, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS, MAX_GROUP_NAME,
+};
+use crate::protocol::{
+    ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, PanelClicked, Request,
 };
 use crate::rules::{PlatformId, Rules};
-use serde_json::Value;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
 
 /// Everything stored, decoded: the account groups and the progress of each platform in each group.
 #[derive(Debug, Clone)]
@@ -19,16 +24,66 @@ pub struct Stored {
     records: Vec<(String, PlatformId, Decoded)>,
 }
 
+/// Everything `storage.local.get(null)` returned, as this build reads it: the group list, every progress
+/// key, and nothing else (other keys are skipped unread).
+#[derive(Default)]
+struct Dump {
+    groups: Option<DecodedGroups>,
+    progress: Vec<(String, Decoded)>,
+}
+
+/// A value that is not ours: skipped, even when the deserializer cannot read it.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        let _ = IgnoredAny::deserialize(d);
+        Ok(Skip)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dump {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dump, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Dump;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("the storage area as an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dump, A::Error> {
+                let mut dump = Dump::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == GROUPS_KEY {
+                        dump.groups = Some(map.next_value()?);
+                    } else if key.starts_with("progress/") {
+                        let value = map.next_value()?;
+                        dump.progress.push((key, value));
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
+                }
+                Ok(dump)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 impl Stored {
     /// From everything `storage.local.get(null)` returned (anything that is not an object counts as empty).
-    pub fn from_storage(all: &Value) -> Stored {
-        let get = |k: &str| all.as_object().and_then(|m| m.get(k));
-        let (groups, groups_state) = decode_groups(get(GROUPS_KEY));
-        // Plain loops: iterator adapters over groups × platforms cost kilobytes of WebAssembly.
+    pub fn from_storage<'de, D: Deserializer<'de>>(all: D) -> Stored {
+        let dump = Dump::deserialize(all).unwrap_or_default();
+        let DecodedGroups(groups, groups_state) = dump.groups.unwrap_or(DecodedGroups(Groups::default(), GroupsState::Current));
+        let mut progress = dump.progress;
         let mut records = Vec::new();
         for g in &groups.groups {
             for p in PlatformId::ALL {
-                records.push((g.id.clone(), p, decode(get(&storage_key(p, &g.id)))));
+                let key = storage_key(p, &g.id);
+                let d = match progress.iter().position(|(k, _)| *k == key) {
+                    Some(i) => progress.swap_remove(i).1,
+                    None => Decoded::Missing,
+                };
+                records.push((g.id.clone(), p, d));
             }
         }
         Stored { groups, groups_state, records }
@@ -104,8 +159,10 @@ impl Stored {
     }
 }
 
+/// What the handler decided to answer, before texts are resolved (`web::background` turns it into a
+/// [`Reply`](crate::protocol::Reply)).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
+pub enum Answer {
     Panel(Option<PanelPlan>),
     Checklist(ChecklistView),
     Done,
@@ -114,21 +171,21 @@ pub enum Reply {
 
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub reply: Reply,
+    pub reply: Answer,
     /// `(key, value)` pairs for `storage.local.set`.
-    pub writes: Vec<(String, Value)>,
+    pub writes: Vec<(String, StorageValue)>,
     /// Keys for `storage.local.remove` (progress of a removed account group).
     pub removals: Vec<String>,
     /// The progress after the writes.
     pub stored: Stored,
 }
 
-/// Handle one authorised message at time `now` (ms), for a user whose catalogue language is `lang`.
-pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: f64, lang: &str) -> Outcome {
-    let mut out = Outcome { reply: Reply::Done, writes: Vec::new(), removals: Vec::new(), stored: stored.clone() };
+/// Handle one authorised request at time `now` (ms), for a user whose catalogue language is `lang`.
+pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: f64, lang: &str) -> Outcome {
+    let mut out = Outcome { reply: Answer::Done, writes: Vec::new(), removals: Vec::new(), stored: stored.clone() };
     let active = stored.groups.active().clone();
     match (ctx, msg) {
-        (Context::MetaPage(page), Message::PageShown { .. }) => {
+        (Context::MetaPage(page), Request::PageShown(_)) => {
             let plan = match page {
                 Page::ObjectionForm { platform, .. } => {
                     change(rules, &mut out, &active.id, platform, Event::FormOpened, now);
@@ -141,9 +198,9 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
                 }
                 _ => None,
             };
-            out.reply = Reply::Panel(plan);
+            out.reply = Answer::Panel(plan);
         }
-        (Context::MetaPage(page), Message::PanelClicked { action, .. }) => {
+        (Context::MetaPage(page), Request::PanelClicked(PanelClicked { action, .. })) => {
             let (platform, kind) = match page {
                 Page::Feed(p) => (p, PanelKind::Banner),
                 Page::ObjectionForm { platform, .. } => (platform, PanelKind::FormHelper),
@@ -155,14 +212,14 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
                 (PanelKind::Banner, PanelAction::NotNow) => Event::Snooze,
                 (_, PanelAction::LinkBroken) => {
                     let why = Text::new("fallback_link_broken");
-                    out.reply = Reply::Panel(Some(panel::fallback(rules, kind, platform, why, lang)));
+                    out.reply = Answer::Panel(Some(panel::fallback(rules, kind, platform, why, lang)));
                     return out;
                 }
                 _ => return rejected(out, "this panel has no such button"),
             };
             change(rules, &mut out, &active.id, platform, event, now);
         }
-        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Message::FormSignal { signal, .. }) => {
+        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Request::FormSignal(FormSignalled { signal, .. })) => {
             let plan = match signal {
                 FormSignal::Received => {
                     change(rules, &mut out, &active.id, platform, Event::MarkSubmitted, now);
@@ -176,12 +233,12 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
                     panel::fallback(rules, PanelKind::FormHelper, platform, Text::with("fallback_login", &p.name), lang)
                 }
             };
-            if !matches!(out.reply, Reply::Rejected(_)) {
-                out.reply = Reply::Panel(Some(plan));
+            if !matches!(out.reply, Answer::Rejected(_)) {
+                out.reply = Answer::Panel(Some(plan));
             }
         }
-        (Context::ExtensionPage, Message::GetChecklist) => out.reply = checklist(rules, stored, now),
-        (Context::ExtensionPage, Message::ChecklistClicked { group, platform, action }) => {
+        (Context::ExtensionPage, Request::GetChecklist(_)) => out.reply = checklist(rules, stored, now),
+        (Context::ExtensionPage, Request::ChecklistClicked(ChecklistClicked { group, platform, action })) => {
             if stored.groups.get(group).is_none() {
                 return rejected(out, "no such account group");
             }
@@ -193,7 +250,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             };
             change(rules, &mut out, group, *platform, event, now);
         }
-        (Context::ExtensionPage, Message::GroupAdd { name }) => {
+        (Context::ExtensionPage, Request::GroupAdd(GroupAdd { name })) => {
             let name: String = name.trim().chars().filter(|c| !c.is_control()).take(MAX_GROUP_NAME).collect();
             if name.is_empty() {
                 return rejected(out, "an account group needs a name");
@@ -211,7 +268,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             groups.active = id;
             change_groups(&mut out, groups);
         }
-        (Context::ExtensionPage, Message::GroupRemove { group }) => {
+        (Context::ExtensionPage, Request::GroupRemove(GroupRemove { group })) => {
             if group == MAIN_GROUP || stored.groups.get(group).is_none() {
                 return rejected(out, "this account group cannot be removed");
             }
@@ -228,7 +285,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
                 out.removals = PlatformId::ALL.iter().map(|p| storage_key(*p, group)).collect();
             }
         }
-        (Context::ExtensionPage, Message::GroupLinked { group, linked }) => {
+        (Context::ExtensionPage, Request::GroupLinked(GroupLinked { group, linked })) => {
             let mut groups = stored.groups.clone();
             match groups.groups.iter_mut().find(|g| g.id == *group) {
                 Some(g) => g.linked = *linked,
@@ -236,7 +293,7 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             }
             change_groups(&mut out, groups);
         }
-        (Context::ExtensionPage, Message::GroupActive { group }) => {
+        (Context::ExtensionPage, Request::GroupActive(GroupActive { group })) => {
             if !valid_group_id(group) || stored.groups.get(group).is_none() {
                 return rejected(out, "no such account group");
             }
@@ -244,17 +301,17 @@ pub fn handle(rules: &Rules, msg: &Message, ctx: Context, stored: &Stored, now: 
             groups.active = group.clone();
             change_groups(&mut out, groups);
         }
-        _ => return rejected(out, &format!("{} is not a request this context may make", msg.kind())),
+        _ => return rejected(out, &format!("{} is not a request this context may make", msg.kind().tag())),
     }
     // Every popup request is answered with the checklist as it is now.
-    if ctx == Context::ExtensionPage && out.reply == Reply::Done {
+    if ctx == Context::ExtensionPage && out.reply == Answer::Done {
         out.reply = checklist(rules, &out.stored, now);
     }
     out
 }
 
 fn rejected(mut out: Outcome, reason: &str) -> Outcome {
-    out.reply = Reply::Rejected(reason.to_string());
+    out.reply = Answer::Rejected(reason.to_string());
     out.writes.clear();
     out.removals.clear();
     out
@@ -263,11 +320,11 @@ fn rejected(mut out: Outcome, reason: &str) -> Outcome {
 fn change(rules: &Rules, out: &mut Outcome, group: &str, platform: PlatformId, event: Event, now: f64) {
     let current = out.stored.decoded(group, platform);
     if !current.writable() {
-        out.reply = Reply::Rejected("progress was saved by a newer version of Widerspruch; left unchanged".into());
+        out.reply = Answer::Rejected("progress was saved by a newer version of Widerspruch; left unchanged".into());
         return;
     }
     if let Some(next) = current.record().apply(event, now, rules.snooze_days) {
-        out.writes.push((storage_key(platform, group), encode(&next)));
+        out.writes.push((storage_key(platform, group), StorageValue::Record(encode(&next))));
         out.stored.set(group, platform, next);
     }
 }
@@ -275,16 +332,16 @@ fn change(rules: &Rules, out: &mut Outcome, group: &str, platform: PlatformId, e
 /// Returns whether the change may be written.
 fn change_groups(out: &mut Outcome, groups: Groups) -> bool {
     if matches!(out.stored.groups_state, GroupsState::Newer(_)) {
-        out.reply = Reply::Rejected("account groups were saved by a newer version of Widerspruch; left unchanged".into());
+        out.reply = Answer::Rejected("account groups were saved by a newer version of Widerspruch; left unchanged".into());
         return false;
     }
-    out.writes.push((GROUPS_KEY.to_string(), encode_groups(&groups)));
+    out.writes.push((GROUPS_KEY.to_string(), StorageValue::Groups(encode_groups(&groups))));
     out.stored.groups = groups;
     out.stored.groups_state = GroupsState::Current;
     true
 }
 
-fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
+fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
     let remind_after = f64::from(rules.reminder_days) * 86_400_000.0;
     let mut groups = Vec::new();
     for g in &stored.groups.groups {
@@ -305,7 +362,7 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Reply {
         let active = g.id == stored.groups.active().id;
         groups.push(GroupView { id: g.id.clone(), name: g.name.clone(), linked: g.linked, active, items });
     }
-    Reply::Checklist(ChecklistView {
+    Answer::Checklist(ChecklistView {
         groups,
         read_only: stored.read_only(),
         now,

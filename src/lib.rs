@@ -5,20 +5,19 @@
 //! - [`classify`]: which kind of page a URL is;
 //! - [`progress`]: the per-platform progress model and its storage codec;
 //! - [`panel`]: what the banner and the form helper say for a page and a state;
-//! - [`popup`]: what the toolbar popup says: the checklist per account group;
-//! - [`messages`]: the one message enum every context speaks, and who may send what;
-//! - [`handler`]: what the background does with a message;
-//! - [`json`]: the hand-written JSON codecs of the wire and storage shapes.
+//! - [`popup`]: the checklist per account group, and what the toolbar popup says about it;
+//! - [`protocol`]: what the contexts ask the background ([`protocol::Request`]) and what it answers
+//!   ([`protocol::Reply`]), and who may ask what;
+//! - [`handler`]: what the background does with a request.
 //!
 //! [`web`] (wasm32 only) is the thin layer that binds these to the browser.
 
 pub mod classify;
 pub mod handler;
-pub mod json;
-pub mod messages;
 pub mod panel;
 pub mod popup;
 pub mod progress;
+pub mod protocol;
 pub mod rules;
 
 #[cfg(target_arch = "wasm32")]

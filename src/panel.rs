@@ -5,7 +5,7 @@
 use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, Status};
 use crate::rules::{in_language, PlatformId, Rules, Signals};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A substitution in a message.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,7 @@ pub trait Localize {
 
 /// Which panel: the slim banner on the feed, or the helper beside the objection form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PanelKind {
     Banner,
@@ -63,7 +64,8 @@ pub enum PanelKind {
 }
 
 /// Buttons a panel can carry. `Close` is handled in the page alone; the others are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PanelAction {
     /// Followed the link to the form.
@@ -73,6 +75,19 @@ pub enum PanelAction {
     /// "The link doesn't work": show the way through the app's menus.
     LinkBroken,
     Close,
+}
+
+/// What the objection form page shows, as the form helper reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum FormSignal {
+    /// "Your request was received."
+    Received,
+    /// An error or "content not available" page instead of the form.
+    Unavailable,
+    /// A login wall instead of the form.
+    Login,
 }
 
 /// The decision, before texts are resolved.
@@ -96,6 +111,7 @@ pub struct PanelPlan {
 
 /// What the content script renders: already localised, nothing left for it to decide.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PanelView {
     pub kind: PanelKind,
     pub platform: PlatformId,
@@ -115,18 +131,21 @@ pub struct PanelView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LinkView {
     pub text: String,
     pub href: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReasonView {
     pub label: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ActionView {
     pub action: PanelAction,
     pub text: String,
@@ -134,41 +153,13 @@ pub struct ActionView {
 
 /// What the form page's text is checked for, and where a reason goes. Only sent to objection form pages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WatchView {
     pub received: Vec<String>,
     pub unavailable: Vec<String>,
     pub login: Vec<String>,
     pub reason_field: String,
 }
-
-crate::json_words!(PanelKind { Banner => "banner", FormHelper => "form_helper" } placeholder Banner);
-crate::json_words!(PanelAction {
-    OpenForm => "open_form",
-    AlreadyDone => "already_done",
-    NotNow => "not_now",
-    LinkBroken => "link_broken",
-    Close => "close",
-} placeholder Close);
-
-crate::json_struct!(PanelView {
-    kind,
-    platform,
-    urging,
-    lang,
-    label,
-    paragraphs,
-    link,
-    steps_title,
-    steps,
-    footnote,
-    reasons,
-    actions,
-    watch,
-});
-crate::json_struct!(LinkView { text, href });
-crate::json_struct!(ReasonView { label, text });
-crate::json_struct!(ActionView { action, text });
-crate::json_struct!(WatchView { received, unavailable, login, reason_field });
 
 /// The honest sentence about timing, from the rules' date and today.
 pub fn timing(rules: &Rules, now_ms: f64) -> Text {

@@ -3,13 +3,57 @@
 //! elements from it, like the content script does with a [`PanelView`](crate::panel::PanelView). So the
 //! popup needs no WebAssembly and paints as soon as the answer is there.
 
-use crate::messages::{ChecklistAction, ChecklistItem, ChecklistView, GroupView};
 use crate::panel::{timing, LinkView, Localize};
 use crate::progress::{Status, MAIN_GROUP, MAX_GROUP_NAME};
 use crate::rules::{PlatformId, Rules};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// What the popup's buttons ask for, per platform and account group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistAction {
+    OpenForm,
+    MarkSubmitted,
+    MarkConfirmed,
+    Reset,
+}
+
+/// The checklist as the handler decides it; [`popup_view`] turns it into the texts the popup shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistView {
+    pub groups: Vec<GroupView>,
+    /// Stored data came from a newer Widerspruch: shown, never changed.
+    pub read_only: bool,
+    /// ms since the epoch: today, for the sentence on what an objection can still do.
+    pub now: f64,
+    pub third_party_form: String,
+    pub open: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub linked: bool,
+    pub active: bool,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistItem {
+    pub platform: PlatformId,
+    pub name: String,
+    pub status: Status,
+    /// Covered by the other platform's objection (the group shares one Accounts Center).
+    pub covered: bool,
+    pub form_url: String,
+    /// Sent a while ago and the confirmation email is still not marked: ask gently.
+    pub remind: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PopupView {
     pub lang: String,
     pub title: String,
@@ -25,6 +69,7 @@ pub struct PopupView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GroupPanel {
     pub id: String,
     pub name: String,
@@ -39,12 +84,14 @@ pub struct GroupPanel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ToggleView {
     pub label: String,
     pub checked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ItemView {
     pub platform: PlatformId,
     pub name: String,
@@ -60,6 +107,7 @@ pub struct ItemView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ItemAction {
     pub action: ChecklistAction,
     pub text: String,
@@ -68,12 +116,14 @@ pub struct ItemAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ButtonView {
     pub text: String,
     pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AddGroupView {
     pub hint: String,
     pub label: String,
@@ -82,6 +132,7 @@ pub struct AddGroupView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WhoElseView {
     pub title: String,
     pub third_party: String,
@@ -89,15 +140,6 @@ pub struct WhoElseView {
     pub pages: String,
     pub whatsapp: String,
 }
-
-crate::json_struct!(PopupView { lang, title, summary, timing, groups, add_group, scope, who_else });
-crate::json_struct!(GroupPanel { id, name, main, active, linked, items, remove });
-crate::json_struct!(ToggleView { label, checked });
-crate::json_struct!(ItemView { platform, name, state, state_text, covered, remind, link, actions });
-crate::json_struct!(ItemAction { action, text, label });
-crate::json_struct!(ButtonView { text, label });
-crate::json_struct!(AddGroupView { hint, label, button, max_length });
-crate::json_struct!(WhoElseView { title, third_party, third_party_link, pages, whatsapp });
 
 /// The buttons that make sense in each state (opening the form is the link, not a button).
 fn actions_for(s: Status) -> &'static [ChecklistAction] {

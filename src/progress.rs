@@ -3,11 +3,16 @@
 //! Storage layout (`storage.local`): one key per platform and account group, `progress/<platform>/<group>`,
 //! so two tabs changing different platforms never overwrite each other. Each value is a small versioned
 //! record, decoded by [`decode`], which never panics and never loses data it does not understand.
+//!
+//! Stored values are read through serde from whatever the browser hands over (a JS value in the extension,
+//! JSON in tests), leniently: a stored value is data from the past or the future, not a request, so a
+//! wrong type makes a field unusable (or the record corrupt), never the whole storage unreadable.
 
-use crate::json::{object, ToJson};
 use crate::rules::PlatformId;
+use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
 
 /// The record version this build writes.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -16,6 +21,7 @@ pub const MAIN_GROUP: &str = "main";
 const DAY_MS: f64 = 86_400_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
@@ -25,13 +31,6 @@ pub enum Status {
     Confirmed,
 }
 
-crate::json_words!(Status {
-    NotStarted => "not_started",
-    FormOpened => "form_opened",
-    Submitted => "submitted",
-    Confirmed => "confirmed",
-});
-
 impl Status {
     /// Submitted or confirmed: nothing more to urge.
     pub fn is_protected(self) -> bool {
@@ -39,16 +38,33 @@ impl Status {
     }
 }
 
-/// What is stored per platform and account group (schema version 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+/// The progress of one platform in one account group.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
     pub status: Status,
     /// When `status` last changed, ms since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_at: Option<f64>,
     /// "Not now": no banner for this platform until then, ms since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<f64>,
+}
+
+/// What is written per platform and account group (schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRecord {
+    pub v: u64,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<f64>,
+}
+
+/// A value for `storage.local.set`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StorageValue {
+    Record(StoredRecord),
+    Groups(StoredGroups),
 }
 
 /// Something the user did, or the core saw.
@@ -124,69 +140,197 @@ pub fn storage_key(platform: PlatformId, group: &str) -> String {
     format!("progress/{}/{}", platform.as_str(), group)
 }
 
-/// The schema version `v` of a stored record (a whole number ≥ 1), or why it is unusable.
-fn version_of(map: &serde_json::Map<String, Value>) -> Result<u64, String> {
-    match map.get("v") {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if v >= 1 => Ok(v),
-            // Whole numbers are named; other numbers are not formatted (no float formatting in the core),
-            // and a sign and a u64 rather than i64's own formatting (one integer formatter less).
-            _ => Err(n.as_i64().map_or("bad version".into(), |n| {
-                format!("bad version {}{}", if n < 0 { "-" } else { "" }, n.unsigned_abs())
-            })),
-        },
-        Some(other) => Err(format!("version is {}", kind(other))),
-        None => Err("no version".into()),
-    }
+/// A stored field read without judging its type, so a wrong type never fails the value around it.
+#[derive(Debug, Clone, PartialEq, Default)]
+enum Loose {
+    #[default]
+    Missing,
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Array,
+    Object,
 }
 
-/// Decode whatever is stored under a progress key. Total: any JSON gives an answer, never a panic.
-pub fn decode(value: Option<&Value>) -> Decoded {
-    let Some(value) = value else { return Decoded::Missing };
-    let Value::Object(map) = value else {
-        return Decoded::Corrupt { reason: format!("expected an object, found {}", kind(value)) };
-    };
-    let version = match version_of(map) {
-        Ok(v) => v,
-        Err(reason) => return Decoded::Corrupt { reason },
-    };
-    let status = match map.get("status") {
-        Some(v) => <Status as crate::json::FromJson>::from_json(v),
-        None => None,
-    };
-    let time = |k: &str| map.get(k).and_then(Value::as_f64).filter(|t| t.is_finite() && *t >= 0.0);
-    if version > SCHEMA_VERSION {
-        // Read what we can (a known status word), change nothing.
-        let understood = Record { status: status.unwrap_or_default(), changed_at: time("changed_at"), snoozed_until: None };
-        return Decoded::Newer { version, understood };
-    }
-    match status {
-        Some(status) => Decoded::Current(Record { status, changed_at: time("changed_at"), snoozed_until: time("snoozed_until") }),
-        None => Decoded::Corrupt { reason: "missing or unknown status".into() },
-    }
-}
-
-/// The JSON value written for a record.
-pub fn encode(record: &Record) -> Value {
-    let mut v = object(&mut [("v", SCHEMA_VERSION.into()), ("status", record.status.to_json())]);
-    let map = v.as_object_mut().expect("an object");
-    for (k, t) in [("changed_at", record.changed_at), ("snoozed_until", record.snoozed_until)] {
-        if let Some(t) = t {
-            map.insert(k.into(), t.to_json());
+impl Loose {
+    fn kind(&self) -> &'static str {
+        match self {
+            Loose::Missing => "missing",
+            Loose::Null => "null",
+            Loose::Bool(_) => "a boolean",
+            Loose::Int(_) | Loose::Float(_) => "a number",
+            Loose::Str(_) => "a string",
+            Loose::Array => "an array",
+            Loose::Object => "an object",
         }
     }
-    v
+
+    /// A time in ms since the epoch: a finite number ≥ 0.
+    fn time(&self) -> Option<f64> {
+        let t = match *self {
+            Loose::Int(n) => n as f64,
+            Loose::Float(f) => f,
+            _ => return None,
+        };
+        (t.is_finite() && t >= 0.0).then_some(t)
+    }
+
+    /// A known status word.
+    fn status(&self) -> Option<Status> {
+        let Loose::Str(s) = self else { return None };
+        Status::deserialize(de::value::StrDeserializer::<de::value::Error>::new(s)).ok()
+    }
+
+    /// The schema version `v` (a whole number ≥ 1), or why it is unusable.
+    fn version(&self) -> Result<u64, String> {
+        match *self {
+            Loose::Int(n) if n >= 1 => u64::try_from(n).map_err(|_| "bad version".to_string()),
+            Loose::Int(n) => Err(format!("bad version {n}")),
+            Loose::Float(_) => Err("bad version".into()),
+            Loose::Missing => Err("no version".into()),
+            ref other => Err(format!("version is {}", other.kind())),
+        }
+    }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Loose;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_unit<E>(self) -> Result<Loose, E> {
+                Ok(Loose::Null)
+            }
+            fn visit_none<E>(self) -> Result<Loose, E> {
+                Ok(Loose::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Loose, E> {
+                Ok(Loose::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Loose, E> {
+                Ok(Loose::Int(n.into()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Loose, E> {
+                Ok(Loose::Int(n.into()))
+            }
+            fn visit_f64<E>(self, f: f64) -> Result<Loose, E> {
+                Ok(Loose::Float(f))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Loose, E> {
+                Ok(Loose::Str(s.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Loose::Array)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Loose::Object)
+            }
+        }
+        d.deserialize_any(V)
     }
+}
+
+/// `Ok(T)` read from an object's fields, or `Err(what it was instead)`. Reading a stored value as `T` never
+/// fails on the value's type; errors are left for what the deserializer cannot read at all.
+struct ObjectOr<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOr<T> {
+    type Value = Result<T, &'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Ok)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err("null"))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Err("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err("a string"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err("an array"))
+    }
+}
+
+fn object_or<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Result<T, &'static str>, D::Error> {
+    d.deserialize_any(ObjectOr(PhantomData))
+}
+
+/// The fields of a stored record this build reads; any others are left alone.
+#[derive(Deserialize)]
+struct RecordFields {
+    #[serde(default)]
+    v: Loose,
+    #[serde(default)]
+    status: Loose,
+    #[serde(default)]
+    changed_at: Loose,
+    #[serde(default)]
+    snoozed_until: Loose,
+}
+
+/// A value the deserializer cannot read at all (Firefox's storage keeps structured clones: a `BigInt`,
+/// a `Date`, a `Map`) was not written by this build: it is kept untouched and read-only, like data from a
+/// newer version.
+const UNREADABLE_VERSION: u64 = u32::MAX as u64;
+
+impl<'de> Deserialize<'de> for Decoded {
+    /// Total: every value gives an answer (see [`decode`]).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Decoded, D::Error> {
+        let fields = match object_or::<RecordFields, D>(d) {
+            Ok(Ok(f)) => f,
+            Ok(Err(found)) => return Ok(Decoded::Corrupt { reason: format!("expected an object, found {found}") }),
+            Err(_) => return Ok(Decoded::Newer { version: UNREADABLE_VERSION, understood: Record::default() }),
+        };
+        let version = match fields.v.version() {
+            Ok(v) => v,
+            Err(reason) => return Ok(Decoded::Corrupt { reason }),
+        };
+        let status = fields.status.status();
+        if version > SCHEMA_VERSION {
+            // Read what we can (a known status word), change nothing.
+            let understood = Record { status: status.unwrap_or_default(), changed_at: fields.changed_at.time(), snoozed_until: None };
+            return Ok(Decoded::Newer { version, understood });
+        }
+        Ok(match status {
+            Some(status) => Decoded::Current(Record { status, changed_at: fields.changed_at.time(), snoozed_until: fields.snoozed_until.time() }),
+            None => Decoded::Corrupt { reason: "missing or unknown status".into() },
+        })
+    }
+}
+
+/// Decode whatever is stored under a progress key. Total: any value gives an answer, never a panic.
+pub fn decode<'de, D: Deserializer<'de>>(value: D) -> Decoded {
+    Decoded::deserialize(value).unwrap_or(Decoded::Newer { version: UNREADABLE_VERSION, understood: Record::default() })
+}
+
+/// The value written for a record.
+pub fn encode(record: &Record) -> StoredRecord {
+    StoredRecord { v: SCHEMA_VERSION, status: record.status, changed_at: record.changed_at, snoozed_until: record.snoozed_until }
 }
 
 /// Key of the account-group list.
@@ -198,7 +342,7 @@ pub const MAX_GROUPS: usize = 12;
 
 /// An account group: the accounts that share one Accounts Center (one objection per platform covers them).
 /// Nothing here is read from Meta's pages; the user names and describes the groups.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     pub id: String,
     /// The user's name for it ("Personal", "Club"); empty for the first group.
@@ -208,7 +352,7 @@ pub struct Group {
 }
 
 /// The user's account groups and which one they are working on now (stored under [`GROUPS_KEY`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Groups {
     pub active: String,
     pub groups: Vec<Group>,
@@ -230,40 +374,90 @@ impl Groups {
     }
 }
 
-/// Decode the stored group list. Like [`decode`]: total, keeps what it cannot use, never panics.
-/// Returns the groups and, when the value was unusable or newer, why.
-pub fn decode_groups(value: Option<&Value>) -> (Groups, GroupsState) {
-    let Some(value) = value else { return (Groups::default(), GroupsState::Current) };
-    let Some(map) = value.as_object() else {
-        return (Groups::default(), GroupsState::Corrupt(format!("expected an object, found {}", kind(value))));
-    };
-    let version = match version_of(map) {
-        Ok(v) => v,
-        Err(reason) => return (Groups::default(), GroupsState::Corrupt(reason)),
-    };
-    let mut groups = Vec::new();
-    for g in map.get("groups").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().take(MAX_GROUPS) {
-        let id = g.get("id").and_then(Value::as_str).filter(|id| valid_group_id(id));
-        if let Some(id) = id {
-            if groups.iter().any(|x: &Group| x.id == id) {
+/// A field that reads as `None` when it has another type, instead of failing the value around it.
+struct Lenient<T>(Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // In-memory deserializers (a JS value, a JSON value) are left usable by a failed read.
+        Ok(Lenient(T::deserialize(d).ok()))
+    }
+}
+
+#[derive(Deserialize)]
+struct GroupsFields {
+    #[serde(default)]
+    v: Loose,
+    #[serde(default)]
+    active: Lenient<String>,
+    #[serde(default)]
+    groups: Lenient<Vec<Lenient<GroupFields>>>,
+}
+
+#[derive(Deserialize)]
+struct GroupFields {
+    #[serde(default)]
+    id: Lenient<String>,
+    #[serde(default)]
+    name: Lenient<String>,
+    #[serde(default)]
+    linked: Lenient<bool>,
+}
+
+/// The stored group list, decoded: the groups and, when the value was unusable or newer, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedGroups(pub Groups, pub GroupsState);
+
+impl<'de> Deserialize<'de> for DecodedGroups {
+    /// Total, like [`Decoded`]'s.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DecodedGroups, D::Error> {
+        let corrupt = |reason: String| Ok(DecodedGroups(Groups::default(), GroupsState::Corrupt(reason)));
+        let fields = match object_or::<GroupsFields, D>(d) {
+            Ok(Ok(f)) => f,
+            Ok(Err(found)) => return corrupt(format!("expected an object, found {found}")),
+            Err(_) => return Ok(DecodedGroups(Groups::default(), GroupsState::Newer(UNREADABLE_VERSION))),
+        };
+        let version = match fields.v.version() {
+            Ok(v) => v,
+            Err(reason) => return corrupt(reason),
+        };
+        let mut groups: Vec<Group> = Vec::new();
+        for g in fields.groups.0.unwrap_or_default().into_iter().take(MAX_GROUPS).filter_map(|g| g.0) {
+            let Some(id) = g.id.0.filter(|id| valid_group_id(id)) else { continue };
+            if groups.iter().any(|x| x.id == id) {
                 continue;
             }
-            let name = g.get("name").and_then(Value::as_str).unwrap_or("").chars().take(MAX_GROUP_NAME).collect();
-            let linked = g.get("linked").and_then(Value::as_bool).unwrap_or(false);
-            groups.push(Group { id: id.to_string(), name, linked });
+            let name = g.name.0.unwrap_or_default().chars().take(MAX_GROUP_NAME).collect();
+            groups.push(Group { id, name, linked: g.linked.0.unwrap_or(false) });
         }
+        // The main group always exists, first.
+        if let Some(i) = groups.iter().position(|g| g.id == MAIN_GROUP) {
+            let main = groups.remove(i);
+            groups.insert(0, main);
+        } else {
+            groups.insert(0, Groups::default().groups.remove(0));
+        }
+        let active = fields.active.0.filter(|a| groups.iter().any(|g| g.id == *a));
+        let groups = Groups { active: active.unwrap_or_else(|| MAIN_GROUP.to_string()), groups };
+        let state = if version > SCHEMA_VERSION { GroupsState::Newer(version) } else { GroupsState::Current };
+        Ok(DecodedGroups(groups, state))
     }
-    // The main group always exists, first.
-    if let Some(i) = groups.iter().position(|g| g.id == MAIN_GROUP) {
-        let main = groups.remove(i);
-        groups.insert(0, main);
-    } else {
-        groups.insert(0, Groups::default().groups.remove(0));
+}
+
+/// Decode the stored group list. Like [`decode`]: total, keeps what it cannot use, never panics.
+/// Returns the groups and, when the value was unusable or newer, why.
+pub fn decode_groups<'de, D: Deserializer<'de>>(value: Option<D>) -> (Groups, GroupsState) {
+    let Some(value) = value else { return (Groups::default(), GroupsState::Current) };
+    match DecodedGroups::deserialize(value) {
+        Ok(DecodedGroups(g, s)) => (g, s),
+        Err(_) => (Groups::default(), GroupsState::Newer(UNREADABLE_VERSION)),
     }
-    let active = map.get("active").and_then(Value::as_str).filter(|a| groups.iter().any(|g| g.id == *a));
-    let groups = Groups { active: active.unwrap_or(MAIN_GROUP).to_string(), groups };
-    let state = if version > SCHEMA_VERSION { GroupsState::Newer(version) } else { GroupsState::Current };
-    (groups, state)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -275,9 +469,16 @@ pub enum GroupsState {
     Corrupt(String),
 }
 
-pub fn encode_groups(g: &Groups) -> Value {
-    let groups = g.groups.iter().map(|g| object(&mut [("id", g.id.to_json()), ("name", g.name.to_json()), ("linked", g.linked.to_json())]));
-    object(&mut [("v", SCHEMA_VERSION.into()), ("active", g.active.to_json()), ("groups", Value::Array(groups.collect()))])
+/// What is written for the group list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredGroups {
+    pub v: u64,
+    pub active: String,
+    pub groups: Vec<Group>,
+}
+
+pub fn encode_groups(g: &Groups) -> StoredGroups {
+    StoredGroups { v: SCHEMA_VERSION, active: g.active.clone(), groups: g.groups.clone() }
 }
 
 /// Group ids are ours (`main`, `g` + digits); anything else in storage is not a group id.
@@ -304,12 +505,12 @@ pub fn badge(statuses: &[Status]) -> Badge {
     }
 }
 
-/// A number written in ASCII digits only (no sign), without the generic integer parser.
+/// A number written in ASCII digits only (no sign).
 fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.bytes().try_fold(0i64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(i64::from(b - b'0')) } else { None })
+    s.parse().ok()
 }
 
 /// Days since 1970-01-01 of an ISO date `YYYY-MM-DD` (proleptic Gregorian), for the rules' dates.
@@ -334,7 +535,16 @@ pub fn days_from_iso(date: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// What is written, as JSON.
+    fn encoded(r: &Record) -> Value {
+        serde_json::to_value(encode(r)).unwrap()
+    }
+
+    fn encode_groups(g: &Groups) -> Value {
+        serde_json::to_value(super::encode_groups(g)).unwrap()
+    }
 
     const NOW: f64 = 1_795_000_000_000.0;
 
@@ -366,12 +576,12 @@ mod tests {
     #[test]
     fn encode_decode_round_trip_and_shape() {
         let r = Record { status: Status::Submitted, changed_at: Some(NOW), snoozed_until: None };
-        let v = encode(&r);
+        let v = encoded(&r);
         assert_eq!(v, json!({"v": 1, "status": "submitted", "changed_at": NOW}));
-        assert_eq!(decode(Some(&v)), Decoded::Current(r));
+        assert_eq!(decode(&v), Decoded::Current(r));
         let snoozed = Record { status: Status::NotStarted, changed_at: None, snoozed_until: Some(NOW) };
-        assert_eq!(encode(&snoozed), json!({"v": 1, "status": "not_started", "snoozed_until": NOW}));
-        assert_eq!(decode(Some(&encode(&snoozed))), Decoded::Current(snoozed));
+        assert_eq!(encoded(&snoozed), json!({"v": 1, "status": "not_started", "snoozed_until": NOW}));
+        assert_eq!(decode(&encoded(&snoozed)), Decoded::Current(snoozed));
         let groups = Groups { active: "g1".into(), groups: vec![Group { id: "main".into(), name: "".into(), linked: true }, Group { id: "g1".into(), name: "Club".into(), linked: false }] };
         assert_eq!(
             encode_groups(&groups),
@@ -396,7 +606,7 @@ mod tests {
             json!({"v": 1e300, "status": "submitted"}),
         ];
         for c in cases {
-            let d = decode(Some(&c));
+            let d = decode(&c);
             assert!(matches!(d, Decoded::Corrupt { .. }), "{c} → {d:?}");
             if c["v"] == json!(-1) {
                 assert_eq!(d, Decoded::Corrupt { reason: "bad version -1".into() });
@@ -408,24 +618,24 @@ mod tests {
 
     #[test]
     fn odd_fields_are_dropped_not_fatal() {
-        let d = decode(Some(&json!({"v": 1, "status": "confirmed", "changed_at": "yesterday", "snoozed_until": -5, "extra": [1]})));
+        let d = decode(&json!({"v": 1, "status": "confirmed", "changed_at": "yesterday", "snoozed_until": -5, "extra": [1]}));
         assert_eq!(d, Decoded::Current(Record { status: Status::Confirmed, changed_at: None, snoozed_until: None }));
     }
 
     #[test]
     fn newer_versions_are_read_only() {
-        let d = decode(Some(&json!({"v": 2, "status": "submitted", "groups": {"x": 1}})));
+        let d = decode(&json!({"v": 2, "status": "submitted", "groups": {"x": 1}}));
         assert_eq!(d, Decoded::Newer { version: 2, understood: Record { status: Status::Submitted, ..Default::default() } });
         assert!(!d.writable());
-        let d = decode(Some(&json!({"v": 9, "status": "something_new"})));
+        let d = decode(&json!({"v": 9, "status": "something_new"}));
         assert_eq!(d.record().status, Status::NotStarted);
         assert!(!d.writable());
     }
 
     #[test]
     fn missing_is_not_started() {
-        assert_eq!(decode(None), Decoded::Missing);
-        assert_eq!(decode(None).record().status, Status::NotStarted);
+        assert_eq!(Decoded::Missing.record().status, Status::NotStarted);
+        assert_eq!(decode_groups(None::<&Value>), (Groups::default(), GroupsState::Current));
     }
 
     #[test]
@@ -439,7 +649,7 @@ mod tests {
 
     #[test]
     fn groups_decode_defaults_and_cleans() {
-        assert_eq!(decode_groups(None), (Groups::default(), GroupsState::Current));
+        assert_eq!(decode_groups(None::<&Value>), (Groups::default(), GroupsState::Current));
         let (g, st) = decode_groups(Some(&json!({"v": 1, "active": "g2", "groups": [
             {"id": "g2", "name": "Club", "linked": true},
             {"id": "main", "name": "", "linked": false},

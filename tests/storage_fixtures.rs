@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use widerspruch::classify::Page;
 use widerspruch::handler::{handle, Outcome, Stored};
-use widerspruch::messages::{Context, Message};
+use widerspruch::protocol::{Context, PageShown, Request};
 use widerspruch::progress::{decode, encode, Decoded, Record, Status};
 use widerspruch::rules::{rules, PlatformId};
 
@@ -32,7 +32,7 @@ fn fixture(name: &str) -> Value {
 
 /// Every request the background handles, from every context that may send it, for every platform and
 /// every account group of the dump. Built from the wire form: these shapes are the extension's contract.
-fn every_request(stored: &Stored) -> Vec<(Context, Message)> {
+fn every_request(stored: &Stored) -> Vec<(Context, Request)> {
     let mut wire = vec![(Context::ExtensionPage, json!({"type": "get_checklist"}))];
     for g in &stored.groups.groups {
         wire.push((Context::ExtensionPage, json!({"type": "group_active", "group": g.id})));
@@ -58,11 +58,11 @@ fn every_request(stored: &Stored) -> Vec<(Context, Message)> {
         wire.push((form, json!({"type": "form_signal", "url": url, "signal": "received"})));
     }
     wire.into_iter()
-        .map(|(ctx, w)| (ctx, Message::decode(w.clone()).unwrap_or_else(|e| panic!("{w} no longer decodes: {e}"))))
+        .map(|(ctx, w)| (ctx, Request::from_json(&w).unwrap_or_else(|e| panic!("{w} no longer decodes: {e}"))))
         .collect()
 }
 
-fn run(stored: &Stored, ctx: Context, msg: &Message) -> Outcome {
+fn run(stored: &Stored, ctx: Context, msg: &Request) -> Outcome {
     handle(rules(), msg, ctx, stored, NOW, "en")
 }
 
@@ -100,7 +100,7 @@ fn v1_data_reads_back_as_written() {
     assert_eq!(stored.badge().text, "1", "Instagram is still open");
     // This build writes exactly what v1 wrote (JS numbers: 5 and 5.0 are one value): no migration needed.
     for (key, value) in dump.as_object().unwrap() {
-        let again = encode(&decode(Some(value)).record());
+        let again = serde_json::to_value(encode(&decode(value).record())).unwrap();
         assert!(same_json(&again, value), "{key}: {again} != {value}");
     }
 }
@@ -108,9 +108,9 @@ fn v1_data_reads_back_as_written() {
 #[test]
 fn v1_data_keeps_working() {
     let stored = Stored::from_storage(&fixture("v1.json"));
-    let msg = Message::decode(json!({"type": "checklist_clicked", "group": "main", "platform": "instagram", "action": "mark_submitted"})).unwrap();
+    let msg = Request::from_json(&json!({"type": "checklist_clicked", "group": "main", "platform": "instagram", "action": "mark_submitted"})).unwrap();
     let out = run(&stored, Context::ExtensionPage, &msg);
-    assert_eq!(out.writes, vec![("progress/instagram/main".to_string(), json!({"v": 1, "status": "submitted", "changed_at": NOW, "snoozed_until": 1_748_908_800_000.0}))]);
+    assert_eq!(serde_json::to_value(&out.writes).unwrap(), json!([["progress/instagram/main", {"v": 1, "status": "submitted", "changed_at": NOW, "snoozed_until": 1_748_908_800_000.0}]]));
     assert_eq!(out.stored.badge().text, "\u{2713}");
 }
 
@@ -167,20 +167,21 @@ fn corrupt_data_counts_as_not_started_with_one_warning_per_bad_key() {
 
     // Looking is not changing: corrupt values stay until the user acts on that platform.
     for p in PlatformId::ALL {
-        let out = run(&stored, Context::MetaPage(Page::Feed(p)), &Message::PageShown { url: rules().platform(p).form.clone() });
+        let out = run(&stored, Context::MetaPage(Page::Feed(p)), &Request::PageShown(PageShown { url: rules().platform(p).form.clone() }));
         assert!(out.writes.is_empty() && out.removals.is_empty(), "{p:?}: {:?}", out.writes);
     }
-    let msg = Message::decode(json!({"type": "checklist_clicked", "group": "main", "platform": "facebook", "action": "mark_submitted"})).unwrap();
+    let msg = Request::from_json(&json!({"type": "checklist_clicked", "group": "main", "platform": "facebook", "action": "mark_submitted"})).unwrap();
     let out = run(&stored, Context::ExtensionPage, &msg);
     assert_eq!(touched(&out), BTreeSet::from(["progress/facebook/main".to_string()]));
-    assert_eq!(decode(Some(&out.writes[0].1)).record().status, Status::Submitted);
+    assert_eq!(decode(&serde_json::to_value(&out.writes[0].1).unwrap()).record().status, Status::Submitted);
 
     // No request fails on it, and whatever is written is readable.
     for (ctx, msg) in every_request(&stored) {
         let out = run(&stored, ctx, &msg);
         for (k, v) in &out.writes {
             if k.starts_with("progress/") {
-                assert!(matches!(decode(Some(v)), Decoded::Current(_)), "{msg:?} wrote {k} = {v}");
+                let v = serde_json::to_value(v).unwrap();
+                assert!(matches!(decode(&v), Decoded::Current(_)), "{msg:?} wrote {k} = {v}");
             }
         }
     }
@@ -212,7 +213,7 @@ fn an_unreadable_group_list_falls_back_to_one_group_and_keeps_progress() {
 fn every_fixture_value_decodes_without_panicking() {
     for name in ["v1.json", "newer-v2.json", "corrupt.json", "corrupt-groups.json", "newer-progress-only.json"] {
         for (key, value) in fixture(name).as_object().unwrap() {
-            let d = decode(Some(value));
+            let d = decode(value);
             assert_eq!(d.writable(), !matches!(d, Decoded::Newer { .. }), "{name}: {key}");
         }
     }

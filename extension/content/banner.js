@@ -2,8 +2,10 @@
  * Widerspruch in Meta's pages. No site logic, sends no page content: says "this page is showing" with
  * the address in the tab (the background classifies it, and only accepts an address on the origin the
  * browser reports for this tab) and renders the answer with createElement and textContent in a shadow
- * root: Meta's markup, class names and CSP don't matter. Tags: src/messages.rs.
+ * root: Meta's markup, class names and CSP don't matter. The messages' types are ../protocol.d.ts,
+ * generated from src/protocol.rs and checked by `tsc` (./build.sh test, "types").
  */
+// @ts-check
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
@@ -20,20 +22,22 @@
 
   // Never rejects. A worker stopped mid-message drops the answer: messages are idempotent, so ask
   // again. After an update (context invalidated), leave quietly.
+  /** @param {import('../protocol').Request} msg @param {number} [retry] @returns {Promise<import('../protocol').Reply | undefined>} */
   async function send(msg, retry = 1) {
-    if (!alive()) return stop();
+    if (!alive()) return void stop();
     try {
       return await api.runtime.sendMessage(msg);
     } catch {
-      if (!alive()) return stop();
+      if (!alive()) return void stop();
       if (retry) return send(msg, 0);
     }
   }
 
+  /** @param {import('../protocol').Reply | undefined} a */
   function answer(a) {
-    const same = host?.isConnected && JSON.stringify(a?.panel) === shown;
-    if (a?.type === 'show_panel' && !same) show(a.panel);
-    else if (a?.type === 'no_panel') hide();
+    if (a?.type === 'show_panel') {
+      if (!(host?.isConnected && JSON.stringify(a.panel) === shown)) show(a.panel);
+    } else if (a?.type === 'no_panel') hide();
   }
 
   // Meta's sites are single-page apps: the address changes without a document load, and the browser's
@@ -61,6 +65,7 @@
     return b;
   }
 
+  /** @param {import('../protocol').PanelView} p */
   function show(p) {
     hide();
     shown = JSON.stringify(p);
@@ -102,6 +107,7 @@
   // content/form.js shares this script's world; it does nothing until a form helper asks it to.
   const form = () => globalThis.widerspruchForm;
 
+  /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
     if (action !== 'link_broken') hide();

@@ -4,6 +4,7 @@
  * navigation, where no new content script is injected. It reads no page text until banner.js calls
  * watch(), which it does only when the background answered with a form helper for the current address.
  */
+// @ts-check
 (() => {
   'use strict';
   let watcher = null;
@@ -19,6 +20,7 @@
     // one (the page's React overrides it only in the page's world), so React's value tracker sees a
     // change when the `input` event arrives, and puts the text in its state (tests/replica's React form).
     insertReason(text, w) {
+      /** @type {HTMLTextAreaElement | HTMLInputElement | null} */
       const field = w && document.querySelector(w.reason_field);
       if (!field) return;
       field.value = field.value ? `${field.value}\n${text}` : text;
@@ -33,7 +35,9 @@
       const check = () => {
         pending = false;
         const text = normalise(document.body?.innerText ?? '');
-        const signal = ['received', 'unavailable', 'login'].find((k) => w[k].some((f) => text.includes(f)));
+        /** @type {import('../protocol').FormSignal[]} */
+        const signals = ['received', 'unavailable', 'login'];
+        const signal = signals.find((k) => w[k].some((f) => text.includes(f)));
         if (!signal) return;
         this.unwatch();
         report(signal);

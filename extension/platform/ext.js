@@ -25,7 +25,6 @@ var ext = (() => {
     api,
     url: (path) => api.runtime.getURL(path),
     extensionId: () => api.runtime.id,
-    extensionBase: () => api.runtime.getURL(''),
     storageGetAll: () => {
       if (!copy) {
         const read = (copy = api.storage.local.get(null));
@@ -43,8 +42,5 @@ var ext = (() => {
       await api.action.setTitle({ title });
     },
     message: (key, subs) => api.i18n.getMessage(key, subs),
-    // "2025-05-27" → "27 May 2025" / "27. Mai 2025", in the language of our catalogue.
-    formatDate: (iso, lang) =>
-      new Date(`${iso}T00:00:00Z`).toLocaleDateString(lang, { dateStyle: 'long', timeZone: 'UTC' }),
   };
 })();

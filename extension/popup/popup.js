@@ -2,8 +2,10 @@
  * The toolbar popup. It builds the checklist from the view the Rust core sends (src/popup.rs decides every
  * text, state and button; the message tags are src/messages.rs) with createElement and textContent. Every
  * change is a message to the background, which owns progress and the badge and answers with the checklist
- * as it now is. No WebAssembly here: the popup paints as soon as that answer is there.
+ * as it now is. No WebAssembly here: the popup paints as soon as that answer is there. The messages'
+ * types are ../protocol.d.ts, generated from src/protocol.rs and checked by `tsc` (./build.sh test, "types").
  */
+// @ts-check
 'use strict';
 
 (() => {
@@ -11,24 +13,27 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const message = (key) => api.i18n.getMessage(key);
   // Never rejects (nor throws): a failure is an answer too.
+  /** @type {(msg: import('../protocol').Request) => Promise<import('../protocol').Reply>} */
   const answerTo = (msg) => new Promise((ok) => ok(api.runtime.sendMessage(msg))).catch((e) => ({ type: 'rejected', reason: String(e) }));
   // The first question goes out while the document is still being parsed (this script is not deferred).
   const first = answerTo({ type: 'get_checklist' });
   let app = null; // #app, once parsed
 
+  /** @param {ParentNode} parent @param {string} tag @param {Record<string, string | number>} [attrs] @param {string} [text] */
   function el(parent, tag, attrs = {}, text = '') {
     const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
     if (text) e.textContent = text;
     parent.append(e);
     return e;
   }
 
   // A refused or failed change shows the checklist as it now is; only when even that fails, an error.
+  /** @param {import('../protocol').Request} msg @param {boolean} [again] @param {Promise<import('../protocol').Reply>} [answer] */
   async function ask(msg, again = true, answer = answerTo(msg)) {
     const a = await answer;
     if (a?.type === 'checklist') return render(a.checklist);
-    console.warn('Widerspruch popup:', a?.type ?? a, a?.reason ?? '');
+    console.warn('Widerspruch popup:', a?.type ?? a, a?.type === 'rejected' ? a.reason : '');
     if (again && msg.type !== 'get_checklist') return ask({ type: 'get_checklist' }, false);
     const summary = document.getElementById('summary') ?? el(app, 'p', { id: 'summary', role: 'status' });
     summary.textContent = message('popup_error');
@@ -38,6 +43,7 @@
   const focusKey = (e) => e?.dataset?.action &&
     `${e.closest('[data-group]')?.dataset.group}|${e.closest('[data-platform]')?.dataset.platform}|${e.dataset.action}`;
 
+  /** @param {import('../protocol').PopupView} v */
   function render(v) {
     const focused = focusKey(document.activeElement);
     document.documentElement.lang = v.lang;
@@ -67,6 +73,7 @@
     if (focused) [...app.querySelectorAll('[data-action]')].find((e) => focusKey(e) === focused)?.focus();
   }
 
+  /** @param {import('../protocol').GroupPanel} g */
   function group(g) {
     const section = el(app, 'section', { class: 'group', 'data-group': g.id, 'aria-labelledby': `group-${g.id}` });
     el(section, 'h2', { id: `group-${g.id}` }, g.name);
@@ -74,7 +81,7 @@
       const options = el(section, 'div', { class: 'options' });
       const toggle = (t, attrs) => {
         const label = el(options, 'label');
-        el(label, 'input', attrs).checked = t.checked;
+        /** @type {HTMLInputElement} */ (el(label, 'input', attrs)).checked = t.checked;
         label.append(` ${t.label}`);
       };
       if (g.active) toggle(g.active, { type: 'radio', name: 'active-group', 'data-action': 'group_active' });
@@ -87,6 +94,7 @@
     }
   }
 
+  /** @param {ParentNode} list @param {import('../protocol').ItemView} item */
   function entry(list, item) {
     const li = el(list, 'li', { 'data-platform': item.platform, 'data-state': item.state });
     const head = el(li, 'div', { class: 'head' });
@@ -107,22 +115,27 @@
   }
 
   // Listeners on the document: they need no parsed #app and survive re-rendering.
-  const groupOf = (e) => e.closest('[data-group]')?.dataset.group ?? '';
+  // The words in data-* attributes are the ones render() wrote from the view: the casts below only tell
+  // the type checker so; the background checks every request again.
+  /** @param {Element} e */
+  const groupOf = (e) => e.closest('[data-group]')?.getAttribute('data-group') ?? '';
   document.addEventListener('click', (e) => {
-    const c = e.target.closest?.('button[data-action], a[data-action]');
+    const c = /** @type {Element} */ (e.target).closest?.('button[data-action], a[data-action]');
     if (!c) return;
-    const { action } = c.dataset;
+    const action = c.getAttribute('data-action');
+    const platform = /** @type {import('../protocol').PlatformId} */ (c.closest('[data-platform]')?.getAttribute('data-platform'));
     ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }
-      : { type: 'checklist_clicked', group: groupOf(c), platform: c.closest('[data-platform]')?.dataset.platform, action });
+      : { type: 'checklist_clicked', group: groupOf(c), platform, action: /** @type {import('../protocol').ChecklistAction} */ (action) });
   });
   document.addEventListener('change', (e) => {
-    const { action } = e.target.dataset;
-    if (action === 'group_linked') ask({ type: 'group_linked', group: groupOf(e.target), linked: e.target.checked });
-    if (action === 'group_active' && e.target.checked) ask({ type: 'group_active', group: groupOf(e.target) });
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const { action } = input.dataset;
+    if (action === 'group_linked') ask({ type: 'group_linked', group: groupOf(input), linked: input.checked });
+    if (action === 'group_active' && input.checked) ask({ type: 'group_active', group: groupOf(input) });
   });
   document.addEventListener('submit', (e) => {
     e.preventDefault();
-    const name = document.getElementById('group-name')?.value ?? '';
+    const name = /** @type {HTMLInputElement | null} */ (document.getElementById('group-name'))?.value ?? '';
     if (name.trim()) ask({ type: 'group_add', name });
   });
 

@@ -14,7 +14,7 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use widerspruch::classify::{classify, Page};
-use widerspruch::messages::{authorize, Context, Message, Sender, SenderTab};
+use widerspruch::protocol::{authorize, Context, PageShown, Request, Sender, SenderTab};
 use widerspruch::rules::PlatformId;
 
 const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
@@ -149,7 +149,7 @@ fn check(url: &str) {
 
     // The background trusts the classifier for content-script messages.
     let tab = Sender { id: Some(ID.into()), url: Some(url.into()), tab: Some(SenderTab { id: Some(1.0) }) };
-    let shown = Message::PageShown { url: url.to_string() };
+    let shown = Request::PageShown(PageShown { url: url.to_string() });
     let verdict = authorize(&shown, &tab, ID, BASE);
     if url.starts_with(BASE) {
         assert!(verdict.is_err(), "an extension page may not send page_shown");

@@ -1,4 +1,4 @@
-//! Fuzz `Message::decode` (strict wire decoding) and `authorize` (who may send what) with arbitrary JSON
+//! Fuzz `Request::decode` (strict wire decoding) and `authorize` (who may send what) with arbitrary JSON
 //! and arbitrary senders, then run what gets through the handler.
 //!
 //! Invariants, beyond "never panics":
@@ -18,7 +18,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 use widerspruch::classify::{classify, same_origin, Page};
 use widerspruch::handler::{handle, Stored};
-use widerspruch::messages::{authorize, Context, Message, Sender, SenderTab};
+use widerspruch::protocol::{authorize, Context, Request, Sender, SenderTab};
 use widerspruch::progress::{decode, Status};
 use widerspruch::rules::rules;
 
@@ -84,7 +84,7 @@ fn sender(u: &mut Unstructured) -> arbitrary::Result<Sender> {
     Ok(Sender { id, url, tab })
 }
 
-/// Equal JSON with numbers compared by value, written here independently of `messages::same`.
+/// Equal JSON with numbers compared by value.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
@@ -97,13 +97,13 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn check(v: Value, u: &mut Unstructured) {
-    let Ok(msg) = Message::decode(v.clone()) else { return };
-    let wire = serde_json::to_value(&msg).expect("a message serialises");
+    let Ok(msg) = Request::from_json(&v) else { return };
+    let wire = msg.to_json();
     assert!(same(&wire, &v), "decode accepted more than the canonical form: {v} → {wire}");
-    assert_eq!(v["type"], json!(msg.kind()), "{v}");
-    assert_eq!(Message::decode(wire.clone()).as_ref(), Ok(&msg), "re-encoded {wire} does not decode to {msg:?}");
+    assert_eq!(v["type"], json!(msg.kind().tag()), "{v}");
+    assert_eq!(Request::from_json(&wire).as_ref(), Ok(&msg), "re-encoded {wire} does not decode to {msg:?}");
     let text: Value = serde_json::from_str(&serde_json::to_string(&wire).unwrap()).unwrap();
-    assert_eq!(Message::decode(text).as_ref(), Ok(&msg), "through JSON text");
+    assert_eq!(Request::from_json(&text).as_ref(), Ok(&msg), "through JSON text");
 
     // Every known kind of sender (own/other id, with/without a tab, each URL), then a few arbitrary ones.
     let mut senders = Vec::new();
@@ -130,8 +130,8 @@ fn check(v: Value, u: &mut Unstructured) {
             Context::ExtensionPage => {
                 assert!(url.starts_with(BASE), "not an extension page: {url:?}");
                 assert!(
-                    matches!(msg, Message::GetChecklist | Message::ChecklistClicked { .. } | Message::GroupAdd { .. }
-                        | Message::GroupRemove { .. } | Message::GroupLinked { .. } | Message::GroupActive { .. }),
+                    matches!(msg, Request::GetChecklist(_) | Request::ChecklistClicked(_) | Request::GroupAdd(_)
+                        | Request::GroupRemove(_) | Request::GroupLinked(_) | Request::GroupActive(_)),
                     "{msg:?} from the popup"
                 );
             }
@@ -143,8 +143,8 @@ fn check(v: Value, u: &mut Unstructured) {
                 assert_eq!(page, classify(claimed));
                 assert!(page.platform().is_some(), "{claimed:?} is no platform page");
                 match msg {
-                    Message::PageShown { .. } | Message::PanelClicked { .. } => {}
-                    Message::FormSignal { .. } => assert!(matches!(page, Page::ObjectionForm { .. }), "form_signal from {url:?}"),
+                    Request::PageShown(_) | Request::PanelClicked(_) => {}
+                    Request::FormSignal(_) => assert!(matches!(page, Page::ObjectionForm { .. }), "form_signal from {url:?}"),
                     _ => panic!("{msg:?} from a page"),
                 }
             }
@@ -161,7 +161,7 @@ fn check(v: Value, u: &mut Unstructured) {
                 assert!(out.removals.is_empty(), "a page removed {:?}", out.removals);
             }
             for (key, w) in &out.writes {
-                let after = decode(Some(w)).record().status;
+                let after = decode(&serde_json::to_value(w).unwrap()).record().status;
                 if let Context::MetaPage(_) = ctx {
                     assert!(key.starts_with("progress/") && key.ends_with("/main"), "a page wrote {key}");
                     assert!(after >= start, "a page moved {key} back from {start:?} to {after:?}");

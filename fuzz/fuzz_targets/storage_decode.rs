@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 use widerspruch::classify::Page;
 use widerspruch::handler::{handle, Stored};
-use widerspruch::messages::{Context, Message};
+use widerspruch::protocol::{Context, Request};
 use widerspruch::progress::{decode, encode, Decoded, SCHEMA_VERSION};
 use widerspruch::rules::{rules, PlatformId};
 
@@ -44,8 +44,8 @@ fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
 }
 
 fn check(v: &Value, platforms: &[PlatformId]) {
-    let d = decode(Some(v));
-    assert_eq!(decode(Some(v)), d, "not deterministic");
+    let d = decode(v);
+    assert_eq!(decode(v), d, "not deterministic");
     match &d {
         Decoded::Missing => panic!("a stored value decoded as missing: {v}"),
         Decoded::Newer { version, .. } => {
@@ -63,13 +63,13 @@ fn check(v: &Value, platforms: &[PlatformId]) {
 
     // What this build writes reads back as the same record, directly and through JSON text.
     let r = d.record();
-    let written = encode(&r);
+    let written = serde_json::to_value(encode(&r)).unwrap();
     assert_eq!(written["v"], json!(SCHEMA_VERSION));
-    assert_eq!(decode(Some(&written)), Decoded::Current(r.clone()), "{v} → {r:?} → {written}");
+    assert_eq!(decode(&written), Decoded::Current(r.clone()), "{v} → {r:?} → {written}");
     // Through JSON text. serde_json's fast float parser may be 1 ulp off for extreme values (the browser's
     // JSON is exact), so times are compared to 1 part in 10^15.
     let text: Value = serde_json::from_str(&serde_json::to_string(&written).unwrap()).unwrap();
-    let back = decode(Some(&text));
+    let back = decode(&text);
     let Decoded::Current(b) = &back else { panic!("through JSON text: {written} → {back:?}") };
     assert_eq!(b.status, r.status, "through JSON text: {written}");
     let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
@@ -82,7 +82,7 @@ fn check(v: &Value, platforms: &[PlatformId]) {
     if let Value::Object(m) = v {
         let mut more = m.clone();
         more.insert("zz_from_the_future".into(), json!({"x": [1, 2]}));
-        assert_eq!(decode(Some(&Value::Object(more))).record(), r, "an unknown key changed {v}");
+        assert_eq!(decode(&Value::Object(more)).record(), r, "an unknown key changed {v}");
     }
 
     // The background's view of a storage dump holding this value for one platform of the main group.
@@ -105,7 +105,8 @@ fn check(v: &Value, platforms: &[PlatformId]) {
             for (k, w) in &out.writes {
                 assert!(k != &key || d.writable(), "{msg:?} wrote over newer data {v}");
                 if k.starts_with("progress/") {
-                    assert!(matches!(decode(Some(w)), Decoded::Current(_)), "{msg:?} wrote {w}, which does not decode");
+                    let w = serde_json::to_value(w).unwrap();
+                    assert!(matches!(decode(&w), Decoded::Current(_)), "{msg:?} wrote {w}, which does not decode");
                 }
             }
             assert!(d.writable() || !out.removals.contains(&key), "{msg:?} removed newer data {v}");
@@ -116,7 +117,7 @@ fn check(v: &Value, platforms: &[PlatformId]) {
 
 /// Requests the background handles, built from their wire form (so new fields fail loudly here, in
 /// `handled` above, rather than silently). Page messages come with the page they are accepted from.
-fn messages(p: PlatformId) -> Vec<(Context, Message)> {
+fn messages(p: PlatformId) -> Vec<(Context, Request)> {
     let name = p.as_str();
     let feed = Context::MetaPage(Page::Feed(p));
     let form = Context::MetaPage(Page::ObjectionForm { platform: p, current: true });
@@ -136,7 +137,7 @@ fn messages(p: PlatformId) -> Vec<(Context, Message)> {
         (form, json!({"type": "page_shown", "url": url})),
         (form, json!({"type": "form_signal", "url": url, "signal": "received"})),
     ];
-    wire.into_iter().filter_map(|(c, w)| Message::decode(w).ok().map(|m| (c, m))).collect()
+    wire.into_iter().filter_map(|(c, w)| Request::from_json(&w).ok().map(|m| (c, m))).collect()
 }
 
 fuzz_target!(|data: &[u8]| {

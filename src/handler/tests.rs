@@ -1,6 +1,7 @@
 use super::*;
 use crate::rules::rules;
-use serde_json::json;
+use crate::protocol::{GetChecklist, PageShown};
+use serde_json::{json, Value};
 
 const NOW: f64 = 1_795_000_000_000.0;
 const DAY: f64 = 86_400_000.0;
@@ -12,31 +13,40 @@ const POPUP: Context = Context::ExtensionPage;
 /// The handler decides from the authorised context; the URL a page message carries was checked before.
 const URL: &str = "https://www.facebook.com/";
 
-fn shown() -> Message {
-    Message::PageShown { url: URL.into() }
+fn shown() -> Request {
+    Request::PageShown(PageShown { url: URL.into() })
 }
 
-fn clicked(action: PanelAction) -> Message {
-    Message::PanelClicked { url: URL.into(), action }
+fn clicked(action: PanelAction) -> Request {
+    Request::PanelClicked(PanelClicked { url: URL.into(), action })
 }
 
-fn signalled(signal: FormSignal) -> Message {
-    Message::FormSignal { url: URL.into(), signal }
+fn signalled(signal: FormSignal) -> Request {
+    Request::FormSignal(FormSignalled { url: URL.into(), signal })
+}
+
+fn checklist_clicked(group: &str, platform: PlatformId, action: ChecklistAction) -> Request {
+    Request::ChecklistClicked(ChecklistClicked { group: group.into(), platform, action })
+}
+
+/// The writes as JSON, as storage receives them.
+fn written(out: &Outcome) -> Vec<(String, Value)> {
+    out.writes.iter().map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap())).collect()
 }
 
 fn empty() -> Stored {
     Stored::from_storage(&json!({}))
 }
 
-fn run(msg: Message, ctx: Context, stored: &Stored) -> Outcome {
+fn run(msg: Request, ctx: Context, stored: &Stored) -> Outcome {
     handle(rules(), &msg, ctx, stored, NOW, "en")
 }
 
 /// Apply the writes and removals like storage would, and decode again: what the next message sees.
 fn persist(before: &Value, out: &Outcome) -> Value {
     let mut all = before.as_object().cloned().unwrap_or_default();
-    for (k, v) in &out.writes {
-        all.insert(k.clone(), v.clone());
+    for (k, v) in written(out) {
+        all.insert(k, v);
     }
     for k in &out.removals {
         all.remove(k);
@@ -45,12 +55,12 @@ fn persist(before: &Value, out: &Outcome) -> Value {
 }
 
 fn shows_panel(out: &Outcome) -> bool {
-    matches!(out.reply, Reply::Panel(Some(_)))
+    matches!(out.reply, Answer::Panel(Some(_)))
 }
 
 fn checklist_of(out: &Outcome) -> &ChecklistView {
     match &out.reply {
-        Reply::Checklist(c) => c,
+        Answer::Checklist(c) => c,
         other => panic!("expected a checklist, got {other:?}"),
     }
 }
@@ -58,10 +68,10 @@ fn checklist_of(out: &Outcome) -> &ChecklistView {
 #[test]
 fn opening_the_form_page_records_form_opened_and_shows_the_helper() {
     let out = run(shown(), FB_FORM, &empty());
-    let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
+    let Answer::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
     assert_eq!(plan.kind, PanelKind::FormHelper);
     assert!(plan.watch);
-    assert_eq!(out.writes, vec![("progress/facebook/main".to_string(), json!({"v": 1, "status": "form_opened", "changed_at": NOW}))]);
+    assert_eq!(written(&out), vec![("progress/facebook/main".to_string(), json!({"v": 1, "status": "form_opened", "changed_at": NOW}))]);
     assert_eq!(out.stored.badge().text, "2", "form opened is still open");
 }
 
@@ -73,7 +83,7 @@ fn feed_page_gets_a_banner_until_done() {
     let done = run(clicked(PanelAction::AlreadyDone), FB_FEED, &empty());
     assert_eq!(done.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
     assert_eq!(done.stored.badge().text, "1");
-    assert_eq!(run(shown(), FB_FEED, &done.stored).reply, Reply::Panel(None));
+    assert_eq!(run(shown(), FB_FEED, &done.stored).reply, Answer::Panel(None));
     assert!(shows_panel(&run(shown(), IG_FEED, &done.stored)), "the other platform still asks");
 }
 
@@ -81,14 +91,14 @@ fn feed_page_gets_a_banner_until_done() {
 fn not_now_snoozes() {
     let out = run(clicked(PanelAction::NotNow), FB_FEED, &empty());
     assert_eq!(out.writes.len(), 1);
-    assert_eq!(handle(rules(), &shown(), FB_FEED, &out.stored, NOW + 1000.0, "en").reply, Reply::Panel(None));
+    assert_eq!(handle(rules(), &shown(), FB_FEED, &out.stored, NOW + 1000.0, "en").reply, Answer::Panel(None));
     assert!(shows_panel(&handle(rules(), &shown(), FB_FEED, &out.stored, NOW + 8.0 * DAY, "en")));
 }
 
 #[test]
 fn link_broken_shows_the_route_in_the_users_language_and_writes_nothing() {
     let out = handle(rules(), &clicked(PanelAction::LinkBroken), FB_FEED, &empty(), NOW, "de");
-    let Reply::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
+    let Answer::Panel(Some(plan)) = &out.reply else { panic!("{:?}", out.reply) };
     assert!(plan.steps.as_ref().unwrap().1.iter().any(|s| s.contains("Datenschutzrichtlinie")));
     assert!(out.writes.is_empty());
 }
@@ -98,11 +108,11 @@ fn form_signals_from_the_form_page() {
     let out = run(signalled(FormSignal::Received), FB_FORM, &empty());
     assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
     assert_eq!(out.stored.record(MAIN_GROUP, PlatformId::Facebook).changed_at, Some(NOW), "sent with the date");
-    let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
+    let Answer::Panel(Some(plan)) = &out.reply else { panic!() };
     assert_eq!(plan.paragraphs[0].key, "received_text");
     for (signal, key) in [(FormSignal::Unavailable, "fallback_unavailable"), (FormSignal::Login, "fallback_login")] {
         let out = run(signalled(signal), FB_FORM, &empty());
-        let Reply::Panel(Some(plan)) = &out.reply else { panic!() };
+        let Answer::Panel(Some(plan)) = &out.reply else { panic!() };
         assert_eq!(plan.paragraphs[0].key, key);
         assert!(plan.steps.is_some());
         assert!(out.writes.is_empty());
@@ -120,14 +130,14 @@ fn clicks_and_signals_from_the_wrong_pages_change_nothing() {
         (clicked(PanelAction::Close), FB_FEED),
     ] {
         let out = run(msg.clone(), ctx, &empty());
-        assert!(matches!(out.reply, Reply::Rejected(_)), "{msg:?} from {ctx:?}");
+        assert!(matches!(out.reply, Answer::Rejected(_)), "{msg:?} from {ctx:?}");
         assert!(out.writes.is_empty());
     }
 }
 
 #[test]
 fn popup_marks_and_reads_the_checklist() {
-    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Instagram, action: ChecklistAction::MarkConfirmed };
+    let msg = checklist_clicked(MAIN_GROUP, PlatformId::Instagram, ChecklistAction::MarkConfirmed);
     let out = run(msg, POPUP, &empty());
     let c = checklist_of(&out);
     assert!(!c.read_only);
@@ -141,7 +151,7 @@ fn popup_marks_and_reads_the_checklist() {
 fn a_gentle_reminder_when_the_email_does_not_come() {
     let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 1, "status": "submitted", "changed_at": NOW - 4.0 * DAY},
         "progress/instagram/main": {"v": 1, "status": "submitted", "changed_at": NOW - DAY}}));
-    let out = run(Message::GetChecklist, POPUP, &stored);
+    let out = run(Request::GetChecklist(GetChecklist {}), POPUP, &stored);
     let items = &checklist_of(&out).groups[0].items;
     assert!(items[0].remind);
     assert!(!items[1].remind, "one day is normal");
@@ -150,7 +160,7 @@ fn a_gentle_reminder_when_the_email_does_not_come() {
 #[test]
 fn account_groups() {
     let s0 = json!({});
-    let add = run(Message::GroupAdd { name: "  Club\u{0007} ".into() }, POPUP, &Stored::from_storage(&s0));
+    let add = run(Request::GroupAdd(GroupAdd { name: "  Club\u{0007} ".into() }), POPUP, &Stored::from_storage(&s0));
     let s1 = persist(&s0, &add);
     let stored = Stored::from_storage(&s1);
     assert_eq!(stored.groups.groups.len(), 2);
@@ -167,41 +177,41 @@ fn account_groups() {
     assert_eq!(stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::NotStarted);
 
     // Linked: one objection covers both platforms of that group.
-    let link = run(Message::GroupLinked { group: club.id.clone(), linked: true }, POPUP, &stored);
+    let link = run(Request::GroupLinked(GroupLinked { group: club.id.clone(), linked: true }), POPUP, &stored);
     let s3 = persist(&s2, &link);
     let stored = Stored::from_storage(&s3);
-    let c = checklist_of(&run(Message::GetChecklist, POPUP, &stored)).clone();
+    let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &stored)).clone();
     assert!(c.groups[1].linked && c.groups[1].active);
     assert!(c.groups[1].items[1].covered);
     assert_eq!(c.groups[1].items[1].status, Status::Submitted);
     assert_eq!(c.open, 2, "main group still open on both");
-    assert_eq!(run(shown(), IG_FEED, &stored).reply, Reply::Panel(None), "covered: no banner");
+    assert_eq!(run(shown(), IG_FEED, &stored).reply, Answer::Panel(None), "covered: no banner");
 
     // Remove it: its progress goes with it, main stays.
-    let rm = run(Message::GroupRemove { group: club.id.clone() }, POPUP, &stored);
+    let rm = run(Request::GroupRemove(GroupRemove { group: club.id.clone() }), POPUP, &stored);
     assert_eq!(rm.removals, vec![format!("progress/facebook/{}", club.id), format!("progress/instagram/{}", club.id)]);
     let stored = Stored::from_storage(&persist(&s3, &rm));
     assert_eq!(stored.groups, Groups::default());
-    assert!(matches!(run(Message::GroupRemove { group: MAIN_GROUP.into() }, POPUP, &stored).reply, Reply::Rejected(_)));
-    assert!(matches!(run(Message::GroupAdd { name: "   ".into() }, POPUP, &stored).reply, Reply::Rejected(_)));
-    assert!(matches!(run(Message::GroupActive { group: "g404".into() }, POPUP, &stored).reply, Reply::Rejected(_)));
+    assert!(matches!(run(Request::GroupRemove(GroupRemove { group: MAIN_GROUP.into() }), POPUP, &stored).reply, Answer::Rejected(_)));
+    assert!(matches!(run(Request::GroupAdd(GroupAdd { name: "   ".into() }), POPUP, &stored).reply, Answer::Rejected(_)));
+    assert!(matches!(run(Request::GroupActive(GroupActive { group: "g404".into() }), POPUP, &stored).reply, Answer::Rejected(_)));
 }
 
 #[test]
 fn newer_data_is_never_overwritten() {
     let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 7, "status": "submitted", "future": true}}));
     assert_eq!(stored.warnings().len(), 1);
-    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Facebook, action: ChecklistAction::Reset };
+    let msg = checklist_clicked(MAIN_GROUP, PlatformId::Facebook, ChecklistAction::Reset);
     let out = run(msg, POPUP, &stored);
     assert!(out.writes.is_empty());
-    assert!(matches!(out.reply, Reply::Rejected(_)));
+    assert!(matches!(out.reply, Answer::Rejected(_)));
     // Other platforms still work.
-    let msg = Message::ChecklistClicked { group: MAIN_GROUP.into(), platform: PlatformId::Instagram, action: ChecklistAction::MarkSubmitted };
+    let msg = checklist_clicked(MAIN_GROUP, PlatformId::Instagram, ChecklistAction::MarkSubmitted);
     assert_eq!(run(msg, POPUP, &stored).writes.len(), 1);
     // Newer groups: read-only too.
     let stored = Stored::from_storage(&json!({"groups": {"v": 2, "active": "main", "groups": [{"id": "main", "name": "", "linked": false}]}}));
     assert!(stored.read_only());
-    assert!(run(Message::GroupAdd { name: "x".into() }, POPUP, &stored).writes.is_empty());
+    assert!(run(Request::GroupAdd(GroupAdd { name: "x".into() }), POPUP, &stored).writes.is_empty());
 }
 
 #[test]
@@ -214,7 +224,9 @@ fn corrupt_data_is_replaced_only_when_the_user_acts() {
 }
 
 #[test]
-fn replies_are_not_requests() {
-    let out = run(Message::Done, POPUP, &empty());
-    assert!(matches!(out.reply, Reply::Rejected(_)));
+fn requests_from_the_wrong_context_are_refused() {
+    let out = run(shown(), POPUP, &empty());
+    assert!(matches!(out.reply, Answer::Rejected(_)));
+    let out = run(Request::GetChecklist(GetChecklist {}), FB_FEED, &empty());
+    assert!(matches!(out.reply, Answer::Rejected(_)));
 }

@@ -1,59 +1,32 @@
 //! Site knowledge: Meta's hosts, form URLs and paths, as data (`meta.json`), compiled into the core.
 //!
-//! A changed form id is a one-line edit of `meta.json`; `cargo test` checks the file.
+//! A changed form id is a one-line edit of `meta.json`; `cargo test` checks the file. This module depends
+//! on nothing else in the core: the classifier, the panels and the handler read it.
+//!
+//! The file is read by serde's derived code, strictly: every type below refuses unknown keys
+//! (`deny_unknown_fields`) and missing ones, so a typo in the file fails `cargo test` and the build's
+//! first message rather than being ignored. A new key is one field in one struct.
 
-use crate::json::{Fields, FromJson};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Texts per language code (`"en"`, `"de"`, ...), in code order. English is the fallback.
-///
-/// A sorted list rather than a `BTreeMap`: a handful of entries, and a map type of its own would add
-/// kilobytes to the WebAssembly. Reads like the map it replaces (`get`, `keys`, `values`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PerLanguage<T>(Vec<(String, T)>);
-
-impl<T> PerLanguage<T> {
-    /// From entries sorted by language code, each code once.
-    fn from_sorted(entries: Vec<(String, T)>) -> PerLanguage<T> {
-        PerLanguage(entries)
-    }
-    pub fn get(&self, lang: &str) -> Option<&T> {
-        self.0.iter().find(|(l, _)| l == lang).map(|(_, t)| t)
-    }
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(l, _)| l)
-    }
-    pub fn values(&self) -> impl Iterator<Item = &T> {
-        self.0.iter().map(|(_, t)| t)
-    }
-}
-
-impl<T: FromJson> FromJson for PerLanguage<T> {
-    /// serde_json's object is a `BTreeMap`: its entries come sorted, each key once.
-    fn from_json(v: &Value) -> Option<Self> {
-        let mut out = Vec::new();
-        for (k, x) in v.as_object()? {
-            out.push((k.clone(), T::from_json(x)?));
-        }
-        Some(PerLanguage::from_sorted(out))
-    }
-}
+/// Texts per language code (`"en"`, `"de"`, ...). English is the fallback ([`in_language`]).
+pub type PerLanguage<T> = BTreeMap<String, T>;
 
 /// The platforms that have an objection form. WhatsApp and Threads have none (see shared/facts.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformId {
     Facebook,
     Instagram,
 }
 
-crate::json_words!(PlatformId { Facebook => "facebook", Instagram => "instagram" } placeholder Facebook);
-
 impl PlatformId {
     pub const ALL: [PlatformId; 2] = [PlatformId::Facebook, PlatformId::Instagram];
 
+    /// The word in storage keys (`progress/facebook/main`); the same as on the wire (tested).
     pub fn as_str(self) -> &'static str {
         match self {
             PlatformId::Facebook => "facebook",
@@ -62,9 +35,11 @@ impl PlatformId {
     }
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rules {
-    /// `$comment` in the file.
+    /// Notes for whoever edits the file.
+    #[serde(rename = "$comment")]
     pub comment: String,
     pub schema: u32,
     /// ISO date from which Meta trains on public content (an objection protects only what follows).
@@ -73,7 +48,6 @@ pub struct Rules {
     /// "Data subject rights for third party information used for AI at Meta": for people who appear in
     /// others' content or have no account.
     pub third_party_form: String,
-    pub privacy_pages: Vec<String>,
     /// CSS selector of the form's free-text reason field (a standard element, never Meta's class names).
     pub reason_field: String,
     pub signals: Signals,
@@ -84,9 +58,10 @@ pub struct Rules {
 }
 
 /// Lower-case text fragments, per language, that tell what an objection form page is showing.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Signals {
-    /// `$comment` in the file.
+    #[serde(rename = "$comment")]
     pub comment: String,
     /// The request was received (after "Send").
     pub received: PerLanguage<Vec<String>>,
@@ -99,15 +74,12 @@ pub struct Signals {
 impl Signals {
     /// Every language's fragments: Meta may show a language other than the browser's.
     pub fn all(map: &PerLanguage<Vec<String>>) -> Vec<String> {
-        let mut out = Vec::new();
-        for list in map.values() {
-            out.extend_from_slice(list);
-        }
-        out
+        map.values().flatten().cloned().collect()
     }
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Platform {
     pub id: PlatformId,
     pub name: String,
@@ -122,12 +94,12 @@ pub struct Platform {
     pub form_pages: Vec<FormPage>,
     /// Paths on feed hosts that are not the feed (help, login, messages, ...): no banner there.
     pub not_feed_paths: Vec<String>,
-    pub accounts_center: String,
     /// The way to the form through the app's own menus, for when the direct link fails.
     pub fallback_route: PerLanguage<Vec<String>>,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FormPage {
     pub hosts: Vec<String>,
     pub path: String,
@@ -136,131 +108,18 @@ pub struct FormPage {
 
 pub const RULES_JSON: &str = include_str!("meta.json");
 
-/// The compiled-in rules, built by code that `build.rs` writes from `meta.json` (no JSON parser in the
-/// core). `cargo test` checks that they are what `Rules::from_json` reads from the file.
+impl Rules {
+    /// Read a rules file (strict: see the module comment).
+    pub fn from_json(text: &str) -> Result<Rules, String> {
+        serde_json::from_str(text).map_err(|e| format!("src/rules/meta.json: {e}"))
+    }
+}
+
+/// The compiled-in rules, read on first use (well under a millisecond; `cargo test` checks that the file
+/// reads, so the `expect` cannot fire in a build whose tests passed).
 pub fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| include!(concat!(env!("OUT_DIR"), "/meta.rs")))
-}
-
-// The helpers the generated code calls.
-#[inline(never)]
-fn text(s: &str) -> String {
-    s.to_string()
-}
-
-#[inline(never)]
-fn texts(list: &[&str]) -> Vec<String> {
-    let mut out = Vec::with_capacity(list.len());
-    for s in list {
-        out.push(text(s));
-    }
-    out
-}
-
-/// `build.rs` writes the entries in the file's (sorted) key order.
-fn per_language(entries: &[(&str, &[&str])]) -> PerLanguage<Vec<String>> {
-    let mut out = Vec::with_capacity(entries.len());
-    for (lang, list) in entries {
-        out.push((text(lang), texts(list)));
-    }
-    PerLanguage::from_sorted(out)
-}
-
-/// Read an object strictly: every key known, every field present with the right type.
-fn strict<'a>(v: &'a Value, what: &str, known: &[&str]) -> Result<Fields<'a>, String> {
-    let f = Fields::of(v).ok_or_else(|| format!("{what}: not an object"))?;
-    match f.0.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(format!("{what}: unknown key {k}")),
-        None => Ok(f),
-    }
-}
-
-fn field<T: FromJson>(f: &Fields, what: &str, key: &str) -> Result<T, String> {
-    match f.0.get(key).and_then(T::from_json) {
-        Some(t) => Ok(t),
-        None => Err(missing(what, key)),
-    }
-}
-
-#[inline(never)]
-fn missing(what: &str, key: &str) -> String {
-    format!("{what}: missing or bad {key}")
-}
-
-impl Rules {
-    /// Read the rules file's JSON. Strict like `deny_unknown_fields`: unknown keys are refused.
-    pub fn from_json(v: &Value) -> Result<Rules, String> {
-        let w = "rules";
-        let f = strict(
-            v,
-            w,
-            &["$comment", "schema", "training_start", "platforms", "third_party_form", "privacy_pages", "reason_field", "signals", "snooze_days", "reminder_days"],
-        )?;
-        let mut platforms = Vec::new();
-        for p in f.0.get("platforms").and_then(Value::as_array).ok_or("rules: missing or bad platforms")? {
-            platforms.push(Platform::from_json(p)?);
-        }
-        Ok(Rules {
-            comment: field(&f, w, "$comment")?,
-            schema: field(&f, w, "schema")?,
-            training_start: field(&f, w, "training_start")?,
-            platforms,
-            third_party_form: field(&f, w, "third_party_form")?,
-            privacy_pages: field(&f, w, "privacy_pages")?,
-            reason_field: field(&f, w, "reason_field")?,
-            signals: Signals::from_json(f.0.get("signals").unwrap_or(&Value::Null))?,
-            snooze_days: field(&f, w, "snooze_days")?,
-            reminder_days: field(&f, w, "reminder_days")?,
-        })
-    }
-}
-
-impl Signals {
-    fn from_json(v: &Value) -> Result<Signals, String> {
-        let w = "signals";
-        let f = strict(v, w, &["$comment", "received", "unavailable", "login"])?;
-        Ok(Signals {
-            comment: field(&f, w, "$comment")?,
-            received: field(&f, w, "received")?,
-            unavailable: field(&f, w, "unavailable")?,
-            login: field(&f, w, "login")?,
-        })
-    }
-}
-
-impl Platform {
-    fn from_json(v: &Value) -> Result<Platform, String> {
-        let w = "platform";
-        let f = strict(
-            v,
-            w,
-            &["id", "name", "domain", "feed_hosts", "form", "form_pages", "not_feed_paths", "accounts_center", "fallback_route"],
-        )?;
-        let mut form_pages = Vec::new();
-        for p in f.0.get("form_pages").and_then(Value::as_array).ok_or("platform: missing or bad form_pages")? {
-            form_pages.push(FormPage::from_json(p)?);
-        }
-        Ok(Platform {
-            id: field(&f, w, "id")?,
-            name: field(&f, w, "name")?,
-            domain: field(&f, w, "domain")?,
-            feed_hosts: field(&f, w, "feed_hosts")?,
-            form: field(&f, w, "form")?,
-            form_pages,
-            not_feed_paths: field(&f, w, "not_feed_paths")?,
-            accounts_center: field(&f, w, "accounts_center")?,
-            fallback_route: field(&f, w, "fallback_route")?,
-        })
-    }
-}
-
-impl FormPage {
-    fn from_json(v: &Value) -> Result<FormPage, String> {
-        let w = "form page";
-        let f = strict(v, w, &["hosts", "path", "current"])?;
-        Ok(FormPage { hosts: field(&f, w, "hosts")?, path: field(&f, w, "path")?, current: field(&f, w, "current")? })
-    }
+    RULES.get_or_init(|| Rules::from_json(RULES_JSON).expect("src/rules/meta.json reads (tested)"))
 }
 
 impl Rules {
@@ -319,10 +178,8 @@ mod tests {
     fn every_url_is_https_on_a_meta_host() {
         let r = rules();
         let mut urls = vec![r.third_party_form.as_str()];
-        urls.extend(r.privacy_pages.iter().map(String::as_str));
         for p in &r.platforms {
             urls.push(&p.form);
-            urls.push(&p.accounts_center);
         }
         for u in urls {
             assert!(is_meta_https(u), "not an https Meta URL: {u}");
@@ -342,7 +199,8 @@ mod tests {
     fn training_start_is_an_iso_date() {
         let d = &rules().training_start;
         assert_eq!(d.len(), 10);
-        assert!(crate::progress::days_from_iso(d).is_some());
+        let digits = |r: std::ops::Range<usize>| d[r].bytes().all(|b| b.is_ascii_digit());
+        assert!(digits(0..4) && &d[4..5] == "-" && digits(5..7) && &d[7..8] == "-" && digits(8..10), "{d}");
     }
 
     /// The languages the extension ships (`extension/_locales/*`).
@@ -389,8 +247,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        let parse = |text: &str| Rules::from_json(&serde_json::from_str(text).unwrap());
-        assert_eq!(parse(RULES_JSON).as_ref(), Ok(rules()), "the compiled-in rules are not the file");
+        let parse = Rules::from_json;
+        assert!(parse(RULES_JSON).is_ok());
         let bad = RULES_JSON.replacen("\"snooze_days\"", "\"snooze_dayz\"", 1);
         assert!(parse(&bad).is_err());
         for (from, to) in [
@@ -408,6 +266,41 @@ mod tests {
         }
     }
 
+
+    /// The content scripts' match patterns (manifest.json) are exactly what the rules call for: banner.js on
+    /// every host of each platform's domain, form.js on each form page's hosts and the form paths' folder.
+    #[test]
+    fn the_manifest_matches_exactly_the_rules() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/manifest.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let matches_of = |script: &str| -> std::collections::BTreeSet<String> {
+            let cs = manifest["content_scripts"].as_array().unwrap();
+            let entry = cs.iter().find(|c| c["js"] == serde_json::json!([script])).unwrap_or_else(|| panic!("no entry for {script}"));
+            entry["matches"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect()
+        };
+        let r = rules();
+        let feed: std::collections::BTreeSet<String> = r.platforms.iter().map(|p| format!("https://*.{}/*", p.domain)).collect();
+        assert_eq!(matches_of("content/banner.js"), feed);
+        let mut forms = std::collections::BTreeSet::new();
+        for p in &r.platforms {
+            for f in &p.form_pages {
+                let host = match &f.hosts[..] {
+                    [one] if !one.is_empty() && one != "{locale}" => format!("{one}.{}", p.domain),
+                    _ => format!("*.{}", p.domain),
+                };
+                let folder = &f.path[..f.path.rfind('/').unwrap() + 1];
+                forms.insert(format!("https://{host}{folder}*"));
+            }
+        }
+        assert_eq!(matches_of("content/form.js"), forms);
+    }
+
+    #[test]
+    fn platform_words_are_the_wire_words() {
+        for p in PlatformId::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_str()));
+        }
+    }
 
     #[test]
     fn host_patterns() {

@@ -1,12 +1,11 @@
-//! The background context (Chromium service worker, Firefox event page): checks every message, runs the
+//! The background context (Chromium service worker, Firefox event page): checks every request, runs the
 //! pure handler, writes storage and keeps the badge right.
 
-use super::browser::{self, from_js, to_js, I18n};
-use crate::json::ToJson;
+use super::browser::{self, to_js, I18n};
+use crate::handler::{handle, Answer, Stored};
 use crate::panel::Localize;
-use crate::handler::{handle, Reply, Stored};
-use crate::messages::{authorize, Message, Sender};
 use crate::popup::popup_view;
+use crate::protocol::{authorize, Reply, Request, Sender};
 use crate::rules::rules;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -17,7 +16,6 @@ thread_local! {
 }
 
 fn warn_once(text: &str) {
-    // A short list (a few storage keys and reasons): a Vec is smaller in the WebAssembly than a set.
     let first = WARNED.with(|w| {
         let mut w = w.borrow_mut();
         let new = !w.iter().any(|x| x == text);
@@ -41,7 +39,8 @@ pub async fn background_start() {
 }
 
 async fn read_stored() -> Result<Stored, String> {
-    let stored = Stored::from_storage(&browser::storage_get_all().await?);
+    let all = browser::storage_get_all().await?;
+    let stored = Stored::from_storage(serde_wasm_bindgen::Deserializer::from(all));
     for w in stored.warnings() {
         warn_once(&w);
     }
@@ -62,21 +61,29 @@ async fn show_badge(stored: &Stored) -> Result<(), String> {
 #[wasm_bindgen]
 pub async fn handle_message(msg: JsValue, sender: JsValue) -> JsValue {
     let reply = match respond(msg, sender).await {
-        Ok(m) => m,
+        Ok(r) => r,
         Err(reason) => {
             warn_once(&format!("message refused: {reason}"));
-            Message::Rejected { reason }
+            Reply::Rejected { reason }
         }
     };
-    to_js(&reply.to_json())
+    to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e))
 }
 
-async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
-    let msg = Message::decode(from_js(msg))?;
-    let sender = Sender::from_json(&from_js(sender))?;
-    let context = authorize(&msg, &sender, &browser::extension_id(), &browser::extension_base())?;
+/// The request in a JS value: its own keys (so extra ones are refused) and a deserializer for its fields.
+fn decode_request(msg: &JsValue) -> Result<Request, String> {
+    // Only plain objects: no arrays, functions or strings.
+    let keys = (msg.is_object() && !js_sys::Array::is_array(msg) && !msg.is_function())
+        .then(|| js_sys::Object::keys(msg.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect());
+    Request::decode(keys, || serde_wasm_bindgen::Deserializer::from(msg.clone()))
+}
+
+async fn respond(msg: JsValue, sender: JsValue) -> Result<Reply, String> {
+    let req = decode_request(&msg)?;
+    let sender: Sender = serde_wasm_bindgen::from_value(sender).map_err(|e| format!("odd sender: {e}"))?;
+    let context = authorize(&req, &sender, &browser::extension_id(), &browser::extension_base())?;
     let stored = read_stored().await?;
-    let out = handle(rules(), &msg, context, &stored, js_sys::Date::now(), &I18n.lang());
+    let out = handle(rules(), &req, context, &stored, js_sys::Date::now(), &I18n.lang());
     if !out.writes.is_empty() || !out.removals.is_empty() {
         // One key per platform and group: a write never touches another tab's platform.
         if !out.writes.is_empty() {
@@ -88,10 +95,10 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Message, String> {
         show_badge(&out.stored).await?;
     }
     Ok(match out.reply {
-        Reply::Panel(Some(plan)) => Message::ShowPanel { panel: plan.render(rules(), &I18n) },
-        Reply::Panel(None) => Message::NoPanel,
-        Reply::Checklist(checklist) => Message::Checklist { checklist: popup_view(rules(), &checklist, &I18n) },
-        Reply::Done => Message::Done,
-        Reply::Rejected(reason) => return Err(reason),
+        Answer::Panel(Some(plan)) => Reply::ShowPanel { panel: plan.render(rules(), &I18n) },
+        Answer::Panel(None) => Reply::NoPanel,
+        Answer::Checklist(checklist) => Reply::Checklist { checklist: popup_view(rules(), &checklist, &I18n) },
+        Answer::Done => Reply::Done,
+        Answer::Rejected(reason) => return Err(reason),
     })
 }
