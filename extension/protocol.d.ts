@@ -87,6 +87,10 @@ state: Status, state_text: string,
  */
 covered: string, 
 /**
+ * What else this objection covers (Instagram's covers Threads). Empty for none.
+ */
+also: string, 
+/**
  * The gentle reminder to look for the confirmation email. Empty for none.
  */
 remind: string, link: LinkView | null, actions: Array<ItemAction>, };

@@ -7,20 +7,39 @@ use crate::rules::{host_label_matches, rules, PlatformId, Rules};
 pub enum Page {
     /// The feed or a profile: where the banner belongs.
     Feed(PlatformId),
+    /// The feed of a site with no form of its own whose posts this platform's objection covers (Threads,
+    /// covered by Instagram): a banner that says so.
+    CoveredFeed(PlatformId),
     /// An objection form page (`current` = this year's id, not an older one still circulating).
     ObjectionForm { platform: PlatformId, current: bool },
+    /// Meta's Privacy Center flow (`help.meta.com/support/privacy/…`), where objections go as reported in
+    /// 2026. It belongs to no one platform.
+    PrivacyFlow,
+    /// The platform's Privacy Center page about generative AI, on the way to the objection.
+    PrivacyGuide(PlatformId),
     /// Some other page of the platform (help, login, messages, Accounts Center): no banner.
     OtherOnPlatform(PlatformId),
-    /// Not Facebook or Instagram, or not https, or a look-alike host.
+    /// Another page of a Meta site we run on that belongs to no platform (the rest of `help.meta.com`).
+    OtherMeta,
+    /// Not one of Meta's sites we know, or not https, or a look-alike host.
     Unrelated,
 }
 
 impl Page {
     pub fn platform(self) -> Option<PlatformId> {
         match self {
-            Page::Feed(p) | Page::OtherOnPlatform(p) | Page::ObjectionForm { platform: p, .. } => Some(p),
-            Page::Unrelated => None,
+            Page::Feed(p)
+            | Page::CoveredFeed(p)
+            | Page::OtherOnPlatform(p)
+            | Page::PrivacyGuide(p)
+            | Page::ObjectionForm { platform: p, .. } => Some(p),
+            Page::PrivacyFlow | Page::OtherMeta | Page::Unrelated => None,
         }
+    }
+
+    /// A page of one of Meta's sites the content scripts run on (the manifest's hosts).
+    pub fn is_meta(self) -> bool {
+        self != Page::Unrelated
     }
 }
 
@@ -30,6 +49,11 @@ pub fn classify(url: &str) -> Page {
 
 pub fn classify_with(rules: &Rules, url: &str) -> Page {
     let Some((host, path)) = split_https_url(url) else { return Page::Unrelated };
+    let path = normalise_path(path);
+    let pc = &rules.privacy_center;
+    if host == pc.host {
+        return if path_has_prefix(&path, &pc.path) { Page::PrivacyFlow } else { Page::OtherMeta };
+    }
     for p in &rules.platforms {
         let Some(sub) = subdomain_of(&host, &p.domain) else { continue };
         // Only one label in front of the domain is a Meta app host we know; deeper ones are something else.
@@ -37,15 +61,31 @@ pub fn classify_with(rules: &Rules, url: &str) -> Page {
             Some(s) if s.contains('.') => return Page::OtherOnPlatform(p.id),
             other => other,
         };
-        let path = normalise_path(path);
         for f in &p.form_pages {
             if f.hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(&f.path) {
                 return Page::ObjectionForm { platform: p.id, current: f.current };
             }
         }
+        for g in rules.guide_pages.iter().filter(|g| g.platform == p.id) {
+            if g.hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(&g.path) {
+                return Page::PrivacyGuide(p.id);
+            }
+        }
         let feed_host = p.feed_hosts.iter().any(|h| host_label_matches(h, label));
         let excluded = p.not_feed_paths.iter().any(|x| path_has_prefix(&path, x));
         return if feed_host && !excluded { Page::Feed(p.id) } else { Page::OtherOnPlatform(p.id) };
+    }
+    for c in &rules.covered_sites {
+        for d in &c.domains {
+            let Some(sub) = subdomain_of(&host, d) else { continue };
+            let label = match sub {
+                Some(s) if s.contains('.') => return Page::OtherOnPlatform(c.covered_by),
+                other => other,
+            };
+            let feed_host = c.feed_hosts.iter().any(|h| host_label_matches(h, label));
+            let excluded = c.not_feed_paths.iter().any(|x| path_has_prefix(&path, x));
+            return if feed_host && !excluded { Page::CoveredFeed(c.covered_by) } else { Page::OtherOnPlatform(c.covered_by) };
+        }
     }
     Page::Unrelated
 }
@@ -146,7 +186,9 @@ mod tests {
             // Other pages of the platforms: no banner.
             ("https://www.facebook.com/help/contact/510058597920541", Page::OtherOnPlatform(Facebook)),
             ("https://www.facebook.com/help/", Page::OtherOnPlatform(Facebook)),
-            ("https://www.facebook.com/privacy/genai", Page::OtherOnPlatform(Facebook)),
+            ("https://www.facebook.com/privacy/genai", Page::PrivacyGuide(Facebook)),
+            ("https://de-de.facebook.com/privacy/guide/genai/", Page::PrivacyGuide(Facebook)),
+            ("https://www.facebook.com/privacy/center", Page::OtherOnPlatform(Facebook)),
             ("https://www.facebook.com/messages/t/123", Page::OtherOnPlatform(Facebook)),
             ("https://www.facebook.com/login.php?next=x", Page::OtherOnPlatform(Facebook)),
             ("https://accountscenter.facebook.com/", Page::OtherOnPlatform(Facebook)),
@@ -156,7 +198,29 @@ mod tests {
             ("https://www.instagram.com/direct/inbox/", Page::OtherOnPlatform(Instagram)),
             ("https://www.instagram.com/accounts/login/", Page::OtherOnPlatform(Instagram)),
             ("https://help.instagram.com/", Page::OtherOnPlatform(Instagram)),
-            ("https://privacycenter.instagram.com/privacy/genai", Page::OtherOnPlatform(Instagram)),
+            ("https://privacycenter.instagram.com/privacy/genai", Page::PrivacyGuide(Instagram)),
+            ("https://privacycenter.instagram.com/privacy/genai/?entry=1", Page::PrivacyGuide(Instagram)),
+            ("https://www.instagram.com/privacy/genai", Page::OtherOnPlatform(Instagram)),
+            // Threads: no form of its own; the Instagram objection covers it.
+            ("https://www.threads.com/", Page::CoveredFeed(Instagram)),
+            ("https://threads.com/@some.user", Page::CoveredFeed(Instagram)),
+            ("https://www.threads.net/@some.user/post/C1", Page::CoveredFeed(Instagram)),
+            ("https://threads.net/", Page::CoveredFeed(Instagram)),
+            ("https://www.threads.com/login?next=/", Page::OtherOnPlatform(Instagram)),
+            ("https://www.threads.com/settings/privacy", Page::OtherOnPlatform(Instagram)),
+            ("https://help.threads.com/", Page::OtherOnPlatform(Instagram)),
+            ("https://threads.com.evil.example/", Page::Unrelated),
+            ("https://mythreads.com/", Page::Unrelated),
+            // Meta's Privacy Center flow (as reported in 2026) and the rest of its help site.
+            ("https://help.meta.com/support/privacy/", Page::PrivacyFlow),
+            ("https://help.meta.com/support/privacy", Page::PrivacyFlow),
+            ("https://help.meta.com/support/privacy/object/meta-ai?ref=x", Page::PrivacyFlow),
+            ("https://HELP.meta.com/support/privacy/", Page::PrivacyFlow),
+            ("https://help.meta.com/support/privacyx", Page::OtherMeta),
+            ("https://help.meta.com/", Page::OtherMeta),
+            ("http://help.meta.com/support/privacy/", Page::Unrelated),
+            ("https://help.meta.com.evil.example/support/privacy/", Page::Unrelated),
+            ("https://evil.help.meta.com/support/privacy/", Page::Unrelated),
             ("https://accountscenter.instagram.com/", Page::OtherOnPlatform(Instagram)),
             // Not Facebook or Instagram: look-alikes, other Meta sites, other schemes and ports.
             ("https://facebook.com.evil.example/", Page::Unrelated),
@@ -172,7 +236,6 @@ mod tests {
             ("http://www.facebook.com/", Page::Unrelated),
             ("ftp://www.facebook.com/", Page::Unrelated),
             ("https://www.messenger.com/", Page::Unrelated),
-            ("https://www.threads.net/", Page::Unrelated),
             ("https://web.whatsapp.com/", Page::Unrelated),
             ("https://www.meta.com/", Page::Unrelated),
             ("https://instagram.com.de/", Page::Unrelated),

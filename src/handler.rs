@@ -191,10 +191,21 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
                     change(rules, &mut out, &active.id, platform, Event::FormOpened, now);
                     Some(panel::form_helper(rules, platform, now))
                 }
-                Page::Feed(platform) => {
+                Page::PrivacyFlow => {
+                    let platforms = flow_platforms(stored, &active);
+                    for p in &platforms {
+                        change(rules, &mut out, &active.id, *p, Event::FormOpened, now);
+                    }
+                    platforms.first().map(|p| panel::privacy_flow(rules, *p, now, lang))
+                }
+                Page::Feed(platform) | Page::CoveredFeed(platform) => {
                     let (status, _) = stored.effective(&active, platform);
                     let record = Record { status, ..stored.record(&active.id, platform) };
                     panel::banner(rules, page, &record, now)
+                }
+                Page::PrivacyGuide(platform) => {
+                    let (status, _) = stored.effective(&active, platform);
+                    (!status.is_protected()).then(|| panel::guide(rules, platform))
                 }
                 _ => None,
             };
@@ -202,9 +213,9 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
         }
         (Context::MetaPage(page), Request::PanelClicked(PanelClicked { action, .. })) => {
             let (platform, kind) = match page {
-                Page::Feed(p) => (p, PanelKind::Banner),
+                Page::Feed(p) | Page::CoveredFeed(p) => (p, PanelKind::Banner),
                 Page::ObjectionForm { platform, .. } => (platform, PanelKind::FormHelper),
-                _ => return rejected(out, "panel click from a page without a panel"),
+                _ => return rejected(out, "panel click from a page without such a panel"),
             };
             let event = match (kind, action) {
                 (PanelKind::Banner, PanelAction::OpenForm) => Event::FormOpened,
@@ -231,6 +242,32 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
                 FormSignal::Login => {
                     let p = rules.platform(platform);
                     panel::fallback(rules, PanelKind::FormHelper, platform, Text::with("fallback_login", &p.name), lang)
+                }
+            };
+            if !matches!(out.reply, Answer::Rejected(_)) {
+                out.reply = Answer::Panel(Some(plan));
+            }
+        }
+        (Context::MetaPage(Page::PrivacyFlow), Request::FormSignal(FormSignalled { signal, .. })) => {
+            // The flow marked these "form opened" when it was shown; "received" sends exactly those.
+            let platforms: Vec<PlatformId> =
+                PlatformId::ALL.into_iter().filter(|p| stored.record(&active.id, *p).status == Status::FormOpened).collect();
+            let Some(first) = platforms.first().copied() else {
+                return rejected(out, "no objection in progress for this flow");
+            };
+            let plan = match signal {
+                FormSignal::Received => {
+                    for p in &platforms {
+                        change(rules, &mut out, &active.id, *p, Event::MarkSubmitted, now);
+                    }
+                    panel::flow_received(rules, &platforms)
+                }
+                FormSignal::Unavailable => {
+                    panel::fallback(rules, PanelKind::FormHelper, first, Text::new("fallback_unavailable"), lang)
+                }
+                FormSignal::Login => {
+                    let p = rules.platform(first);
+                    panel::fallback(rules, PanelKind::FormHelper, first, Text::with("fallback_login", &p.name), lang)
                 }
             };
             if !matches!(out.reply, Answer::Rejected(_)) {
@@ -310,6 +347,19 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
     out
 }
 
+/// The platforms an objection in Meta's Privacy Center flow is for. The flow serves every Meta account,
+/// so it cannot tell: the ones whose form the user just opened (the banner's or popup's link may lead
+/// here), else every one of the group not yet sent. The popup shows which were marked, and the user can
+/// change them there.
+fn flow_platforms(stored: &Stored, group: &Group) -> Vec<PlatformId> {
+    let opened: Vec<PlatformId> =
+        PlatformId::ALL.into_iter().filter(|p| stored.record(&group.id, *p).status == Status::FormOpened).collect();
+    if !opened.is_empty() {
+        return opened;
+    }
+    PlatformId::ALL.into_iter().filter(|p| !stored.effective(group, *p).0.is_protected()).collect()
+}
+
 fn rejected(mut out: Outcome, reason: &str) -> Outcome {
     out.reply = Answer::Rejected(reason.to_string());
     out.writes.clear();
@@ -355,6 +405,7 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
                 name: rp.name.clone(),
                 status,
                 covered,
+                covers_site: rules.covered_sites.iter().any(|c| c.covered_by == p),
                 form_url: rp.form.clone(),
                 remind: r.status == Status::Submitted && r.changed_at.is_some_and(|t| now - t >= remind_after),
             });
@@ -366,7 +417,7 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
         groups,
         read_only: stored.read_only(),
         now,
-        third_party_form: rules.third_party_form.clone(),
+        third_party_form: rules.third_party_form.url.clone(),
         open: stored.badge().open,
     })
 }

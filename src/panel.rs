@@ -4,7 +4,7 @@
 
 use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, Status};
-use crate::rules::{in_language, PlatformId, Rules, Signals};
+use crate::rules::{in_language, Choice, ChoiceId, PlatformId, Rules, Signals};
 use serde::{Deserialize, Serialize};
 
 /// A substitution in a message.
@@ -94,6 +94,8 @@ pub enum FormSignal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelPlan {
     pub kind: PanelKind,
+    /// Message key of the panel's accessible name.
+    pub label: &'static str,
     pub platform: PlatformId,
     pub urging: bool,
     pub paragraphs: Vec<Text>,
@@ -164,17 +166,21 @@ pub struct WatchView {
 /// The honest sentence about timing, from the rules' date and today.
 pub fn timing(rules: &Rules, now_ms: f64) -> Text {
     let today = (now_ms / 86_400_000.0).floor() as i64;
-    let start = days_from_iso(&rules.training_start).unwrap_or(i64::MIN);
+    let start = days_from_iso(&rules.training_start.date).unwrap_or(i64::MIN);
     if today < start {
-        Text::dated("timing_before", &rules.training_start)
+        Text::dated("timing_before", &rules.training_start.date)
     } else {
-        Text::dated("timing_since", &rules.training_start)
+        Text::dated("timing_since", &rules.training_start.date)
     }
 }
 
 /// The feed banner: only while this platform is open for the active account group, and not snoozed.
 pub fn banner(rules: &Rules, page: Page, record: &Record, now: f64) -> Option<PanelPlan> {
-    let Page::Feed(platform) = page else { return None };
+    let (platform, covered) = match page {
+        Page::Feed(p) => (p, false),
+        Page::CoveredFeed(p) => (p, true),
+        _ => return None,
+    };
     if record.status.is_protected() || record.is_snoozed(now) {
         return None;
     }
@@ -183,11 +189,14 @@ pub fn banner(rules: &Rules, page: Page, record: &Record, now: f64) -> Option<Pa
         Status::FormOpened => Text::with("banner_text_opened", &p.name),
         _ => Text::with("banner_text", &p.name),
     };
+    // On Threads: first why the Instagram objection is the one to send.
+    let paragraphs = if covered { vec![Text::new("banner_threads"), text] } else { vec![text] };
     Some(PanelPlan {
         kind: PanelKind::Banner,
+        label: "banner_label",
         platform,
         urging: true,
-        paragraphs: vec![text],
+        paragraphs,
         link: Some((Text::new("banner_link"), p.form.clone())),
         steps: None,
         footnote: None,
@@ -200,9 +209,10 @@ pub fn banner(rules: &Rules, page: Page, record: &Record, now: f64) -> Option<Pa
 /// The way through the app's menus, for when the direct link fails. `why` says what went wrong.
 pub fn fallback(rules: &Rules, kind: PanelKind, platform: PlatformId, why: Text, lang: &str) -> PanelPlan {
     let p = rules.platform(platform);
-    let route = in_language(&p.fallback_route, lang).clone();
+    let route = in_language(&p.fallback_route, lang).steps.clone();
     PanelPlan {
         kind,
+        label: if kind == PanelKind::Banner { "banner_label" } else { "helper_label" },
         platform,
         urging: false,
         paragraphs: vec![why],
@@ -220,6 +230,7 @@ pub fn form_helper(rules: &Rules, platform: PlatformId, now: f64) -> PanelPlan {
     let p = rules.platform(platform);
     PanelPlan {
         kind: PanelKind::FormHelper,
+        label: "helper_label",
         platform,
         urging: false,
         paragraphs: vec![
@@ -248,10 +259,84 @@ pub fn received(rules: &Rules, platform: PlatformId) -> PanelPlan {
     let p = rules.platform(platform);
     PanelPlan {
         kind: PanelKind::FormHelper,
+        label: "helper_label",
         platform,
         urging: false,
         paragraphs: vec![Text::with("received_text", &p.name), Text::new("received_email")],
         link: None,
+        steps: None,
+        footnote: None,
+        reasons: Vec::new(),
+        actions: vec![PanelAction::Close],
+        watch: false,
+    }
+}
+
+/// A choice's label in the user's language. Where Meta's wording is only reported in English, our
+/// translation comes first and Meta's English after it, so the user can find it on an English page too.
+fn choice_label(c: &Choice, lang: &str) -> String {
+    let en = c.label.get("en").cloned().unwrap_or_default();
+    match c.label.get(lang) {
+        Some(l) if c.reported_languages.iter().any(|r| r == lang) => l.clone(),
+        Some(l) if *l != en => format!("{l} / {en}"),
+        _ => en,
+    }
+}
+
+/// The helper in Meta's Privacy Center flow (as reported in 2026): which choice is the objection to AI
+/// training, what the others are for, then the same fields, reasons and "received" watch as on a form.
+/// `platform` is the one the objection is tracked for (the first of several).
+pub fn privacy_flow(rules: &Rules, platform: PlatformId, now: f64, lang: &str) -> PanelPlan {
+    let mut paragraphs = vec![Text::new("flow_intro")];
+    for c in &rules.privacy_center.choices {
+        let key = match c.id {
+            ChoiceId::Own => "flow_choice_own",
+            ChoiceId::ThirdParty => "flow_choice_third_party",
+            ChoiceId::Other => "flow_choice_other",
+        };
+        paragraphs.push(Text::with(key, &choice_label(c, lang)));
+    }
+    paragraphs.extend([Text::new("flow_wording_note"), Text::new("flow_then"), Text::new("helper_scope"), timing(rules, now)]);
+    PanelPlan {
+        kind: PanelKind::FormHelper,
+        label: "flow_label",
+        platform,
+        urging: false,
+        paragraphs,
+        link: None,
+        steps: None,
+        footnote: None,
+        reasons: vec![
+            (Text::new("reason_1_label"), Text::new("reason_1_text")),
+            (Text::new("reason_2_label"), Text::new("reason_2_text")),
+            (Text::new("reason_3_label"), Text::new("reason_3_text")),
+        ],
+        actions: vec![PanelAction::Close],
+        watch: true,
+    }
+}
+
+/// After the Privacy Center flow showed that the objection was received: which platforms were marked.
+pub fn flow_received(rules: &Rules, platforms: &[PlatformId]) -> PanelPlan {
+    let names: Vec<&str> = platforms.iter().map(|p| rules.platform(*p).name.as_str()).collect();
+    let mut plan = received(rules, platforms.first().copied().unwrap_or(PlatformId::Facebook));
+    plan.label = "flow_label";
+    if let Some(first) = plan.paragraphs.first_mut() {
+        *first = Text::with("received_text", &names.join(" & "));
+    }
+    plan
+}
+
+/// On the platform's Privacy Center page about AI: a pointer to the objection form, nothing more.
+pub fn guide(rules: &Rules, platform: PlatformId) -> PanelPlan {
+    let p = rules.platform(platform);
+    PanelPlan {
+        kind: PanelKind::FormHelper,
+        label: "helper_label",
+        platform,
+        urging: false,
+        paragraphs: vec![Text::new("guide_intro")],
+        link: Some((Text::new("guide_link"), p.form.clone())),
         steps: None,
         footnote: None,
         reasons: Vec::new(),
@@ -272,10 +357,7 @@ fn resolve_all(l: &dyn Localize, texts: &[Text]) -> Vec<String> {
 impl PanelPlan {
     pub fn render(&self, rules: &Rules, l: &dyn Localize) -> PanelView {
         let t = |key: &str| l.text(key, &[]);
-        let label = match self.kind {
-            PanelKind::Banner => t("banner_label"),
-            PanelKind::FormHelper => t("helper_label"),
-        };
+        let label = t(self.label);
         let mut reasons = Vec::new();
         for (a, b) in &self.reasons {
             reasons.push(ReasonView { label: l.resolve(a), text: l.resolve(b) });

@@ -47,6 +47,8 @@ pub struct ChecklistItem {
     pub status: Status,
     /// Covered by the other platform's objection (the group shares one Accounts Center).
     pub covered: bool,
+    /// This platform's objection also covers a site with no form of its own (Instagram: Threads).
+    pub covers_site: bool,
     pub form_url: String,
     /// Sent a while ago and the confirmation email is still not marked: ask gently.
     pub remind: bool,
@@ -100,6 +102,8 @@ pub struct ItemView {
     pub state_text: String,
     /// Covered by the other platform's objection: this note instead of actions. Empty for none.
     pub covered: String,
+    /// What else this objection covers (Instagram's covers Threads). Empty for none.
+    pub also: String,
     /// The gentle reminder to look for the confirmation email. Empty for none.
     pub remind: String,
     pub link: Option<LinkView>,
@@ -229,10 +233,14 @@ fn item_view(item: &ChecklistItem, group: &str, read_only: bool, l: &dyn Localiz
         state: item.status,
         state_text: t(status_key(item.status)),
         covered: String::new(),
+        also: String::new(),
         remind: String::new(),
         link: None,
         actions: Vec::new(),
     };
+    if item.covers_site {
+        v.also = t("covers_threads");
+    }
     if item.covered {
         v.covered = t("covered");
         return v;
@@ -267,6 +275,7 @@ mod tests {
             name: platform.as_str().to_string(),
             status,
             covered: false,
+            covers_site: false,
             form_url: format!("https://{}/form", platform.as_str()),
             remind: false,
         }

@@ -276,7 +276,7 @@ pub fn authorize(req: &Request, sender: &Sender, own_id: &str, own_base: &str) -
     let url = sender.url.as_deref().unwrap_or("");
     let context = if !own_base.is_empty() && url.starts_with(own_base) {
         Context::ExtensionPage
-    } else if sender.tab.is_some() && classify(url).platform().is_some() {
+    } else if sender.tab.is_some() && classify(url).is_meta() {
         // The page the user now sees: the URL the content script claims, but only on the origin the
         // browser vouches for, so a page can move within its own site and never claim another.
         match req.page_url() {
@@ -285,12 +285,12 @@ pub fn authorize(req: &Request, sender: &Sender, own_id: &str, own_base: &str) -
             None => Context::MetaPage(classify(url)),
         }
     } else {
-        return Err("sender is neither an extension page nor a Facebook/Instagram tab".into());
+        return Err("sender is neither an extension page nor a tab of one of Meta's sites".into());
     };
     let allowed = match (context, req) {
         (Context::MetaPage(_), Request::PageShown(_) | Request::PanelClicked(_)) => true,
-        // Only the objection form page itself may say what the form shows.
-        (Context::MetaPage(Page::ObjectionForm { .. }), Request::FormSignal(_)) => true,
+        // Only the objection form page itself (or Meta's Privacy Center flow) may say what it shows.
+        (Context::MetaPage(Page::ObjectionForm { .. } | Page::PrivacyFlow), Request::FormSignal(_)) => true,
         (
             Context::ExtensionPage,
             Request::GetChecklist(_)

@@ -100,6 +100,7 @@
     const head = el(li, 'div', { class: 'head' });
     el(head, 'span', { class: 'name' }, item.name);
     el(head, 'span', { class: 'state' }, item.state_text);
+    if (item.also) el(li, 'p', { class: 'note', 'data-role': 'also-covers' }, item.also);
     if (item.covered) {
       li.dataset.covered = 'true';
       el(li, 'p', { class: 'note' }, item.covered);

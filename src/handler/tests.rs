@@ -230,3 +230,89 @@ fn requests_from_the_wrong_context_are_refused() {
     let out = run(Request::GetChecklist(GetChecklist {}), FB_FEED, &empty());
     assert!(matches!(out.reply, Answer::Rejected(_)));
 }
+
+// ── Meta's 2026 Privacy Center flow, its AI pages, and Threads (issue 9) ──
+
+const FLOW: Context = Context::MetaPage(Page::PrivacyFlow);
+const THREADS: Context = Context::MetaPage(Page::CoveredFeed(PlatformId::Instagram));
+
+fn plan_of(out: &Outcome) -> &PanelPlan {
+    match &out.reply {
+        Answer::Panel(Some(p)) => p,
+        other => panic!("expected a panel, got {other:?}"),
+    }
+}
+
+fn status_after(before: &Value, out: &Outcome, p: PlatformId) -> Status {
+    Stored::from_storage(&persist(before, out)).record(MAIN_GROUP, p).status
+}
+
+#[test]
+fn threads_gets_the_instagram_banner_and_says_why() {
+    let out = run(shown(), THREADS, &empty());
+    let plan = plan_of(&out);
+    assert_eq!((plan.kind, plan.platform), (PanelKind::Banner, PlatformId::Instagram));
+    assert_eq!(plan.paragraphs[0], Text::new("banner_threads"));
+    assert_eq!(plan.link.as_ref().unwrap().1, rules().platform(PlatformId::Instagram).form);
+    // The banner's link and buttons count for Instagram.
+    let out = run(clicked(PanelAction::AlreadyDone), THREADS, &empty());
+    assert_eq!(status_after(&json!({}), &out, PlatformId::Instagram), Status::Submitted);
+    // Once Instagram is sent, Threads shows nothing.
+    let stored = Stored::from_storage(&persist(&json!({}), &out));
+    assert!(!shows_panel(&run(shown(), THREADS, &stored)));
+}
+
+#[test]
+fn the_flow_continues_the_journey_of_the_form_link_that_led_there() {
+    // The banner's link on Instagram (which may redirect to the flow) marked Instagram opened.
+    let before = persist(&json!({}), &run(clicked(PanelAction::OpenForm), IG_FEED, &empty()));
+    let stored = Stored::from_storage(&before);
+    let out = run(shown(), FLOW, &stored);
+    let plan = plan_of(&out);
+    assert_eq!((plan.kind, plan.platform, plan.watch, plan.label), (PanelKind::FormHelper, PlatformId::Instagram, true, "flow_label"));
+    assert_eq!(plan.reasons.len(), 3);
+    // Facebook was not touched: the flow is for the objection the user set out to send.
+    assert_eq!(status_after(&before, &out, PlatformId::Facebook), Status::NotStarted);
+    // "Received" there marks Instagram sent, and only Instagram.
+    let after = persist(&before, &out);
+    let out = run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after));
+    assert_eq!(status_after(&after, &out, PlatformId::Instagram), Status::Submitted);
+    assert_eq!(status_after(&after, &out, PlatformId::Facebook), Status::NotStarted);
+    assert_eq!(plan_of(&out).paragraphs[0], Text::with("received_text", "Instagram"));
+}
+
+#[test]
+fn opening_the_flow_directly_counts_as_form_opened_for_what_is_still_open() {
+    let out = run(shown(), FLOW, &empty());
+    assert!(shows_panel(&out));
+    for p in PlatformId::ALL {
+        assert_eq!(status_after(&json!({}), &out, p), Status::FormOpened, "{p:?}");
+    }
+    let after = persist(&json!({}), &out);
+    let out = run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after));
+    assert_eq!(plan_of(&out).paragraphs[0], Text::with("received_text", "Facebook & Instagram"));
+    // Nothing in progress: a "received" from the flow has nothing to mark.
+    let out = run(signalled(FormSignal::Received), FLOW, &empty());
+    assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty());
+}
+
+#[test]
+fn the_flow_names_each_choice_in_the_users_language_with_metas_english() {
+    let plan = panel::privacy_flow(rules(), PlatformId::Facebook, NOW, "de");
+    let own = rules().privacy_center.choices.iter().find(|c| c.id == crate::rules::ChoiceId::Own).unwrap();
+    let want = format!("{} / {}", own.label["de"], own.label["en"]);
+    assert_eq!(plan.paragraphs[1], Text::with("flow_choice_own", &want));
+    let plan = panel::privacy_flow(rules(), PlatformId::Facebook, NOW, "en");
+    assert_eq!(plan.paragraphs[1], Text::with("flow_choice_own", &own.label["en"]));
+}
+
+#[test]
+fn the_privacy_centers_ai_page_points_to_the_form_and_changes_nothing() {
+    let guide = Context::MetaPage(Page::PrivacyGuide(PlatformId::Facebook));
+    let out = run(shown(), guide, &empty());
+    let plan = plan_of(&out);
+    assert_eq!(plan.link.as_ref().unwrap().1, rules().platform(PlatformId::Facebook).form);
+    assert!(out.writes.is_empty() && !plan.watch);
+    // Its page may not report form signals, and has no banner buttons.
+    assert!(matches!(run(clicked(PanelAction::AlreadyDone), guide, &empty()).reply, Answer::Rejected(_)));
+}

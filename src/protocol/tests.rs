@@ -86,6 +86,7 @@ fn reply_shapes_are_pinned() {
         state: Status::Submitted,
         state_text: "Sent".into(),
         covered: "".into(),
+        also: "a".into(),
         remind: "r".into(),
         link: Some(link.clone()),
         actions: vec![ItemAction { action: ChecklistAction::MarkConfirmed, text: "t".into(), label: "l".into() }],
@@ -112,7 +113,7 @@ fn reply_shapes_are_pinned() {
     let link = json!({"text": "Open the form", "href": "u"});
     let action = json!({"action": "mark_confirmed", "text": "t", "label": "l"});
     let item = json!({"platform": "facebook", "name": "Facebook", "state": "submitted", "state_text": "Sent",
-        "covered": "", "remind": "r", "link": link, "actions": [action]});
+        "covered": "", "also": "a", "remind": "r", "link": link, "actions": [action]});
     let group = json!({"id": "main", "name": "Yours", "main": true, "active": null,
         "linked": {"label": "l", "checked": true}, "items": [item], "remove": null});
     let full = json!({"type": "checklist", "checklist": {"lang": "en", "title": "t", "summary": "s", "timing": "t",
@@ -342,4 +343,26 @@ fn protocol_typedefs_are_current() {
     }
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == text, "extension/protocol.d.ts is out of date: run UPDATE_TYPEDEFS=1 cargo test protocol_typedefs");
+}
+
+#[test]
+fn metas_privacy_center_flow_and_threads_are_meta_pages() {
+    let signal = |u: &str| Request::FormSignal(FormSignalled { url: u.into(), signal: FormSignal::Received });
+    // The flow on help.meta.com, also when reached in-page from elsewhere on that host.
+    let help = sender(ID, "https://help.meta.com/support/", true);
+    assert_eq!(authorize(&shown("https://help.meta.com/support/privacy/"), &help, ID, BASE), Ok(Context::MetaPage(Page::PrivacyFlow)));
+    assert!(authorize(&signal("https://help.meta.com/support/privacy/step/2"), &help, ID, BASE).is_ok());
+    // The rest of that host gets no panel and may not report signals.
+    assert_eq!(authorize(&shown("https://help.meta.com/support/"), &help, ID, BASE), Ok(Context::MetaPage(Page::OtherMeta)));
+    assert!(authorize(&signal("https://help.meta.com/support/"), &help, ID, BASE).is_err());
+    // Nor may the Privacy Center's AI page or Threads.
+    let guide = sender(ID, "https://www.facebook.com/privacy/genai", true);
+    assert!(authorize(&signal("https://www.facebook.com/privacy/genai"), &guide, ID, BASE).is_err());
+    let threads = sender(ID, "https://www.threads.com/", true);
+    assert_eq!(authorize(&shown("https://www.threads.com/@a"), &threads, ID, BASE), Ok(Context::MetaPage(Page::CoveredFeed(PlatformId::Instagram))));
+    assert!(authorize(&signal("https://www.threads.com/"), &threads, ID, BASE).is_err());
+    // A look-alike of the new hosts is a stranger.
+    for u in ["https://help.meta.com.evil.example/support/privacy/", "https://threads.com.evil.example/"] {
+        assert!(authorize(&shown(u), &sender(ID, u, true), ID, BASE).is_err(), "{u}");
+    }
 }

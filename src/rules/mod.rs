@@ -35,6 +35,25 @@ impl PlatformId {
     }
 }
 
+/// Where a fact comes from: a public page, when it was seen, and the words we rely on. Meta's own pages
+/// cannot be reached from where this project is built, so every fact about them is what public reporting
+/// quotes ([`Rules::check_sources`]).
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub url: String,
+    /// The article's date, or the day it was read: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub seen: String,
+    pub title: String,
+    /// The language the source is written in.
+    pub lang: String,
+    /// The wording relied on, copied exactly.
+    pub quotes: Vec<String>,
+}
+
+/// Ids of entries in [`Rules::sources`]. Every fact-bearing entry has a non-empty list (tested).
+pub type Sources = Vec<String>;
+
 #[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
@@ -42,12 +61,18 @@ pub struct Rules {
     #[serde(rename = "$comment")]
     pub comment: String,
     pub schema: u32,
-    /// ISO date from which Meta trains on public content (an objection protects only what follows).
-    pub training_start: String,
+    /// The date from which Meta trains on public content (an objection protects only what follows).
+    pub training_start: Dated,
     pub platforms: Vec<Platform>,
+    /// The Privacy Center's pages about generative AI, on the way to the objection.
+    pub guide_pages: Vec<GuidePage>,
+    /// Sites without a form of their own whose public posts another platform's objection covers (Threads).
+    pub covered_sites: Vec<CoveredSite>,
+    /// Meta's Privacy Center flow, where objections go as reported in 2026.
+    pub privacy_center: PrivacyCenter,
     /// "Data subject rights for third party information used for AI at Meta": for people who appear in
     /// others' content or have no account.
-    pub third_party_form: String,
+    pub third_party_form: Linked,
     /// CSS selector of the form's free-text reason field (a standard element, never Meta's class names).
     pub reason_field: String,
     pub signals: Signals,
@@ -55,26 +80,59 @@ pub struct Rules {
     pub snooze_days: u32,
     /// After this many days in "sent" without the confirmation email, the popup gently asks again.
     pub reminder_days: u32,
+    /// Every source the entries cite, by id.
+    pub sources: BTreeMap<String, Source>,
 }
 
-/// Lower-case text fragments, per language, that tell what an objection form page is showing.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dated {
+    /// ISO date.
+    pub date: String,
+    pub sources: Sources,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Linked {
+    pub url: String,
+    pub sources: Sources,
+}
+
+/// One text fragment that tells what a form page shows.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    /// Lower case, straight apostrophes, single spaces: the form helper normalises the page's text the
+    /// same way (`extension/content/form.js`), so Meta's typography does not matter (tested).
+    pub text: String,
+    pub lang: String,
+    /// A source prints this wording. `false`: our best-effort wording (a translation, a spelling variant),
+    /// derived from the cited sources as `note` says.
+    pub reported: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Sources,
+}
+
+/// What tells what an objection form page is showing.
 #[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signals {
     #[serde(rename = "$comment")]
     pub comment: String,
     /// The request was received (after "Send").
-    pub received: PerLanguage<Vec<String>>,
+    pub received: Vec<Signal>,
     /// An error page or "content not available" instead of the form.
-    pub unavailable: PerLanguage<Vec<String>>,
+    pub unavailable: Vec<Signal>,
     /// A login wall instead of the form.
-    pub login: PerLanguage<Vec<String>>,
+    pub login: Vec<Signal>,
 }
 
 impl Signals {
     /// Every language's fragments: Meta may show a language other than the browser's.
-    pub fn all(map: &PerLanguage<Vec<String>>) -> Vec<String> {
-        map.values().flatten().cloned().collect()
+    pub fn all(list: &[Signal]) -> Vec<String> {
+        list.iter().map(|s| s.text.clone()).collect()
     }
 }
 
@@ -95,7 +153,9 @@ pub struct Platform {
     /// Paths on feed hosts that are not the feed (help, login, messages, ...): no banner there.
     pub not_feed_paths: Vec<String>,
     /// The way to the form through the app's own menus, for when the direct link fails.
-    pub fallback_route: PerLanguage<Vec<String>>,
+    pub fallback_route: PerLanguage<Route>,
+    /// For the domain, its hosts and the form link.
+    pub sources: Sources,
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -104,6 +164,201 @@ pub struct FormPage {
     pub hosts: Vec<String>,
     pub path: String,
     pub current: bool,
+    pub sources: Sources,
+}
+
+/// A way through the app's menus in one language.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub steps: Vec<String>,
+    /// A source describes this route with these menu names in this language; `false`: translated by us.
+    pub reported: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Sources,
+}
+
+/// A Privacy Center page about generative AI: shown a pointer to the objection, nothing else.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidePage {
+    pub platform: PlatformId,
+    pub hosts: Vec<String>,
+    pub path: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Sources,
+}
+
+/// A site with no objection form of its own (Threads), covered by a platform's objection.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredSite {
+    pub id: String,
+    pub name: String,
+    pub covered_by: PlatformId,
+    /// Registrable domains; hosts are these or subdomains.
+    pub domains: Vec<String>,
+    /// Host labels that show the feed, as for [`Platform::feed_hosts`].
+    pub feed_hosts: Vec<String>,
+    pub not_feed_paths: Vec<String>,
+    #[serde(rename = "$comment")]
+    pub comment: String,
+    pub sources: Sources,
+}
+
+/// Meta's Privacy Center flow (`help.meta.com/support/privacy/`, as reported in 2026).
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyCenter {
+    pub host: String,
+    /// Path prefix of the flow; its steps are client-side routes below it.
+    pub path: String,
+    #[serde(rename = "$comment")]
+    pub comment: String,
+    pub sources: Sources,
+    /// The choices the flow offers, in the order the helper explains them.
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceId {
+    /// Your own information: the objection Widerspruch tracks.
+    Own,
+    /// Your information from third parties.
+    ThirdParty,
+    /// Any other objection: not about AI training.
+    Other,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: ChoiceId,
+    /// The label per language: Meta's wording in `reported_languages`, our translation elsewhere.
+    pub label: PerLanguage<String>,
+    pub reported_languages: Vec<String>,
+    pub sources: Sources,
+}
+
+impl Rules {
+    /// Every fact-bearing entry with what it is, for the source check and for tools.
+    pub fn cited(&self) -> Vec<(String, &Sources)> {
+        let mut out: Vec<(String, &Sources)> = vec![
+            ("training_start".into(), &self.training_start.sources),
+            ("third_party_form".into(), &self.third_party_form.sources),
+            ("privacy_center".into(), &self.privacy_center.sources),
+        ];
+        for p in &self.platforms {
+            out.push((format!("platform {}", p.name), &p.sources));
+            for f in &p.form_pages {
+                out.push((format!("{} form page {}", p.name, f.path), &f.sources));
+            }
+            for (lang, r) in &p.fallback_route {
+                out.push((format!("{} fallback route ({lang})", p.name), &r.sources));
+            }
+        }
+        for g in &self.guide_pages {
+            out.push((format!("guide page {}", g.path), &g.sources));
+        }
+        for c in &self.covered_sites {
+            out.push((format!("covered site {}", c.name), &c.sources));
+        }
+        for c in &self.privacy_center.choices {
+            out.push((format!("privacy center choice {:?}", c.id), &c.sources));
+        }
+        for (kind, list) in [("received", &self.signals.received), ("unavailable", &self.signals.unavailable), ("login", &self.signals.login)] {
+            for s in list {
+                out.push((format!("signal {kind} {:?}", s.text), &s.sources));
+            }
+        }
+        out
+    }
+
+    /// Refuses an entry without a source, a source id that is not in `sources`, a source that is not a
+    /// public https page with a date and the quoted wording, a source nobody cites, and best-effort
+    /// wording (`reported: false`) that does not say what it is.
+    pub fn check_sources(&self) -> Result<(), String> {
+        let mut used = std::collections::BTreeSet::new();
+        for (what, ids) in self.cited() {
+            if ids.is_empty() {
+                return Err(format!("{what}: no source"));
+            }
+            for id in ids {
+                if !self.sources.contains_key(id) {
+                    return Err(format!("{what}: unknown source {id:?}"));
+                }
+                used.insert(id.as_str());
+            }
+        }
+        for (id, s) in &self.sources {
+            if !used.contains(id.as_str()) {
+                return Err(format!("source {id:?} is cited by nothing"));
+            }
+            let host = s.url.strip_prefix("https://").and_then(|r| r.split('/').next()).unwrap_or("");
+            if host.is_empty() || !host.contains('.') {
+                return Err(format!("source {id:?}: not a public https URL: {}", s.url));
+            }
+            if !is_seen_date(&s.seen) {
+                return Err(format!("source {id:?}: seen {:?} is not YYYY, YYYY-MM or YYYY-MM-DD", s.seen));
+            }
+            if s.quotes.is_empty() || s.quotes.iter().any(|q| q.trim().is_empty()) || s.title.trim().is_empty() {
+                return Err(format!("source {id:?}: needs a title and the quoted wording"));
+            }
+        }
+        for (kind, list) in [("received", &self.signals.received), ("unavailable", &self.signals.unavailable), ("login", &self.signals.login)] {
+            for s in list {
+                if !s.reported && s.note.as_deref().unwrap_or("").trim().is_empty() {
+                    return Err(format!("signal {kind} {:?}: best-effort wording needs a note saying what it is", s.text));
+                }
+            }
+        }
+        for c in &self.privacy_center.choices {
+            if c.reported_languages.iter().any(|l| !c.label.contains_key(l)) || c.reported_languages.is_empty() {
+                return Err(format!("privacy center choice {:?}: no label in a reported language", c.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_seen_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    }
+}
+
+/// Meta's typography, taken out: what the form helper does to the page's text before it looks for a
+/// signal (`normalise` in `extension/content/form.js`), for the ASCII-and-Latin text of the signals.
+/// Signal fragments must already be in this form (tested), so a curly apostrophe or a non-breaking space
+/// on Meta's page cannot hide one.
+pub fn normalise_signal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => '\'',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
 }
 
 pub const RULES_JSON: &str = include_str!("meta.json");
@@ -165,7 +420,7 @@ mod tests {
     #[test]
     fn rules_parse_and_cover_every_platform() {
         let r = rules();
-        assert_eq!(r.schema, 1);
+        assert_eq!(r.schema, 2);
         for id in PlatformId::ALL {
             let p = r.platform(id);
             assert_eq!(p.id.as_str(), id.as_str());
@@ -177,7 +432,7 @@ mod tests {
     #[test]
     fn every_url_is_https_on_a_meta_host() {
         let r = rules();
-        let mut urls = vec![r.third_party_form.as_str()];
+        let mut urls = vec![r.third_party_form.url.as_str()];
         for p in &r.platforms {
             urls.push(&p.form);
         }
@@ -197,7 +452,7 @@ mod tests {
 
     #[test]
     fn training_start_is_an_iso_date() {
-        let d = &rules().training_start;
+        let d = &rules().training_start.date;
         assert_eq!(d.len(), 10);
         let digits = |r: std::ops::Range<usize>| d[r].bytes().all(|b| b.is_ascii_digit());
         assert!(digits(0..4) && &d[4..5] == "-" && digits(5..7) && &d[7..8] == "-" && digits(8..10), "{d}");
@@ -219,15 +474,16 @@ mod tests {
         assert!(langs.contains(&"en".to_string()) && langs.contains(&"de".to_string()));
         for lang in &langs {
             for p in &r.platforms {
-                let steps = p.fallback_route.get(lang).unwrap_or_else(|| panic!("{}: no fallback route in {lang}", p.name));
+                let steps = &p.fallback_route.get(lang).unwrap_or_else(|| panic!("{}: no fallback route in {lang}", p.name)).steps;
                 assert!(steps.len() >= 3 && steps.iter().all(|s| !s.trim().is_empty()), "{} {lang}: route too short or empty", p.name);
             }
-            for (name, map) in [("received", &r.signals.received), ("unavailable", &r.signals.unavailable), ("login", &r.signals.login)] {
-                let f = map.get(lang).unwrap_or_else(|| panic!("signal {name}: nothing in {lang}"));
-                assert!(!f.is_empty(), "signal {name} {lang} is empty");
-                for frag in f {
-                    assert!(frag.len() >= 6, "signal {name} {lang}: fragment {frag:?} is too short to be specific");
-                    assert_eq!(frag, &frag.to_lowercase(), "signal {name} {lang}: fragments are lower case");
+            for (name, list) in [("received", &r.signals.received), ("unavailable", &r.signals.unavailable), ("login", &r.signals.login)] {
+                assert!(list.iter().any(|s| &s.lang == lang), "signal {name}: nothing in {lang}");
+                for s in list {
+                    assert!(langs.contains(&s.lang), "signal {name} {:?}: language {} is not shipped", s.text, s.lang);
+                    assert!(s.text.len() >= 6, "signal {name}: fragment {:?} is too short to be specific", s.text);
+                    assert_eq!(s.text, normalise_signal(&s.text), "signal {name}: {:?} is not in normal form (lower case, straight apostrophes, single spaces)", s.text);
+                    assert_eq!(s.text, s.text.trim(), "signal {name}: {:?} has spaces at the ends", s.text);
                 }
             }
         }
@@ -256,7 +512,9 @@ mod tests {
             ("\"current\": true", "\"current\": \"yes\""),
             ("\"reason_field\": \"textarea\"", "\"reason_field\": null"),
             ("\"snooze_days\": 7", "\"snooze_days\": 7.5"),
-            ("\"received\": {", "\"receivd\": {"),
+            ("\"received\": [", "\"receivd\": ["),
+            ("\"reported\": true", "\"reported\": 1"),
+            ("\"seen\": \"", "\"date\": \""),
             ("\"id\": \"facebook\"", "\"id\": \"whatsapp\""),
             ("\"domain\": \"facebook.com\",", ""),
         ] {
@@ -267,32 +525,79 @@ mod tests {
     }
 
 
-    /// The content scripts' match patterns (manifest.json) are exactly what the rules call for: banner.js on
-    /// every host of each platform's domain, form.js on each form page's hosts and the form paths' folder.
+    /// The content scripts' match patterns (manifest.json) are exactly the hosts the rules name: every
+    /// host of each platform's and covered site's domain, and the Privacy Center's host. Both scripts
+    /// run on all of them (form.js idles until asked: Meta's apps reach a form by in-page navigation).
     #[test]
     fn the_manifest_matches_exactly_the_rules() {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/manifest.json")).unwrap();
         let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let matches_of = |script: &str| -> std::collections::BTreeSet<String> {
-            let cs = manifest["content_scripts"].as_array().unwrap();
-            let entry = cs.iter().find(|c| c["js"] == serde_json::json!([script])).unwrap_or_else(|| panic!("no entry for {script}"));
-            entry["matches"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect()
-        };
+        let cs = manifest["content_scripts"].as_array().unwrap();
+        assert_eq!(cs.len(), 1, "one content-script entry");
+        assert_eq!(cs[0]["js"], serde_json::json!(["content/form.js", "content/banner.js"]));
+        let matches: std::collections::BTreeSet<String> =
+            cs[0]["matches"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
         let r = rules();
-        let feed: std::collections::BTreeSet<String> = r.platforms.iter().map(|p| format!("https://*.{}/*", p.domain)).collect();
-        assert_eq!(matches_of("content/banner.js"), feed);
-        let mut forms = std::collections::BTreeSet::new();
-        for p in &r.platforms {
-            for f in &p.form_pages {
-                let host = match &f.hosts[..] {
-                    [one] if !one.is_empty() && one != "{locale}" => format!("{one}.{}", p.domain),
-                    _ => format!("*.{}", p.domain),
-                };
-                let folder = &f.path[..f.path.rfind('/').unwrap() + 1];
-                forms.insert(format!("https://{host}{folder}*"));
-            }
+        let mut want: std::collections::BTreeSet<String> = r.platforms.iter().map(|p| format!("https://*.{}/*", p.domain)).collect();
+        for c in &r.covered_sites {
+            want.extend(c.domains.iter().map(|d| format!("https://*.{d}/*")));
         }
-        assert_eq!(matches_of("content/form.js"), forms);
+        want.insert(format!("https://{}/*", r.privacy_center.host));
+        assert_eq!(matches, want);
+    }
+
+    #[test]
+    fn every_fact_has_a_source() {
+        rules().check_sources().unwrap();
+    }
+
+    /// `cargo test` refuses an entry without a source: a missing list, an empty one, an unknown id, a
+    /// source without a date or quote, an unused source, and best-effort wording without a note.
+    #[test]
+    fn unsourced_entries_are_refused() {
+        let check = |text: &str| Rules::from_json(text).and_then(|r| r.check_sources());
+        assert_eq!(check(RULES_JSON), Ok(()));
+        let first_sources = RULES_JSON.find("\"sources\": [").unwrap();
+        let end = first_sources + RULES_JSON[first_sources..].find(']').unwrap() + 1;
+        // A change inside the top-level `sources` map (the file's last key but the day counts).
+        let map = RULES_JSON.find("\"sources\": {").unwrap();
+        let in_sources = |from: &str, to: &str| format!("{}{}", &RULES_JSON[..map], RULES_JSON[map..].replacen(from, to, 1));
+        let spoilt = [
+            // The first entry's list, gone or empty.
+            format!("{}{}", &RULES_JSON[..first_sources].trim_end().trim_end_matches(','), &RULES_JSON[end..]),
+            format!("{}\"sources\": []{}", &RULES_JSON[..first_sources], &RULES_JSON[end..]),
+            format!("{}\"sources\": [\"nobody-wrote-this\"]{}", &RULES_JSON[..first_sources], &RULES_JSON[end..]),
+            in_sources("\"seen\": \"", "\"seen\": \"someday"),
+            in_sources("\"url\": \"https://", "\"url\": \"http://"),
+            in_sources("\"quotes\": [", "\"quotes\": [], \"was\": ["),
+            RULES_JSON.replacen("\"note\": \"", "\"was_note\": \"", 1),
+        ];
+        for (i, bad) in spoilt.iter().enumerate() {
+            assert_ne!(bad, RULES_JSON, "case {i} changed nothing");
+            assert!(check(bad).is_err(), "case {i} was accepted");
+        }
+        // A source nobody cites.
+        let extra = RULES_JSON.replacen(
+            "\"sources\": {",
+            "\"sources\": {\"unused\": {\"url\": \"https://example.org/\", \"seen\": \"2026\", \"title\": \"t\", \"lang\": \"en\", \"quotes\": [\"q\"]},",
+            1,
+        );
+        assert_eq!(check(&extra), Err("source \"unused\" is cited by nothing".into()));
+    }
+
+    #[test]
+    fn signal_matching_survives_metas_typography() {
+        assert_eq!(normalise_signal("We\u{2019}ve reviewed  your REQUEST"), "we've reviewed your request");
+        assert_eq!(normalise_signal("verr\u{e0} applicata d\u{2019}ora\u{a0}in avanti"), "verrà applicata d'ora in avanti");
+        assert_eq!(normalise_signal("will\u{202f}honour\nyour objection"), "will honour your objection");
+        let r = rules();
+        let received = Signals::all(&r.signals.received);
+        // Both spellings of the reported UK email wording, and the reported Italian page text.
+        for f in ["will honour your objection", "will honor your objection", "verrà applicata d'ora in avanti"] {
+            assert!(received.iter().any(|x| x == f), "{f}");
+        }
+        let reported: Vec<_> = r.signals.received.iter().filter(|s| s.reported).map(|s| s.lang.as_str()).collect();
+        assert!(reported.contains(&"it") && reported.contains(&"en"), "{reported:?}");
     }
 
     #[test]
