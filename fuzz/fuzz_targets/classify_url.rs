@@ -2,13 +2,14 @@
 //!
 //! Invariants, beyond "never panics":
 //! - a URL classified as a Facebook/Instagram page is https, has no credentials, no port but 443, and its
-//!   host is the platform's domain or ends in `.<domain>`, both by our own reading and by the WHATWG URL
+//!   host is one of the platform's domains (Instagram's include Threads', whose posts its objection covers)
+//!   or ends in `.<domain>`; one classified as Meta's Privacy Center is on exactly `help.meta.com`; both by our own reading and by the WHATWG URL
 //!   parser the browsers implement (crate `url`), whenever that parser accepts the string;
 //! - every canonical https URL on those hosts (as a browser reports `sender.url`) is classified as that
 //!   platform: nothing of Meta's is missed;
 //! - the answer does not depend on letter case, a fragment or a query, and is the same every time;
 //! - `authorize` lets a tab's `page_shown` (claiming the tab's own URL) through exactly when the URL is a
-//!   platform page.
+//!   page of one of Meta's sites the extension runs on.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -20,10 +21,10 @@ use widerspruch::rules::PlatformId;
 const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
 const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
 
-fn domain(p: PlatformId) -> &'static str {
+fn domains(p: PlatformId) -> &'static [&'static str] {
     match p {
-        PlatformId::Facebook => "facebook.com",
-        PlatformId::Instagram => "instagram.com",
+        PlatformId::Facebook => &["facebook.com"],
+        PlatformId::Instagram => &["instagram.com", "threads.com", "threads.net"],
     }
 }
 
@@ -34,13 +35,15 @@ const LABELS: &[&str] = &[
 ];
 const DOMAINS: &[&str] = &[
     "facebook.com", "instagram.com", "facebook.com.", "FACEBOOK.COM", "facebook.co", "evil-facebook.com",
-    "facebook.com.evil.example", "instagram.com.de", "example.org", "fb.com",
+    "facebook.com.evil.example", "instagram.com.de", "example.org", "fb.com", "threads.com", "threads.net",
+    "meta.com", "help.meta.com.evil.example", "mythreads.com",
 ];
 const PORTS: &[&str] = &["", ":443", ":8443", ":", ":0443", ":443:443"];
 const PATHS: &[&str] = &[
     "/", "", "/help/contact/712876720715583", "/help/contact/6359191084165019", "/contact/767264225370182",
     "/contact/233964459562201", "/help", "/HELP/foo", "/messages/t/1", "/zuck", "/accounts/login/", "//",
-    "/help/contact/712876720715583/", "\\", "/%2e%2e/", "/direct/inbox/",
+    "/help/contact/712876720715583/", "\\", "/%2e%2e/", "/direct/inbox/", "/support/privacy/", "/support/privacy",
+    "/privacy/genai", "/@some.user", "/login",
 ];
 
 fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> arbitrary::Result<&'a str> {
@@ -114,7 +117,7 @@ fn check(url: &str) {
     if let Some(p) = page.platform() {
         assert!(url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "{page:?} for a non-https URL: {url:?}");
         let host = host_of(url);
-        assert!(on_domain(&host, domain(p)), "{page:?} for host {host:?}: {url:?}");
+        assert!(domains(p).iter().any(|d| on_domain(&host, d)), "{page:?} for host {host:?}: {url:?}");
         assert!(
             !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
             "{page:?} for an odd host {host:?}: {url:?}"
@@ -133,6 +136,11 @@ fn check(url: &str) {
         }
     }
 
+    if matches!(page, Page::PrivacyFlow | Page::OtherMeta) {
+        assert!(url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "{page:?} for a non-https URL: {url:?}");
+        assert_eq!(host_of(url), "help.meta.com", "{page:?} on another host: {url:?}");
+    }
+
     // Completeness: a canonical https URL on a platform host is never taken for something unrelated.
     if let Some(u) = &parsed {
         let h = u.host_str().unwrap_or("");
@@ -140,7 +148,7 @@ fn check(url: &str) {
             && h.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
         if u.as_str() == url && u.scheme() == "https" && u.username().is_empty() && u.password().is_none() && u.port().is_none() && plain_host {
             for p in PlatformId::ALL {
-                if on_domain(h, domain(p)) {
+                if domains(p).iter().any(|d| on_domain(h, d)) {
                     assert_eq!(page.platform(), Some(p), "a {p:?} URL was not recognised: {url:?}");
                 }
             }
@@ -153,7 +161,7 @@ fn check(url: &str) {
     let verdict = authorize(&shown, &tab, ID, BASE);
     if url.starts_with(BASE) {
         assert!(verdict.is_err(), "an extension page may not send page_shown");
-    } else if page.platform().is_some() {
+    } else if page.is_meta() {
         assert_eq!(verdict, Ok(Context::MetaPage(page)), "{url:?}");
     } else {
         assert!(verdict.is_err(), "page_shown accepted from {url:?}");
