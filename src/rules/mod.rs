@@ -370,11 +370,25 @@ impl Rules {
     }
 }
 
-/// The compiled-in rules, read on first use (well under a millisecond; `cargo test` checks that the file
-/// reads, so the `expect` cannot fire in a build whose tests passed).
+/// The compiled-in rules, read on first use (`cargo test` checks that the file reads, strictly, so the
+/// `expect` cannot fire in a build whose tests passed).
 pub fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| Rules::from_json(RULES_JSON).expect("src/rules/meta.json reads (tested)"))
+    RULES.get_or_init(|| read_compiled_in().expect("src/rules/meta.json reads (tested)"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_compiled_in() -> Result<Rules, String> {
+    Rules::from_json(RULES_JSON)
+}
+
+/// In the extension the browser's own `JSON.parse` reads the text and serde reads the resulting value, so
+/// the WebAssembly carries no JSON parser (serde_json's was 33 KB of it, BENCHMARKS.md). serde-wasm-bindgen
+/// does not check `deny_unknown_fields`; the native tests check the same text with it.
+#[cfg(target_arch = "wasm32")]
+fn read_compiled_in() -> Result<Rules, String> {
+    let value = js_sys::JSON::parse(RULES_JSON).map_err(|_| "src/rules/meta.json: not JSON".to_string())?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| format!("src/rules/meta.json: {e}"))
 }
 
 impl Rules {
