@@ -341,19 +341,27 @@ test('?replica=late-body: <body> arrives ~800 ms after <head>; a document_start 
     `${THREADS_HOME}/?replica=late-body`]) {
     const { context, page, errors } = await fresh();
     // Runs when the document is created, like a content script at document_start.
-    await page.addInitScript(() => { window.replicaStartSawBody = document.body !== null; });
+    await page.addInitScript(() => {
+      window.replicaStartSawBody = document.body !== null;
+      setTimeout(() => { window.replicaBodyAt300 = document.body !== null; }, 300);
+    });
     await page.goto(url);
     await page.waitForSelector('[data-replica-route=feed]');
     const t = await page.evaluate(() => ({ head: Number(document.documentElement.dataset.replicaHeadAt),
-      body: Number(document.documentElement.dataset.replicaBodyAt), startSawBody: window.replicaStartSawBody }));
+      body: Number(document.documentElement.dataset.replicaBodyAt), startSawBody: window.replicaStartSawBody,
+      at300: window.replicaBodyAt300 }));
     assert.equal(t.startSawBody, false, `${url}: no <body> at document start`);
+    assert.equal(t.at300, false, `${url}: still no <body> 300 ms after document start`);
     assert.ok(t.body - t.head >= LATE_BODY_MS - 150, `${url}: body ${t.body - t.head} ms after head`);
     assert.deepEqual(errors, []);
     await context.close();
   }
   // Without the variant the body is there at once.
   const { context, page } = await fresh();
+  await page.addInitScript(() => { setTimeout(() => { window.replicaBodyAt300 = document.body !== null; }, 300); });
   await page.goto('https://www.facebook.com/');
+  await page.waitForFunction(() => window.replicaBodyAt300 !== undefined);
+  assert.equal(await page.evaluate(() => window.replicaBodyAt300), true, 'without the variant, <body> is there by 300 ms');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.replicaHeadAt), undefined);
   await context.close();
 });

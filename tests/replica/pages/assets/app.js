@@ -110,14 +110,15 @@
   // Instagram's EU cookie dialog: a full-screen backdrop with the highest z-index, in <body>.
   function cookies() {
     const close = () => { cookieDialog = false; render(); };
-    const accept = el('button', { type: 'button', id: 'replica-cookie-accept', class: 'replica-button' }, 'Alle Cookies erlauben');
-    const decline = el('button', { type: 'button', id: 'replica-cookie-decline' }, 'Optionale Cookies ablehnen');
+    const accept = el('button', { type: 'button', id: 'replica-cookie-accept', class: 'replica-button' }, 'Allow all cookies');
+    const decline = el('button', { type: 'button', id: 'replica-cookie-decline' }, 'Decline optional cookies');
     accept.addEventListener('click', close);
     decline.addEventListener('click', close);
     return el('div', { id: 'replica-cookie-backdrop', class: 'replica-cookie-backdrop', 'data-replica-dialog': 'cookies' },
       el('div', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'replica-cookie-title', id: 'replica-cookie-dialog',
-        class: 'replica-cookie-dialog' },
-      el('h2', { id: 'replica-cookie-title' }, 'Die Verwendung von Cookies durch Instagram in diesem Browser erlauben?'),
+        class: 'replica-cookie-dialog', lang: 'en' },
+      // The question as reported (SOURCES.md); the button labels are the replica's.
+      el('h2', { id: 'replica-cookie-title' }, 'Allow the use of cookies from Instagram on this browser?'),
       el('p', {}, 'Replica cookie dialog for tests.'), accept, decline));
   }
 
