@@ -76,7 +76,7 @@ for (const [name, url] of [['Facebook', FORMS.facebook], ['Instagram', FORMS.ins
     const res = await page.goto(url);
     assert.equal(res.headers()['content-security-policy'], CSP, 'strict CSP on the form page');
     await page.waitForSelector('#replica-form textarea[name=reason]');
-    assert.equal(await page.getAttribute('[data-replica-app=objection-form]', 'data-replica-state'), 'open');
+    assert.equal(await page.getAttribute('[data-replica-state]', 'data-replica-state'), 'open');
     assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('#replica-form [name]')].map((e) => e.name)),
       ['country', 'email', 'reason'], 'country, email and reason fields');
 
@@ -127,7 +127,7 @@ test('React form: the existing variants and hooks still answer (unavailable, log
   assert.equal(await text(page, 'h2'), 'Log in to continue');
   await page.goto(FORMS.facebookOld);
   await page.waitForSelector('#replica-send');
-  assert.equal(await page.getAttribute('[data-replica-app]', 'data-replica-state'), 'open', 'the 2024 id still serves the form');
+  assert.equal(await page.getAttribute('[data-replica-state]', 'data-replica-state'), 'open', 'the 2024 id still serves the form');
   await page.focus('#replica-send');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#replica-received');

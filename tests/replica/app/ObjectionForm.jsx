@@ -36,7 +36,7 @@ export function ObjectionForm({ site, formId, confirm }) {
   if (submitted) {
     const wording = CONFIRMATIONS[confirm] ?? CONFIRMATIONS.legacy;
     return (
-      <div data-replica-app="objection-form" data-replica-state="submitted">
+      <div data-replica-state="submitted">
         <div role="status" id="replica-received" data-wording={confirm} lang={wording.lang}>{wording.text}</div>
         <dl id="replica-submitted" aria-label="Submitted (replica)">
           <dt>country</dt><dd id="replica-submitted-country">{submitted.country}</dd>
@@ -55,7 +55,7 @@ export function ObjectionForm({ site, formId, confirm }) {
         onClick={submit} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') submit(e); }}>Senden</div>
     );
   return (
-    <div data-replica-app="objection-form" data-replica-state="open" data-replica-renders={renders.current}>
+    <div data-replica-state="open" data-replica-renders={renders.current}>
       <h2>Einspruch gegen die Verwendung deiner Informationen für KI bei Meta</h2>
       <p>Replica form for tests, rendered by React. It only imitates the layout of a help-centre contact form.</p>
       <form id="replica-form" action={action} method="get" aria-label="Kontaktformular" onSubmit={submit}>

@@ -61,7 +61,7 @@ export function PrivacyFlow({ confirm }) {
       </section>
     );
   }
-  return <div data-replica-app="privacy-flow" data-replica-path={path}>{body}</div>;
+  return <div data-replica-path={path}>{body}</div>;
 }
 
 function ChoiceForm({ choice, confirm, back }) {

@@ -1,10 +1,12 @@
 // Replica page script for the `?replica=late-body` variant, loaded (blocking) from <head>: records when the
-// head was parsed and when <body> appeared, as data attributes on <html> (readable from any JS world) and
+// response's first bytes (the head) arrived and when <body> appeared, as data attributes on <html> (readable from any JS world) and
 // in window.replicaTimes. The server sends <body> ~800 ms after the head (see server.mjs LATE_BODY_MS).
 (() => {
   'use strict';
   const html = document.documentElement;
-  const times = { head: performance.now(), body: null };
+  // responseStart: when the head's bytes came; this script itself runs later (it is fetched first).
+  const nav = performance.getEntriesByType('navigation')[0];
+  const times = { head: nav?.responseStart || performance.now(), body: null };
   window.replicaTimes = times;
   html.dataset.replicaHeadAt = String(Math.round(times.head));
   const seen = () => {
