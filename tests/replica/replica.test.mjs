@@ -125,8 +125,9 @@ test('React form: the existing variants and hooks still answer (unavailable, log
   assert.match(await text(page, 'h2'), /isn't available right now/);
   await page.goto(`${FORMS.instagram}?replica=login`);
   assert.equal(await text(page, 'h2'), 'Log in to continue');
-  await page.goto(FORMS.facebookOld);
-  await page.waitForSelector('#replica-send');
+  // The first render is synchronous: the form is there by DOMContentLoaded, like a server-rendered page.
+  await page.goto(FORMS.facebookOld, { waitUntil: 'domcontentloaded' });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('#replica-form [name]').length), 3);
   assert.equal(await page.getAttribute('[data-replica-state]', 'data-replica-state'), 'open', 'the 2024 id still serves the form');
   await page.focus('#replica-send');
   await page.keyboard.press('Enter');

@@ -2,6 +2,7 @@
 // Mounts itself on a full load of a page that has `#react-root[data-replica-app]`, and offers
 // `window.replicaReact.mountForm(container, props)` to the client-side router (assets/app.js), which
 // renders the form when the feed app navigates into it without a document load.
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { ObjectionForm } from './ObjectionForm.jsx';
 import { PrivacyFlow } from './PrivacyFlow.jsx';
@@ -9,9 +10,12 @@ import { PrivacyFlow } from './PrivacyFlow.jsx';
 // What the server told the page: the confirmation wording id (`?confirm=`, Accept-Language or default).
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
 
+// The first render is synchronous (flushSync), so the form exists when the script that mounts it returns:
+// before DOMContentLoaded on a full load (like a server-rendered page), and within the router's render()
+// on a client-side move (like the rest of app.js). Later renders are React's usual scheduled ones.
 function mount(container, element) {
   const root = createRoot(container);
-  root.render(element);
+  flushSync(() => root.render(element));
   return () => root.unmount();
 }
 
