@@ -72,7 +72,11 @@ export const THREADS_HOME = `https://${THREADS_HOSTS.find((h) => h.startsWith('w
 
 const HELP_HOSTS = unique(FORM_PAGES.flatMap((f) => f.hosts))
   .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
-const PRIVACY_PAGE_HOSTS = unique(RULES.privacy_pages.map((u) => new URL(u).hostname))
+// The Privacy Center's pages about generative AI (the rules dropped their unused list; issue 9 brings
+// them back as the rules' guide_pages).
+const PRIVACY_PAGES = ['https://www.facebook.com/privacy/genai', 'https://privacycenter.instagram.com/privacy/genai',
+  'https://www.facebook.com/privacy/center'];
+const PRIVACY_PAGE_HOSTS = unique(PRIVACY_PAGES.map((u) => new URL(u).hostname))
   .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
 const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.org', 'instagram.com.example.org'];
 export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...HOSTS_NOT_IN_RULES, ...EXAMPLE_HOSTS]);
@@ -181,7 +185,7 @@ function route(host, pathname, variant, opts) {
   const thirdParty = new URL(RULES.third_party_form);
   if ((FACEBOOK_HOSTS.includes(host)) && p === thirdParty.pathname) return { file: 'received.html' };
   // The Privacy Center's generative-AI pages (and the centre itself), with a link into the 2026 flow.
-  for (const u of RULES.privacy_pages.map((x) => new URL(x))) {
+  for (const u of PRIVACY_PAGES.map((x) => new URL(x))) {
     const sameSite = u.hostname === host || (FACEBOOK_HOSTS.includes(u.hostname) && FACEBOOK_HOSTS.includes(host));
     if (sameSite && p === slashless(u.pathname)) {
       const ig = host.endsWith(PLATFORM.instagram.domain);
