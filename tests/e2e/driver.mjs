@@ -21,9 +21,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 export const BROWSERS = ['chromium', 'firefox'];
 
 // How long banner()/panel() wait for a panel before reporting {count: 0}. A negative result is only worth
-// anything if this is comfortably longer than a banner takes on a positive page (the scenarios check a
-// positive page first in the same browser).
-const PANEL_WAIT_MS = Number(process.env.E2E_BANNER_WAIT_MS || 3000);
+// anything if this is comfortably longer than a panel takes on a positive page (the scenarios check a
+// positive page first in the same browser): four times the slowest panel this driver has seen appear after
+// open(), at least 1 s, at most 3 s (3 s before it has seen one). E2E_BANNER_WAIT_MS fixes it instead.
+const PANEL_WAIT_FIXED = process.env.E2E_BANNER_WAIT_MS ? Number(process.env.E2E_BANNER_WAIT_MS) : null;
+const PANEL_WAIT_MAX_MS = 3000;
 const POLL_MS = 50;
 const show = (x) => JSON.stringify(x);
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -73,6 +75,13 @@ export function createDriver(browser, { server, ...rest } = {}) {
   let nextTab = 1;
 
   const tab = () => backend.testTab();
+  let openedAt = null; // when open() last finished, until a panel was seen after it
+  let slowestPanel = null; // ms from open() to a panel, the slowest seen in this driver
+  const panelWait = () => PANEL_WAIT_FIXED ??
+    (slowestPanel === null ? PANEL_WAIT_MAX_MS : Math.min(PANEL_WAIT_MAX_MS, Math.max(1000, 4 * slowestPanel)));
+  const sawPanel = () => {
+    if (openedAt !== null) { slowestPanel = Math.max(slowestPanel ?? 0, Date.now() - openedAt); openedAt = null; }
+  };
 
   async function withPopup(fn, { viewport } = {}) {
     const p = await backend.extensionTab('popup/popup.html', { viewport });
@@ -134,7 +143,8 @@ export function createDriver(browser, { server, ...rest } = {}) {
     /** Top-level navigation in the test tab; waits for "load" unless {wait: false}. */
     async open(url, { wait = true } = {}) {
       const t = await tab();
-      if (wait) return t.goto(url);
+      openedAt = null;
+      if (wait) { await t.goto(url); openedAt = Date.now(); return; }
       await t.eval((u) => { setTimeout(() => { location.href = u; }, 0); return true; }, url);
     },
     /** Waits until the test tab has finished loading a page (after open(url, {wait: false})). */
@@ -151,23 +161,24 @@ export function createDriver(browser, { server, ...rest } = {}) {
      * kind, platform, urging, lang, label, paragraphs, stepsTitle, steps, footnote, reasons, actions, link,
      * href, visible, parent, openShadow} (page-fns.mjs readPanelInPage).
      */
-    async panel({ timeout = PANEL_WAIT_MS } = {}) {
+    async panel({ timeout = panelWait() } = {}) {
       const t = await tab();
       const deadline = Date.now() + timeout;
       for (;;) {
         const p = await readPanel(t);
-        if ((p.count > 0 && p.kind) || Date.now() >= deadline) return p;
+        if (p.count > 0 && p.kind) { sawPanel(); return p; }
+        if (Date.now() >= deadline) return p;
         await pause(POLL_MS);
       }
     },
     /** Like panel(), for the feed banner only: a form helper reads as {count, kind, visible: false}. */
-    async banner({ timeout = PANEL_WAIT_MS } = {}) {
+    async banner({ timeout = panelWait() } = {}) {
       const t = await tab();
       const deadline = Date.now() + timeout;
       let p;
       for (;;) {
         p = await readPanel(t);
-        if (p.count > 0 && p.kind === 'banner') { p = await panelSettled(t); break; }
+        if (p.count > 0 && p.kind === 'banner') { sawPanel(); p = await panelSettled(t); break; }
         if (Date.now() >= deadline) break;
         await pause(POLL_MS);
       }

@@ -11,8 +11,9 @@
 //   Not a temporary add-on: Firefox drops those when it quits, so a restart would reinstall it and fire
 //   runtime.onInstalled instead of onStartup (measured on 153 ESR), which is not what a user's restart does.
 //   The moz-extension UUID is pinned with `extensions.webextensions.uuids`.
-// - geckodriver `--allow-system-access` (it passes -remote-allow-system-access to Firefox; geckodriver 0.36
-//   and Firefox 138+ refuse the chrome context and moz-extension:// navigation without it). With it the
+// - geckodriver `--allow-system-access`: since Firefox 138 the chrome context and moz-extension://
+//   navigation need system access (https://firefox-source-docs.mozilla.org/testing/geckodriver/Flags.html;
+//   a geckodriver without the flag needs MOZ_REMOTE_ALLOW_SYSTEM_ACCESS=1 in Firefox's environment). With it the
 //   backend opens extension pages in tabs and runs privileged JS in the browser window (setContext('chrome'))
 //   for what no web page can do: check the host-permission grant, stop the event page like about:debugging's
 //   "Terminate background script", observe every HTTP(S) request at the network layer with its principal,
