@@ -92,6 +92,9 @@ export const a11y = ['light', 'dark'].map((scheme) => ({
   timeout: 180_000,
   async run(driver, { step }) {
     await driver.launch({ colorScheme: scheme });
+    await driver.open('https://example.org/');
+    assert.equal(await driver.inPage(() => matchMedia('(prefers-color-scheme: dark)').matches), scheme === 'dark',
+      `the browser really is in the ${scheme} colour scheme`);
     await step('feed banner', async () => {
       await driver.open('https://www.facebook.com/');
       await panelReady(driver, (p) => p.kind === 'banner', 'the feed banner');

@@ -298,6 +298,30 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
       }
     },
 
+    // A trusted click whose release and the worker stop go out back to back (CDP), `delay` ms apart: the
+    // click's message is then in flight while the worker dies. Does not wait for the stop to complete.
+    async clickThenStop(tab, finder, arg, what, delay) {
+      const el = (await tab.page.evaluateHandle(finder, arg)).asElement();
+      if (!el) throw new Error(`${what}: no such element`);
+      await el.scrollIntoViewIfNeeded();
+      const b = await el.boundingBox();
+      const at = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      const sw = await context.newCDPSession(tab.page);
+      const input = await context.newCDPSession(tab.page);
+      const mouse = (type) => input.send('Input.dispatchMouseEvent', { type, ...at, button: type === 'mouseMoved' ? 'none' : 'left', clickCount: 1 });
+      try {
+        await sw.send('ServiceWorker.enable');
+        await mouse('mouseMoved');
+        await mouse('mousePressed');
+        const released = mouse('mouseReleased');
+        if (delay) await sleep(delay);
+        await sw.send('ServiceWorker.stopAllWorkers').catch(() => {});
+        await released;
+      } finally {
+        await Promise.all([sw.detach().catch(() => {}), input.detach().catch(() => {})]);
+      }
+    },
+
     async requests() { return seen.filter((r) => !isTestTraffic(r)); },
     async errorsSince(mark) { return errors.slice(mark); },
     async errorMark() { return errors.length; },

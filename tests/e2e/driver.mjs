@@ -202,6 +202,18 @@ export function createDriver(browser, { server, ...rest } = {}) {
       if (action === 'form-link') backend.setTestTab(await t.clickFollow(findPanelControl, [sel, index], what));
       else await t.click(findPanelControl, [sel, index], what);
     },
+    /**
+     * A trusted click on the panel's button[data-action=action] and, `delay` ms after the click went out,
+     * stopBackground() — the click's message in flight while the background dies (Chromium: the release and
+     * the stop back to back over CDP; Firefox: the stop is the next WebDriver command).
+     */
+    async clickPanelThenStop(action, delay = 0) {
+      const t = await tab();
+      const sel = `button[data-action="${action}"]`;
+      await until(() => t.eval((a) => !!document.querySelector('widerspruch-banner')?.shadowRoot?.querySelector(a), sel),
+        Boolean, { timeout: 5000, what: `clickPanelThenStop: ${sel} in the panel` });
+      await backend.clickThenStop(t, findPanelControl, [sel, 0], `clickPanelThenStop(${action})`, delay);
+    },
     /** Kept for the scenarios' wording: clickBanner(action) = clickPanel(action). */
     clickBanner(action) { return driver.clickPanel(action); },
     /** A trusted click on the first element of the page (not the panel) matching selector. */

@@ -411,6 +411,13 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
       if (!ok) throw new Error('reloadExtension: no new instance of the add-on within 10 s');
     },
 
+    // WebDriver classic runs one command at a time: the stop is the next command after the click returned.
+    async clickThenStop(tab, finder, arg, what, delay) {
+      await tab.click(finder, arg, what);
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      await backend.stopBackground();
+    },
+
     async requests() { await collect().catch(() => {}); return observed.slice(); },
     async errorMark() { await collect().catch(() => {}); return errors.length; },
     async errorsSince(mark) { await collect().catch(() => {}); return errors.slice(mark); },

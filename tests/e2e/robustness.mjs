@@ -156,9 +156,7 @@ export const robustness = [
       for (const delay of [0, 0, 1, 2, 3, 5, 8, 12, 20]) {
         await driver.open(FB);
         await driver.banner();
-        await driver.clickPanel('already_done');
-        if (delay) await observe(delay, 'the timing under test: the stop follows the click by this much');
-        await driver.stopBackground();
+        await driver.clickPanelThenStop('already_done', delay);
         // Either the change happened or it did not; the badge (refreshed by every background start) matches.
         const snap = await settle(driver, (x) => x.badge === expectedBadge(x.storage), `delay ${delay}: badge matches storage`);
         const fbStatus = statusOf(snap.storage, 'facebook');
