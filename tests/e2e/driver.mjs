@@ -16,6 +16,9 @@ import {
   readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo, countPopupRepaints,
   popupRepaints, watchBannerCount, maxBannerCount,
 } from './page-fns.mjs';
+import { until, eventually, pause } from './wait.mjs';
+
+export { until, eventually };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BROWSERS = ['chromium', 'firefox'];
@@ -27,28 +30,6 @@ export const BROWSERS = ['chromium', 'firefox'];
 const PANEL_WAIT_FIXED = process.env.E2E_BANNER_WAIT_MS ? Number(process.env.E2E_BANNER_WAIT_MS) : null;
 const PANEL_WAIT_MAX_MS = 3000;
 const POLL_MS = 50;
-const show = (x) => JSON.stringify(x);
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Re-reads `read()` until `pred(value)` holds; throws `what` with the last value once `timeout` ms pass.
- * The wait for a condition of the harness (no fixed sleeps): each caller names what it waits for.
- */
-export async function until(read, pred, { timeout = 5000, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try { last = await read(); } catch (e) { last = { error: String(e?.message ?? e) }; }
-    if (!last?.error && pred(last)) return last;
-    if (Date.now() >= deadline) throw new Error(`waited ${timeout} ms for ${what}; last seen: ${show(last)}`);
-    await pause(POLL_MS);
-  }
-}
-
-/** Like until() but returns the last value instead of throwing (for callers that assert themselves). */
-export async function eventually(read, pred, { timeout = 5000 } = {}) {
-  try { return await until(read, pred, { timeout }); } catch { return read(); }
-}
 
 /** Why a browser suite cannot run here, or null. */
 export function whyMissing(browser) {

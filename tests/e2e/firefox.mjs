@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Builder, Browser, WebElement } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
+import { until, pause } from './wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -148,23 +149,18 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
         const before = await wd.getAllWindowHandles();
         const urlBefore = await t.url();
         await t.click(finder, arg, what);
-        const deadline = Date.now() + 5000;
-        for (;;) {
+        const went = await until(async () => {
           const fresh = (await wd.getAllWindowHandles()).filter((h) => !before.includes(h));
-          if (fresh.length) { const nt = tabOf(fresh[0]); await nt.waitLoaded(); return nt; }
-          if ((await t.url().catch(() => urlBefore)) !== urlBefore) { await t.waitLoaded(); return t; }
-          if (Date.now() > deadline) throw new Error(`${what}: the click neither navigated nor opened a tab within 5 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+          if (fresh.length) return { tab: fresh[0] };
+          return { url: await t.url().catch(() => urlBefore) };
+        }, (x) => x.tab || x.url !== urlBefore, { timeout: 5000, what: `${what}: a navigation or a new tab after the click` });
+        const to = went.tab ? tabOf(went.tab) : t;
+        await to.waitLoaded();
+        return to;
       },
       async waitLoaded(timeout = 10000) {
-        const deadline = Date.now() + timeout;
-        for (;;) {
-          const st = await t.eval(() => document.readyState + ' ' + location.href).catch(() => 'loading');
-          if (st.startsWith('complete') && !st.endsWith('about:blank')) return;
-          if (Date.now() > deadline) throw new Error(`the page did not finish loading within ${timeout} ms: ${st}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await until(() => t.eval(() => document.readyState + ' ' + location.href),
+          (st) => st.startsWith('complete') && !st.endsWith('about:blank'), { timeout, what: 'the page to finish loading' });
       },
       async goto(url) { await switchTo(handle); await wd.get(url); }, // waits for "load" (pageLoadStrategy normal)
       async url() { await switchTo(handle); return wd.getCurrentUrl(); },
@@ -414,7 +410,7 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
     // WebDriver classic runs one command at a time: the stop is the next command after the click returned.
     async clickThenStop(tab, finder, arg, what, delay) {
       await tab.click(finder, arg, what);
-      if (delay) await new Promise((r) => setTimeout(r, delay));
+      if (delay) await pause(delay);
       await backend.stopBackground();
     },
 
