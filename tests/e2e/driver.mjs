@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createChromiumBackend, chromiumNeeds, chromiumDefaults } from './chromium.mjs';
-import { createFirefoxBackend, firefoxNeeds, firefoxDefaults } from './firefox.mjs';
+import { createFirefoxBackend, firefoxNeeds, firefoxDefaults, OTHER_ADDON_ID } from './firefox.mjs';
 import {
   readPanelInPage, findPanelControl, findInPage, readChecklistInPopup, popupPainted, readLoadState,
   readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo, countPopupRepaints,
@@ -22,6 +22,8 @@ export { until, eventually };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BROWSERS = ['chromium', 'firefox'];
+/** The Firefox add-on id a foreign extension for launch({alsoInstall}) must carry (its moz-extension UUID is pinned). */
+export const FOREIGN_ADDON_ID = OTHER_ADDON_ID;
 
 // How long banner()/panel() wait for a panel before reporting {count: 0}. A negative result is only worth
 // anything if this is comfortably longer than a panel takes on a positive page (the scenarios check a

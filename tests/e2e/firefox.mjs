@@ -389,18 +389,17 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
     // new instance is active.
     async reloadExtension() {
       const t = await backend.extensionTab('popup/popup.html');
-      const before = await chrome((id) => WebExtensionPolicy.getByID(id).extension?.startupReason ?? null, ADDON_ID)
-        .catch(() => null);
+      // Mark the running instance, so that the new one is told apart however fast the reload is.
+      await chrome((id) => { WebExtensionPolicy.getByID(id).extension.__wspOld = true; return true; }, ADDON_ID);
       await t.eval(() => { setTimeout(() => browser.runtime.reload(), 50); return true; });
-      const ok = await chrome(async ([id, old]) => {
-        const oldExt = WebExtensionPolicy.getByID(id)?.extension;
+      const ok = await chrome(async (id) => {
         for (let i = 0; i < 200; i++) {
           const p = WebExtensionPolicy.getByID(id);
-          if (p && p.active && p.extension && p.extension !== oldExt) return true;
+          if (p && p.active && p.extension && !p.extension.__wspOld) return true;
           await new Promise((r) => setTimeout(r, 50));
         }
         return false;
-      }, [ADDON_ID, before]);
+      }, ADDON_ID);
       const handles = await wd.getAllWindowHandles();
       if (handles.includes(t.handle)) await t.close(); // the extension's own tab is closed by the reload
       else { current = null; await switchTo(test.handle); }

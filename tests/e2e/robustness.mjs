@@ -14,9 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { extensionDirOf, until, eventually } from './driver.mjs';
-import { EXTENSION_ID } from './chromium.mjs';
-import { OTHER_ADDON_ID } from './firefox.mjs';
+import { extensionDirOf, until, eventually, FOREIGN_ADDON_ID } from './driver.mjs';
 import { observe } from './scenarios.mjs';
 
 const FB = 'https://www.facebook.com/';
@@ -213,15 +211,24 @@ export const robustness = [
       await driver.waitBadge('2', 'from the new background after the update', { timeout: 10000 });
       const orphanBanner = await driver.panel({ timeout: 0 });
 
-      // A client-side navigation: the orphaned content script notices and detaches.
+      // A client-side navigation. Chromium leaves the old content script running, orphaned: it must notice
+      // and take its banner away. Firefox injects the new content script into open tabs on an update and the
+      // old one's code is gone, so a banner may be there: then it must be the new, working one (measured on
+      // 153 ESR: the old host is replaced). Either way: never two, no errors, and no dead banner.
       await driver.clientNavigate('/friends');
-      const afterNav = await eventually(() => driver.panel({ timeout: 0 }), (p) => p.count === 0, { timeout: 5000 });
+      const afterNav = await eventually(() => driver.panel({ timeout: 0 }), (p) => p.count === 0, { timeout: 3000 });
       const newErrors = await driver.errorsSince(errorMark);
-      console.log(`# reload (${driver.name}): banner right after the update ${show(orphanBanner)}; after client navigation ` +
-        `${show(afterNav)}; errors ${show(newErrors)}`);
+      console.log(`# reload (${driver.name}): banner right after the update ${show(orphanBanner.count)}; after client navigation ` +
+        `${show(afterNav.count)}; errors ${show(newErrors)}`);
       assert.deepEqual(newErrors, [], 'no uncaught errors or console errors in the tab through the update and navigation');
-      assert.equal(afterNav.count, 0, `the orphan removed its banner on the client navigation: ${show(afterNav)}`);
       assert.ok((await driver.maxBanners()) <= 1, `never two banners (max ${await driver.maxBanners()})`);
+      if (afterNav.count > 0) {
+        assert.equal(afterNav.count, 1, `one banner after the update: ${show(afterNav)}`);
+        await driver.clickPanel('not_now');
+        await driver.waitStorage((s) => s[KEY.facebook]?.snoozed_until > Date.now(),
+          'a click on the banner left after the update to be recorded (an orphan\'s banner would be dead)');
+        await driver.removeStorage([KEY.facebook]);
+      }
 
       // A full reload: the new content script shows exactly one banner, and it works.
       await driver.reload();
@@ -246,7 +253,7 @@ export const robustness = [
       const foreign = fs.mkdtempSync(path.join(os.tmpdir(), 'wsp-foreign-ext-'));
       fs.writeFileSync(path.join(foreign, 'manifest.json'), JSON.stringify({
         manifest_version: 3, name: 'foreign test extension', version: '1.0',
-        browser_specific_settings: { gecko: { id: OTHER_ADDON_ID } },
+        browser_specific_settings: { gecko: { id: FOREIGN_ADDON_ID } },
       }));
       fs.writeFileSync(path.join(foreign, 'probe.html'), '<!doctype html><meta charset="utf-8"><title>probe</title><script src="probe.js"></script>');
       fs.writeFileSync(path.join(foreign, 'probe.js'), `
@@ -276,8 +283,7 @@ export const robustness = [
         await driver.launch({ alsoInstall: [foreign] });
         // Ours is awake (so a failure is not just a sleeping background).
         await driver.waitBadge('2', 'our background is up and has painted its badge');
-        const target = driver.name === 'chromium' ? EXTENSION_ID : driver.extensionId;
-        const r = await driver.otherExtensionEval(foreign, (t) => self.probe(t), target);
+        const r = await driver.otherExtensionEval(foreign, (t) => self.probe(t), driver.extensionId);
         console.log(`# foreign extension (${driver.name}): ${show(r)}`);
         for (const k of ['get_checklist', 'mark_submitted', 'panel_clicked']) {
           assert.ok(r[k].error, `${k}: sendMessage from another extension must fail: ${show(r[k])}`);
