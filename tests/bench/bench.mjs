@@ -187,7 +187,7 @@ async function chromiumPhase(server) {
 }
 
 // --------------------------------------------------------------------------------------------- Firefox
-// Optional: time to banner in Firefox ESR through WebDriver (tests/e2e/firefox.mjs's driver). Its host
+// Optional: time to banner in Firefox ESR through the end-to-end driver (tests/e2e/driver.mjs). Its host
 // mapping (network.dns.forceResolve) maps hosts, not ports, so the bench server must get port 443; when
 // another process holds 443 the figure is skipped.
 async function firefoxPhase() {
@@ -200,16 +200,16 @@ async function firefoxPhase() {
   } catch (e) {
     return { skipped: `port 443 unavailable (${e.code || e.message})` };
   }
-  const { FirefoxDriver } = await import('../e2e/firefox.mjs');
-  const fx = new FirefoxDriver({ replica: { port: 443, requests: [] } });
+  const { createDriver } = await import('../e2e/driver.mjs');
+  const fx = createDriver('firefox', { server: { port: 443, requests: [] } });
   const out = { loads: [] };
   try {
     await fx.launch();
-    out.version = fx.s.capabilities?.browserVersion ?? null;
-    const read = () => fx.s.exec(() => ({ ...window.__bench,
+    out.version = fx.browserVersion;
+    const read = () => fx.inPage(() => ({ ...window.__bench,
       dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventStart ?? null }));
     for (let i = 0; i < RUNS + 2; i++) {
-      await fx.s.navigate(QUIET_URL);
+      await fx.open(QUIET_URL);
       let b = await read();
       const end = Date.now() + 5000;
       while (b.painted == null && Date.now() < end) { await sleep(50); b = await read(); }

@@ -1,90 +1,126 @@
-// Chromium driver for the end-to-end scenarios (see README.md in this folder for the interface).
-//
-// Debian's Chromium (/usr/bin/chromium) through npm `playwright-core`, with the BUILT extension
-// (dist/chromium) loaded unpacked into a persistent profile. The replica server answers for Meta's
-// real host names through --host-resolver-rules; every other host resolves to NOTFOUND so nothing
-// can leave the machine.
-//
-//   const driver = createChromiumDriver({replicaPort, extensionDir});
-//   await driver.launch(); await driver.open('https://www.facebook.com/'); await driver.banner(); ...
+// Chromium backend of the end-to-end driver (tests/e2e/driver.mjs builds the one driver interface on it;
+// tests never import this file). Debian's Chromium (/usr/bin/chromium) through npm `playwright-core`, with
+// the BUILT extension (dist/chromium) loaded unpacked into a persistent profile. The test server answers for
+// Meta's real host names through --host-resolver-rules; every other host resolves to it too, so nothing can
+// leave the machine and the server's log sees whatever Playwright might miss.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
-import {
-  readPanelInPage, readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo,
-  countPopupRepaints, popupRepaints,
-} from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTENSION_ID = 'iddanobcjbciolaflajffjajfcapogle';
 const REPLICA_HOSTS = new Set([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUT = Symbol('timeout');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const bounded = (p, ms) => Promise.race([p, sleep(ms).then(() => TIMEOUT)]).catch(() => TIMEOUT);
 
-// How long banner() waits for a banner to show up before reporting {count: 0}. A negative result is only
-// worth anything if this is comfortably longer than the time a banner takes to appear on a positive page
-// (the scenarios check a positive page first in the same browser).
-const BANNER_WAIT_MS = Number(process.env.E2E_BANNER_WAIT_MS || 3000);
+export const chromiumDefaults = {
+  extensionDir: process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium'),
+  executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+};
+export const chromiumNeeds = () => [[chromiumDefaults.executablePath, `no Chromium at ${chromiumDefaults.executablePath} (apt-get install chromium)`]];
 
-export function createChromiumDriver({
-  replicaPort,
-  extensionDir = process.env.E2E_CHROMIUM_EXTENSION || path.join(ROOT, 'dist', 'chromium'),
-  executablePath = process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-  expectedId = process.env.E2E_CHROMIUM_EXTENSION_ID ?? EXTENSION_ID, // '' = accept any id
-} = {}) {
-  if (!replicaPort) throw new Error('createChromiumDriver: replicaPort is required');
+// Chromium's own background traffic, which --disable-background-networking does not fully stop (seen with
+// Chromium 156: accounts.google.com/ListAccounts, update.googleapis.com, content-autofill.googleapis.com,
+// plus plain-http probes). Every host name resolves to the test server, so it lands there: it is the
+// browser's, not the extension's (no Origin or a Google one, Sec-Fetch-Site "none", Sec-Fetch-Mode "no-cors"
+// or plain http). The extension has no reason to talk to Google; a request it made there in no-cors mode
+// would be missed by this server-side check, though Playwright's own log (requests()) would still see it.
+const CHROMIUM_SERVICE_HOST = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com|google|chromium\.org)$/;
+const googleOrigin = (o) => { try { return CHROMIUM_SERVICE_HOST.test(new URL(o).hostname); } catch { return false; } };
+export const isChromiumNoise = (r) => !!r.host && CHROMIUM_SERVICE_HOST.test(r.host) && (!r.origin || googleOrigin(r.origin)) &&
+  (r.scheme === 'http' || (r.secFetchSite === 'none' && r.secFetchMode === 'no-cors'));
+
+/** The id Chromium gives an unpacked extension without a manifest key: sha256 of its path, in a-p letters. */
+export function unpackedId(dir) {
+  const hex = crypto.createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+/** A tab: a Playwright Page with the primitives driver.mjs uses. */
+function tabOf(page, backend) {
+  return {
+    page,
+    eval: (fn, arg) => page.evaluate(fn, arg),
+    // A script text (function body, may await) run in the page's main world; not subject to the page CSP.
+    evalText: (body) => page.evaluate(`(async () => { ${body} })()`),
+    async click(finder, arg, what) {
+      const h = await page.evaluateHandle(finder, arg);
+      const el = h.asElement();
+      if (!el) throw new Error(`${what}: no such element`);
+      await el.click({ timeout: 5000 }); // a real, trusted (isTrusted) mouse click at the element's centre
+    },
+    async type(finder, arg, text, what) {
+      const el = (await page.evaluateHandle(finder, arg)).asElement();
+      if (!el) throw new Error(`${what}: no such element`);
+      await el.fill(text);
+    },
+    // Clicks a link that may open in this tab or a new one; → the tab where it went.
+    async clickFollow(finder, arg, what) {
+      const ctx = page.context();
+      const newPage = ctx.waitForEvent('page', { timeout: 5000 }).then((np) => ({ np })).catch(() => null);
+      const nav = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 5000 })
+        .then(() => ({ nav: true })).catch(() => null);
+      await this.click(finder, arg, what);
+      const r = await new Promise((resolve) => {
+        let pending = 2;
+        const done = (v) => { if (v) resolve(v); else if (--pending === 0) resolve(null); };
+        newPage.then(done); nav.then(done);
+      });
+      if (!r) throw new Error(`${what}: the click neither navigated nor opened a tab`);
+      const to = r.np ?? page;
+      await to.waitForLoadState('load');
+      await to.bringToFront();
+      return r.np ? backend.track(to) : this;
+    },
+    goto: async (url) => { await page.goto(url, { waitUntil: 'load' }); await page.bringToFront(); },
+    url: async () => page.url(),
+    close: () => page.close(),
+    get closed() { return page.isClosed(); },
+  };
+}
+
+export function createChromiumBackend({ server, extensionDir = chromiumDefaults.extensionDir,
+  executablePath = chromiumDefaults.executablePath } = {}) {
+  if (!server?.port) throw new Error('createChromiumBackend: server (with its port) is required');
   let context = null;
-  let page = null; // the test tab
+  let opts = {};
   let profileDir = null;
   let ownsProfile = false;
-  let launchOptions = {};
   let extensionId = null;
-  let currentWorker = null; // the live extension service worker, as Playwright last reported it
-  const seen = []; // every http(s) request seen in this driver's lifetime (across restarts)
-  const testNavigations = new Set(); // URLs the test itself navigated to (open / form link / client nav)
+  let currentWorker = null;
+  const seen = []; // every http(s) request Playwright saw in this backend's lifetime (across restarts)
+  const errors = []; // page errors and console errors of every web page
 
-  const map = (h) => `MAP ${h} 127.0.0.1:${replicaPort}`;
-  const resolverRules = [
-    map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
-    map('*.example.org'), map('example.org'),
-    // Every other host goes to the replica too: it answers 404 and logs the request (with
-    // --ignore-certificate-errors the TLS name mismatch does not stop it), so nothing leaves the machine
-    // and the server-side log sees whatever Playwright might miss.
-    map('*'), 'EXCLUDE localhost',
-  ].join(', ');
+  const map = (h) => `MAP ${h} 127.0.0.1:${server.port}`;
+  const resolverRules = [map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
+    map('*.example.org'), map('example.org'), map('*'), 'EXCLUDE localhost'].join(', ');
 
   function recordRequest(req) {
     const url = req.url();
     if (!/^https?:/i.test(url)) return;
-    let frame = null;
-    try { frame = req.frame(); } catch { frame = null; }
-    let worker = null;
-    try { worker = req.serviceWorker(); } catch { worker = null; }
-    let pageUrl = null;
-    try { pageUrl = frame?.page()?.url() ?? null; } catch { pageUrl = null; }
-    let isMainFrame = false;
-    try { isMainFrame = !!frame && frame.parentFrame() === null; } catch { /* detached */ }
+    const tryGet = (f) => { try { return f(); } catch { return null; } };
+    const frame = tryGet(() => req.frame());
+    const worker = tryGet(() => req.serviceWorker());
     seen.push({
-      url, method: req.method(), resourceType: req.resourceType(),
-      navigation: req.isNavigationRequest(), mainFrame: isMainFrame,
-      worker: worker ? worker.url() : null, frameUrl: (() => { try { return frame?.url() ?? null; } catch { return null; } })(),
-      pageUrl, time: Date.now(),
+      url, method: req.method(), resourceType: req.resourceType(), navigation: req.isNavigationRequest(),
+      mainFrame: !!frame && tryGet(() => frame.parentFrame() === null) === true,
+      worker: worker ? worker.url() : null, frameUrl: tryGet(() => frame?.url() ?? null),
+      pageUrl: tryGet(() => frame?.page()?.url() ?? null), time: Date.now(),
     });
   }
 
-  // A request is "the test's own page load" when it is a top-level navigation in a web page, or a
-  // script/stylesheet/image the replica page itself references (/_replica/*, favicon) fetched by a web
-  // page. Everything else (service worker, extension pages, fetch/xhr/beacon/websocket from a web
-  // page, sub-frames, any other host) is attributed to the extension.
+  // "The test's own page load": a top-level navigation in a web page, or a script/stylesheet/image the
+  // replica page itself references, fetched by a web page. Everything else (service worker, extension
+  // pages, fetch/xhr/beacon/websocket from a page, sub-frames, any other host) is the extension's.
   function isTestTraffic(r) {
     if (r.worker) return false;
-    if (r.pageUrl && /^chrome-extension:/i.test(r.pageUrl)) return false;
-    if (r.frameUrl && /^chrome-extension:/i.test(r.frameUrl)) return false;
+    if (/^chrome-extension:/i.test(r.pageUrl ?? '') || /^chrome-extension:/i.test(r.frameUrl ?? '')) return false;
     if (r.navigation) return r.mainFrame && r.pageUrl !== null;
     let u;
     try { u = new URL(r.url); } catch { return false; }
@@ -92,32 +128,33 @@ export function createChromiumDriver({
       ['script', 'stylesheet', 'image'].includes(r.resourceType) && r.pageUrl !== null;
   }
 
-  const isOurs = (w) => w.url().startsWith(`chrome-extension://${extensionId ?? ''}`);
-
+  const ours = (w) => w.url().startsWith(`chrome-extension://${extensionId ?? ''}`);
   function trackWorker(w) {
-    if (!w.url().startsWith('chrome-extension://')) return;
-    if (extensionId && !isOurs(w)) return;
+    if (!w.url().startsWith('chrome-extension://') || (extensionId && !ours(w))) return;
+    if (!extensionId && opts.alsoInstall?.some((d) => w.url().startsWith(`chrome-extension://${unpackedId(d)}/`))) return;
     currentWorker = w;
     w.once('close', () => { if (currentWorker === w) currentWorker = null; });
   }
+  const workerAppeared = (timeout) => new Promise((resolve) => {
+    if (currentWorker) return resolve(currentWorker);
+    const t = setTimeout(() => { context?.off('serviceworker', on); resolve(currentWorker); }, timeout);
+    const on = () => { if (currentWorker) { clearTimeout(t); context.off('serviceworker', on); resolve(currentWorker); } };
+    context.on('serviceworker', on);
+  });
 
-  async function waitForWorker(timeout) {
-    const deadline = Date.now() + timeout;
-    while (!currentWorker && Date.now() < deadline) await sleep(50);
-    return currentWorker;
+  function trackPage(p) {
+    p.on('pageerror', (e) => errors.push({ kind: 'pageerror', text: String(e?.message ?? e), url: p.url() }));
+    p.on('console', (m) => { if (m.type() === 'error' && !/^chrome-extension:/.test(p.url())) errors.push({ kind: 'console', text: m.text(), url: p.url() }); });
   }
 
-  // CDP ServiceWorker domain, through a session on the test tab (it sees the extension's registration).
+  // CDP ServiceWorker domain through a session on a tab (it sees the extension's registration).
   async function withServiceWorkerDomain(fn) {
-    const p = await livePage();
-    const s = await context.newCDPSession(p);
+    const p = await backend.testTab();
+    const s = await context.newCDPSession(p.page);
     const versions = new Map();
     const listeners = new Set();
     s.on('ServiceWorker.workerVersionUpdated', (e) => {
-      for (const v of e.versions) {
-        if (!v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) continue;
-        versions.set(v.versionId, v);
-      }
+      for (const v of e.versions) if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) versions.set(v.versionId, v);
       for (const l of listeners) l();
     });
     const until = (pred, timeout) => new Promise((resolve) => {
@@ -135,318 +172,182 @@ export function createChromiumDriver({
     }
   }
 
-  async function start() {
-    const args = [
-      '--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--no-default-browser-check', '--disable-features=Translate,MediaRouter',
-      `--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`,
-      `--host-resolver-rules=${resolverRules}`, '--ignore-certificate-errors',
-    ];
-    if (launchOptions.locale) args.push(`--lang=${launchOptions.locale}`);
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath, headless: false, args,
-      ignoreDefaultArgs: ['--disable-extensions'],
-      ignoreHTTPSErrors: true,
-      locale: launchOptions.locale,
-      env: { ...process.env, ...(launchOptions.locale ? { LANGUAGE: launchOptions.locale.replace('-', '_') } : {}) },
-      viewport: { width: 1200, height: 800 },
-    });
-    context.on('request', recordRequest);
-    currentWorker = null;
-    context.on('serviceworker', trackWorker);
-    for (const w of context.serviceWorkers()) trackWorker(w);
-    // On a first launch the worker runs for installation; after a restart it may legitimately stay asleep.
-    const sw = await waitForWorker(extensionId ? 3000 : 15000);
-    if (!sw && !extensionId) throw new Error(`no extension service worker appeared (extension dir ${extensionDir})`);
-    if (sw) {
-      const id = new URL(sw.url()).host;
-      if (expectedId && id !== expectedId) {
-        throw new Error(`extension id is ${id}, expected ${expectedId} (is the manifest "key" set?)`);
-      }
-      extensionId = id;
-    }
-    page = context.pages()[0] ?? await context.newPage();
-  }
-
-  async function livePage() {
-    if (!page || page.isClosed()) page = await context.newPage();
-    return page;
-  }
-
-  // Opens the popup in a tab of its own, waits for its checklist, runs fn(popup tab) and closes the tab.
-  async function inPopup(fn) {
-    const p = await context.newPage();
-    try {
-      await p.goto(`chrome-extension://${extensionId}/popup/popup.html`);
-      await p.waitForSelector('#checklist[data-ready=true]', { timeout: 10000 });
-      return await fn(p);
-    } finally {
-      await p.close();
-    }
-  }
-
-  async function readPopup(p) {
-    return p.evaluate(() => {
-      const out = {};
-      for (const li of document.querySelectorAll('#checklist li[data-platform]')) {
-        out[li.getAttribute('data-platform')] = li.getAttribute('data-state');
-      }
-      return out;
+  async function startWorker() {
+    await withServiceWorkerDomain(async (s, until) => {
+      if (await until((vs) => vs.some((v) => v.runningStatus === 'running'), 300)) return;
+      await s.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${extensionId}/` });
+      await until((vs) => vs.some((v) => v.runningStatus === 'running'), 5000);
     });
   }
 
-  async function readBanner(p) {
-    return p.evaluate(() => {
-      const hosts = [...document.querySelectorAll('widerspruch-banner')];
-      if (hosts.length === 0) return { count: 0 };
-      const host = hosts[0];
-      const root = host.shadowRoot;
-      const el = root?.querySelector('[data-role=banner]');
-      const link = root?.querySelector('a[data-role=form-link]');
-      const visible = !!el && host.isConnected && host.parentNode === document.documentElement &&
-        el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) &&
-        el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0;
-      return {
-        count: hosts.length,
-        platform: el?.getAttribute('data-platform') ?? null,
-        urging: el ? el.getAttribute('data-urging') === 'true' : null,
-        href: link ? link.href : null,
-        visible,
-        parent: host.parentNode === document.documentElement ? 'html' : host.parentNode?.nodeName?.toLowerCase() ?? null,
-        openShadow: !!root,
-      };
-    });
-  }
+  let test = null; // the test tab
 
-  const driver = {
+  const backend = {
     name: 'chromium',
-
     get extensionId() { return extensionId; },
-    get context() { return context; },
-    /** The test tab (Playwright Page), for Chromium-only tests such as a11y.test.mjs. */
-    get page() { return page; },
-    /** The popup URL (chrome-extension://ID/popup/popup.html). */
-    get popupUrl() { return `chrome-extension://${extensionId}/popup/popup.html`; },
+    ignoreServerRequest: isChromiumNoise,
 
-    async launch(opts = {}) {
-      if (context) await driver.close();
-      launchOptions = { ...opts };
-      if (opts.profileDir) { profileDir = opts.profileDir; ownsProfile = false; }
-      else { profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsp-chromium-')); ownsProfile = true; }
-      seen.length = 0;
-      testNavigations.clear();
-      await start();
-    },
+    track(page) { trackPage(page); return tabOf(page, backend); },
 
-    async close({ keepProfile = false } = {}) {
-      if (context) {
-        const c = context; context = null; page = null;
-        await c.close().catch(() => {});
+    async start(o = {}) {
+      opts = { ...o };
+      if (o.profileDir) { profileDir = o.profileDir; ownsProfile = false; } else if (!profileDir) {
+        profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsp-chromium-'));
+        ownsProfile = true;
+        // Developer mode: without it Chromium disables a command-line (--load-extension) extension that
+        // reloads itself (chrome://extensions-internals: DISABLE_UNSUPPORTED_DEVELOPER_EXTENSION), and
+        // reloadExtension() is what an update looks like.
+        fs.mkdirSync(path.join(profileDir, 'Default'));
+        fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
       }
-      if (!keepProfile && ownsProfile && profileDir) {
-        fs.rmSync(profileDir, { recursive: true, force: true });
-        profileDir = null;
-      }
-    },
-
-    async restart() {
-      if (!context) throw new Error('restart() before launch()');
-      const c = context; context = null; page = null;
-      await c.close();
-      await start();
-    },
-
-    async open(url) {
-      const p = await livePage();
-      testNavigations.add(url);
-      await p.goto(url, { waitUntil: 'load' });
-      await p.bringToFront();
-    },
-
-    // Waits up to BANNER_WAIT_MS for a banner to appear; returns as soon as one is there.
-    async banner({ timeout = BANNER_WAIT_MS } = {}) {
-      const p = await livePage();
-      const deadline = Date.now() + timeout;
-      let last = { count: 0 };
-      for (;;) {
-        try { last = await readBanner(p); } catch { last = { count: 0 }; } // navigation in progress
-        if (last.count > 0 && last.platform) {
-          // Let concurrent inserts (a duplicate from a second content-script run) show up too.
-          await sleep(150);
-          try { last = await readBanner(p); } catch { /* keep last */ }
-          return last;
-        }
-        if (Date.now() >= deadline) return last;
-        await sleep(100);
-      }
-    },
-
-    async clickBanner(action) {
-      return driver.clickPanel(action);
-    },
-
-    // Waits up to BANNER_WAIT_MS for a panel (banner or form helper) and returns it (see page-fns.mjs).
-    async panel({ timeout = BANNER_WAIT_MS } = {}) {
-      const p = await livePage();
-      const deadline = Date.now() + timeout;
-      let last = { count: 0 };
-      for (;;) {
-        try { last = await p.evaluate(readPanelInPage); } catch { last = { count: 0 }; } // navigating
-        if (last.count > 0 && last.kind) return last;
-        if (Date.now() >= deadline) return last;
-        await sleep(100);
-      }
-    },
-
-    // A real (trusted) click on a control of the panel: 'form-link', or the index-th
-    // button[data-action=ACTION] (e.g. clickPanel('insert_reason', 1)).
-    async clickPanel(action, index = 0) {
-      const p = await livePage();
-      const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action=${action}]`;
-      // Playwright's CSS engine pierces open shadow roots; this is a real (trusted) click.
-      const target = p.locator('widerspruch-banner').first().locator(sel).nth(index);
-      await target.waitFor({ state: 'visible', timeout: 5000 });
-      if (action === 'form-link') {
-        // The link may open in this tab or in a new one; follow whichever happens first.
-        const newPageP = context.waitForEvent('page', { timeout: 5000 }).then((np) => ({ np })).catch(() => null);
-        const navP = p.waitForEvent('framenavigated', { predicate: (f) => f === p.mainFrame(), timeout: 5000 })
-          .then(() => ({ nav: true })).catch(() => null);
-        testNavigations.add('form-link');
-        await target.click();
-        const result = await new Promise((resolve) => {
-          let pending = 2;
-          const done = (v) => { if (v) resolve(v); else if (--pending === 0) resolve(null); };
-          newPageP.then(done); navP.then(done);
-        });
-        if (!result) throw new Error('clickPanel(form-link): the click neither navigated nor opened a tab');
-        if (result.np) page = result.np;
-        await page.waitForLoadState('load');
-        await page.bringToFront();
-      } else {
-        await target.click();
-      }
-    },
-
-    // A real (trusted) click on the first element of the page (not the panel) matching `selector`.
-    async pageClick(selector) {
-      const p = await livePage();
-      await p.locator(selector).first().click({ timeout: 5000 });
-    },
-
-    async pageValue(selector) { return (await livePage()).evaluate(readValueInPage, selector); },
-    async pageFields() { return (await livePage()).evaluate(readFieldsInPage); },
-    async pageText(selector = 'body') { return (await livePage()).evaluate(readTextInPage, selector); },
-    async url() { return (await livePage()).url(); },
-
-    async popup() { return inPopup(readPopup); },
-
-    async clickPopup(platform, action) {
-      return inPopup(async (p) => {
-        const before = (await readPopup(p))[platform];
-        const btn = p.locator(`#checklist li[data-platform=${platform}] [data-action=${action}]`);
-        await btn.first().click({ timeout: 5000 });
-        // Wait for the checklist to repaint with a new state (or give up after 5 s; the scenario's own
-        // assertion then reports what happened).
-        await p.waitForFunction(
-          ([pl, b]) => {
-            const li = document.querySelector(`#checklist li[data-platform=${pl}]`);
-            return li && li.getAttribute('data-state') !== b;
-          }, [platform, before], { timeout: 5000 }).catch(() => {});
-        await sleep(200); // let storage.onChanged listeners (badge) run
+      const dir = o.extensionDir ?? extensionDir;
+      const exts = [dir, ...(o.alsoInstall ?? [])].join(',');
+      const args = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--no-default-browser-check', '--disable-features=Translate,MediaRouter',
+        `--load-extension=${exts}`, `--disable-extensions-except=${exts}`,
+        `--host-resolver-rules=${resolverRules}`, '--ignore-certificate-errors'];
+      if (o.locale) args.push(`--lang=${o.locale}`);
+      context = await chromium.launchPersistentContext(profileDir, {
+        executablePath, headless: false, args, ignoreDefaultArgs: ['--disable-extensions'], ignoreHTTPSErrors: true,
+        locale: o.locale, colorScheme: o.colorScheme ?? 'light',
+        env: { ...process.env, ...(o.locale ? { LANGUAGE: o.locale.replace('-', '_') } : {}) },
+        viewport: { width: 1200, height: 800 },
       });
-    },
-
-    // The UI language the extension sees (chrome.i18n.getUILanguage() in the popup page).
-    async uiLocale() { return inPopup((p) => p.evaluate(() => chrome.i18n.getUILanguage())); },
-
-    async popupGroups() { return inPopup((p) => p.evaluate(readGroupsInPopup)); },
-
-    // Writes storage.local from an extension page (not the background), as another window or an older
-    // build's leftovers would: the background must see it on its next message.
-    async seedStorage(items) { return inPopup((p) => p.evaluate((i) => chrome.storage.local.set(i), items)); },
-
-    async popupInfo() { return inPopup((p) => p.evaluate(readPopupInfo)); },
-
-    // Types `name` into #group-name and submits #add-group with a real click; → the new group's id (or null).
-    async popupAddGroup(name) {
-      return inPopup(async (p) => {
-        const before = new Set((await p.evaluate(readGroupsInPopup)).map((g) => g.id));
-        await p.evaluate(countPopupRepaints);
-        await p.locator('#group-name').fill(name);
-        await p.locator('#add-group [type=submit]').click({ timeout: 5000 });
-        await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
-        await sleep(200);
-        const after = await p.evaluate(readGroupsInPopup);
-        return after.find((g) => !before.has(g.id))?.id ?? null;
-      });
-    },
-
-    // A real click on the control [data-action=ACTION] of the group's section (group_active radio,
-    // group_linked checkbox, group_remove button); waits for the popup to repaint.
-    async popupToggle(groupId, action) {
-      return inPopup(async (p) => {
-        await p.evaluate(countPopupRepaints);
-        await p.locator(`section.group[data-group="${groupId}"] [data-action=${action}]`).first().click({ timeout: 5000 });
-        await p.waitForFunction(popupRepaints, null, { timeout: 5000 }).catch(() => {});
-        await sleep(200); // let storage.onChanged listeners (badge) run
-      });
-    },
-
-    // Badge from an extension context: the service worker. If it is asleep (stopped by stopWorker, by
-    // Chromium's idle timer, or never woken after a restart) it is started through CDP first; note that
-    // starting it runs its top-level code, which may itself set the badge.
-    async badge() {
-      await sleep(200); // a moment for storage.onChanged → setBadgeText to land
-      for (let attempt = 0; attempt < 2; attempt++) {
-        // Chromium reuses the worker's target when it restarts, so Playwright neither closes the old handle
-        // nor reports a new worker; ask CDP whether it is running instead.
-        const running = await withServiceWorkerDomain((s, until) =>
-          until((vs) => vs.some((v) => v.runningStatus === 'running'), 500));
-        if (!running) await driver._startWorker();
-        const sw = currentWorker ?? await waitForWorker(10000);
-        if (!sw) throw new Error('badge(): the extension service worker did not start');
-        // evaluate() on a stopped worker's handle hangs: bound it.
-        const text = await Promise.race([
-          sw.evaluate(() => chrome.action.getBadgeText({})),
-          sleep(3000).then(() => TIMEOUT),
-        ]).catch(() => TIMEOUT);
-        if (text !== TIMEOUT) return text;
+      context.on('request', recordRequest);
+      context.on('page', trackPage);
+      currentWorker = null;
+      context.on('serviceworker', trackWorker);
+      for (const w of context.serviceWorkers()) trackWorker(w);
+      // On a first launch the worker runs for installation; after a restart it may legitimately stay asleep.
+      const sw = await workerAppeared(extensionId ? 3000 : 15000);
+      if (!sw && !extensionId) throw new Error(`no extension service worker appeared (extension dir ${dir})`);
+      if (sw) {
+        const id = new URL(sw.url()).host;
+        if (!o.extensionDir && id !== EXTENSION_ID) throw new Error(`extension id is ${id}, expected ${EXTENSION_ID} (is the manifest "key" set?)`);
+        extensionId = id;
       }
-      throw new Error('badge(): could not evaluate in the extension service worker');
+      const first = context.pages()[0] ?? await context.newPage();
+      trackPage(first);
+      test = tabOf(first, backend);
     },
 
-    async _startWorker() {
-      await withServiceWorkerDomain(async (s, until) => {
-        await s.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${extensionId}/` });
-        await until((vs) => vs.some((v) => v.runningStatus === 'running'), 5000);
-      });
+    async stop({ keepProfile = false } = {}) {
+      if (context) { const c = context; context = null; test = null; await c.close().catch(() => {}); }
+      if (!keepProfile && ownsProfile && profileDir) { fs.rmSync(profileDir, { recursive: true, force: true }); profileDir = null; }
+      if (!keepProfile) { extensionId = null; seen.length = 0; errors.length = 0; }
     },
 
-    // Stops the extension's service worker (CDP ServiceWorker.stopAllWorkers) and waits until Chromium
-    // reports it stopped. The next extension event (or badge()) starts a fresh one.
-    async stopWorker() {
+    async testTab() {
+      if (!test || test.closed) test = backend.track(await context.newPage());
+      return test;
+    },
+    setTestTab(tab) { test = tab; },
+    async newTab() { return backend.track(await context.newPage()); },
+    async extensionTab(pagePath, { viewport } = {}) {
+      const p = await context.newPage();
+      if (viewport) await p.setViewportSize(viewport);
+      await p.goto(`chrome-extension://${extensionId}/${pagePath}`);
+      return tabOf(p, backend);
+    },
+
+    // Runs fn(arg) in the extension's service worker, started first if it is asleep (stopped by
+    // stopBackground, by Chromium's idle timer, or never woken after a restart); starting it runs its
+    // top-level code, which may itself set the badge.
+    async extensionEval(fn, arg) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await startWorker();
+        const sw = currentWorker ?? await workerAppeared(5000);
+        // Chromium reuses the worker's target when it restarts, so evaluate() on a stale handle can hang: bound it.
+        if (sw) { const r = await bounded(sw.evaluate(fn, arg), 3000); if (r !== TIMEOUT) return r; }
+      }
+      throw new Error('extensionEval: could not evaluate in the extension service worker');
+    },
+
+    // In another extension (alsoInstall): its page probe.html.
+    async otherExtensionEval(dir, fn, arg) {
+      const p = await context.newPage();
+      try {
+        await p.goto(`chrome-extension://${unpackedId(dir)}/probe.html`);
+        return await p.evaluate(fn, arg);
+      } finally { await p.close(); }
+    },
+
+    // CDP ServiceWorker.stopAllWorkers, then wait until Chromium reports ours stopped.
+    async stopBackground() {
       const stopped = await withServiceWorkerDomain(async (s, until) => {
         await until((vs) => vs.length > 0, 2000);
         await s.send('ServiceWorker.stopAllWorkers');
         return until((vs) => vs.length > 0 && vs.every((v) => v.runningStatus === 'stopped'), 5000);
       });
-      if (!stopped) throw new Error('stopWorker: the extension service worker did not stop within 5 s');
+      if (!stopped) throw new Error('stopBackground: the extension service worker did not stop within 5 s');
     },
 
-    async clientNavigate(pathname) {
-      const p = await livePage();
-      testNavigations.add(pathname);
-      await p.evaluate((x) => window.replicaNavigate(x), pathname);
+    // An update: chrome.runtime.reload() in the worker (the evaluation dies with the worker), then wait for
+    // a new worker of the same extension.
+    async reloadExtension() {
+      const old = currentWorker ?? await workerAppeared(5000);
+      const fresh = new Promise((resolve) => {
+        const on = (w) => { if (ours(w) && w !== old) { context.off('serviceworker', on); resolve(w); } };
+        context.on('serviceworker', on);
+      });
+      await bounded(old.evaluate(() => { setTimeout(() => chrome.runtime.reload(), 50); return true; }), 3000);
+      const w = await bounded(fresh, 10000);
+      if (w === TIMEOUT) {
+        // Chromium may reuse the worker target: then a running worker of ours is what we wait for.
+        await startWorker();
+      }
     },
 
-    // http(s) requests attributed to the extension (see isTestTraffic).
-    async requests() {
-      await sleep(200);
-      return seen.filter((r) => !isTestTraffic(r));
+    // A trusted click whose release and the worker stop go out back to back (CDP), `delay` ms apart: the
+    // click's message is then in flight while the worker dies. Does not wait for the stop to complete.
+    async clickThenStop(tab, finder, arg, what, delay) {
+      const el = (await tab.page.evaluateHandle(finder, arg)).asElement();
+      if (!el) throw new Error(`${what}: no such element`);
+      await el.scrollIntoViewIfNeeded();
+      const b = await el.boundingBox();
+      const at = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      const sw = await context.newCDPSession(tab.page);
+      const input = await context.newCDPSession(tab.page);
+      const mouse = (type) => input.send('Input.dispatchMouseEvent', { type, ...at, button: type === 'mouseMoved' ? 'none' : 'left', clickCount: 1 });
+      try {
+        await sw.send('ServiceWorker.enable');
+        await mouse('mouseMoved');
+        await mouse('mousePressed');
+        const released = mouse('mouseReleased');
+        if (delay) await sleep(delay);
+        await sw.send('ServiceWorker.stopAllWorkers').catch(() => {});
+        await released;
+      } finally {
+        await Promise.all([sw.detach().catch(() => {}), input.detach().catch(() => {})]);
+      }
     },
 
-    // For debugging: everything seen.
-    allRequests() { return seen.slice(); },
+    async requests() { return seen.filter((r) => !isTestTraffic(r)); },
+    async errorsSince(mark) { return errors.slice(mark); },
+    async errorMark() { return errors.length; },
+
+    // Trusted presses in several tabs AT ONCE: every press goes out before any release, each step to all
+    // tabs in the same tick, through CDP Input.dispatchMouseEvent (what Playwright's mouse uses).
+    async clickTogether(targets) {
+      const points = [];
+      for (const t of targets) {
+        const el = (await t.tab.page.evaluateHandle(t.finder, t.arg)).asElement();
+        if (!el) throw new Error(`clickTogether: ${t.what}: no such element`);
+        await el.scrollIntoViewIfNeeded();
+        const b = await el.boundingBox();
+        points.push({ page: t.tab.page, x: b.x + b.width / 2, y: b.y + b.height / 2 });
+      }
+      const sessions = await Promise.all(points.map((p) => context.newCDPSession(p.page)));
+      const all = (type) => Promise.all(points.map((p, i) => sessions[i].send('Input.dispatchMouseEvent',
+        { type, x: p.x, y: p.y, button: type === 'mouseMoved' ? 'none' : 'left', clickCount: 1 })));
+      try {
+        await all('mouseMoved');
+        await all('mousePressed');
+        await all('mouseReleased');
+      } finally {
+        await Promise.all(sessions.map((s) => s.detach().catch(() => {})));
+      }
+    },
   };
-  return driver;
+  return backend;
 }

@@ -1,7 +1,7 @@
-// Functions that run INSIDE a page (a web page or the popup), shared by both drivers so that they read
-// the DOM the same way. Playwright passes them to page.evaluate(fn, arg); the WebDriver driver sends
-// their source text to "Execute Script". So: self-contained, no closure variables, at most ONE argument,
-// plain JSON in and out.
+// Functions that run INSIDE a page (a web page or the popup): the harness's only readers of the DOM, so a
+// value means the same in both browsers. Playwright passes them to page.evaluate(fn, arg); selenium-webdriver
+// sends their source text to "Execute Script". So: self-contained, no closure variables, at most ONE
+// argument, plain JSON in and out (the find* functions return an element, for a trusted click).
 
 /**
  * The extension's in-page panel (`<widerspruch-banner>`, open shadow root), whatever its kind:
@@ -17,8 +17,10 @@ export function readPanelInPage() {
   if (!hosts.length) return { count: 0 };
   const host = hosts[0];
   const root = host.shadowRoot;
+  const parent = host.parentNode === document.documentElement ? 'html'
+    : (host.parentNode && host.parentNode.nodeName ? host.parentNode.nodeName.toLowerCase() : null);
   const box = root && root.querySelector('[data-role=banner], [data-role=form-helper]');
-  if (!box) return { count: hosts.length, kind: null, openShadow: !!root };
+  if (!box) return { count: hosts.length, kind: null, openShadow: !!root, parent, visible: false };
   const text = (e) => (e ? (e.textContent || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null);
   const ol = box.querySelector('ol');
   const ps = [...box.children].filter((e) => e.tagName === 'P');
@@ -45,8 +47,58 @@ export function readPanelInPage() {
     actions: [...box.querySelectorAll('button[data-action]')].map((b) => b.getAttribute('data-action'))
       .filter((a) => a !== 'insert_reason'),
     link: link ? { text: text(link), href: link.href } : null,
+    href: link ? link.href : null,
     visible,
+    parent,
+    openShadow: true,
   };
+}
+
+/** [selector, index] → the index-th element matching selector inside the panel's open shadow root, or null. */
+export function findPanelControl(arg) {
+  const host = document.querySelector('widerspruch-banner');
+  return (host && host.shadowRoot && host.shadowRoot.querySelectorAll(arg[0])[arg[1] || 0]) || null;
+}
+
+/** [selector] → the first element of the page matching it, or null. */
+export function findInPage(selector) {
+  return document.querySelector(selector);
+}
+
+/** The popup's main checklist: {facebook: state, instagram: state}. */
+export function readChecklistInPopup() {
+  const out = {};
+  for (const li of document.querySelectorAll('#checklist li[data-platform]')) {
+    out[li.getAttribute('data-platform')] = li.getAttribute('data-state');
+  }
+  return out;
+}
+
+/** The popup has painted: its checklist, or (when the background refuses) its #summary text. */
+export function popupPainted() {
+  if (document.querySelector('#checklist[data-ready=true]')) return true;
+  const s = document.getElementById('summary');
+  return !!(s && s.textContent.trim() && !document.getElementById('checklist'));
+}
+
+/** document.readyState and URL, to wait for a load. */
+export function readLoadState() {
+  return { state: document.readyState, url: location.href };
+}
+
+/** Starts counting the most <widerspruch-banner> elements ever in the document at once (from now on). */
+export function watchBannerCount() {
+  const count = () => document.querySelectorAll('widerspruch-banner').length;
+  document.documentElement.setAttribute('data-test-max-banners', String(count()));
+  new MutationObserver(() => {
+    const max = Math.max(Number(document.documentElement.getAttribute('data-test-max-banners') || 0), count());
+    document.documentElement.setAttribute('data-test-max-banners', String(max));
+  }).observe(document, { childList: true, subtree: true });
+  return true;
+}
+
+export function maxBannerCount() {
+  return Number(document.documentElement.getAttribute('data-test-max-banners') || 0);
 }
 
 /** {name: value} of every named form field in the page (input, select, textarea). */

@@ -1,25 +1,26 @@
-// The end-to-end scenarios: ONE list, run against Chromium (chromium.test.mjs) and Firefox
-// (firefox.test.mjs). Scenarios talk only to the driver interface of README.md and node:assert.
+// The end-to-end scenarios: ONE list, run in Chromium and Firefox (suite.mjs registers it for each).
+// Scenarios talk only to the driver interface of README.md (driver.mjs) and node:assert.
 //
 // Conventions every runner and driver relies on:
 // - Each scenario begins with `await driver.launch()` (a fresh profile); the runner calls
 //   `driver.close()` afterwards, pass or fail. Persistence is tested with `driver.restart()`.
-// - `ctx` is `{replica}`: the object `startReplica()` returned (tests/replica/server.mjs), already
-//   listening and reachable under the real host names. `ctx.replica` may be absent; the scenarios that
-//   look at the server's request log then skip that part. `ctx.ignoreRequest(entry)` (optional) drops
-//   the browser's OWN background traffic from that log (Chromium calls Google services even with
+// - `ctx` is `{replica, ignoreRequest, browser, step, gap}` (suite.mjs): `replica` is the test server's
+//   {port, requests} (reachable under the real host names); `ignoreRequest(entry)` drops the browser's OWN
+//   background traffic from its log (Chromium calls Google services even with
 //   --disable-background-networking); it must never match what an extension could plausibly send.
-// - `driver.banner()` must WAIT: it returns as soon as a banner is present, or `{count: 0}` after a
-//   few seconds without one. "No banner" results are only believed because each such scenario first
-//   sees a banner on a real feed in the same browser (a positive control).
-// - `banner()` may add `visible: boolean`; when present, a banner that is in the DOM but not visible
-//   counts as hidden.
+// - `driver.banner()` WAITS: it returns as soon as a banner is present, or `{count: 0}` after a few
+//   seconds without one. "No banner" results are only believed because each such scenario first sees a
+//   banner on a real feed in the same browser (a positive control).
+// - A banner that is in the DOM but not visible (`visible: false`) counts as hidden.
+// - No fixed sleeps: waits are for a condition with a deadline (driver.mjs until/eventually). The only
+//   timed pauses are `observe(ms, why)`: windows in which something must NOT happen.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPageAsset, unexplainedRequests } from '../replica/server.mjs';
+import { eventually } from './driver.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,18 +37,10 @@ const FACEBOOK_FEEDS = ['https://www.facebook.com/', 'https://de-de.facebook.com
   'https://web.facebook.com/', 'https://facebook.com/'];
 const INSTAGRAM_FEEDS = ['https://www.instagram.com/', 'https://instagram.com/'];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const show = (x) => JSON.stringify(x);
 
-/** Calls `fn` until `pred(value)` holds or `timeout` ms pass; returns the last value (callers assert). */
-async function eventually(fn, pred, { timeout = 8000, interval = 250 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (pred(value) || Date.now() >= deadline) return value;
-    await sleep(interval);
-  }
-}
+/** A window of `ms` in which something must NOT happen (a negative check needs time; `why` says what). */
+export const observe = (ms, why) => new Promise((r) => setTimeout(r, ms, why));
 
 const isHidden = (b) => b.count === 0 || b.visible === false;
 const isCalm = (b) => isHidden(b) || b.urging === false; // no banner, or one that no longer urges
@@ -76,7 +69,7 @@ async function expectBanner(driver, url, platform, { urging = true } = {}) {
   await driver.open(url);
   const b = await driver.banner();
   assert.equal(b.count, 1, `${url}: exactly one banner (got ${show(b)})`);
-  if (b.visible !== undefined) assert.equal(b.visible, true, `${url}: the banner is visible (got ${show(b)})`);
+  assert.equal(b.visible, true, `${url}: the banner is visible (got ${show(b)})`);
   assert.equal(b.platform, platform, `${url}: data-platform (got ${show(b)})`);
   assert.equal(b.urging, urging, `${url}: data-urging=${urging} (got ${show(b)})`);
   assertFormLink(b.href, platform, url);
@@ -138,10 +131,9 @@ const collapse = (t) => t.replace(/[ \t\r\n\f]+/g, ' ').trim();
 
 /** Waits for a panel that satisfies `pred` (a panel may change in place: helper → received / fallback). */
 async function expectPanel(driver, pred, what, timeout = 8000) {
-  const got = await eventually(() => driver.panel({ timeout: 1000 }), (p) => p.count > 0 && pred(p), { timeout });
-  assert.ok(got.count > 0 && pred(got), `${what}; panel is ${show(got)}`);
+  const got = await driver.waitPanel(pred, what, { timeout });
   assert.equal(got.count, 1, `exactly one panel (${what})`);
-  if (got.visible !== undefined) assert.equal(got.visible, true, `the panel is visible (${what}); ${show(got)}`);
+  assert.equal(got.visible, true, `the panel is visible (${what}); ${show(got)}`);
   return got;
 }
 
@@ -380,16 +372,15 @@ export const scenarios = [
         await expectBanner(driver, feed, platform);
         for (let i = 0; i < 20; i++) {
           await driver.clientNavigate(routes[platform][i % routes[platform].length]);
-          await sleep(i % 5 === 4 ? 400 : 50);
           if (i % 5 === 4) {
             const mid = await driver.banner();
             assert.equal(mid.count, 1, `${platform}: exactly one banner after ${i + 1} navigations (got ${show(mid)})`);
           }
         }
-        await sleep(1000); // let any late re-insertion land
+        await observe(1000, 'a late re-insertion would land here');
         const b = await driver.banner();
         assert.equal(b.count, 1, `${platform}: exactly one banner after 20 navigations (got ${show(b)})`);
-        if (b.visible !== undefined) assert.equal(b.visible, true, `${platform}: still visible (got ${show(b)})`);
+        assert.equal(b.visible, true, `${platform}: still visible (got ${show(b)})`);
         assert.equal(b.platform, platform);
         assert.equal(b.urging, true);
         assertFormLink(b.href, platform, `${platform} after 20 navigations`);
@@ -425,20 +416,18 @@ export const scenarios = [
       await driver.badge();
       await open('https://example.org/');
       await driver.popup();
-      await sleep(1000);
+      await observe(1000, 'late requests would arrive here');
 
       const reqs = await driver.requests();
       assert.deepEqual(reqs, [], `requests attributed to the extension: ${show(reqs)}`);
 
-      if (replica) {
-        // Server side: everything that reached the replica is a page the test opened or an asset those
-        // pages reference, fetched as such.
-        const pages = new Set(opened.map(normalise));
-        const log = replica.requests.slice(mark).filter((r) => !(ctx.ignoreRequest?.(r)));
-        const bad = [...unexplainedRequests(log),
-          ...log.filter((r) => r.path && !isPageAsset(r.path) && !pages.has(normalise(`https://${r.host}${r.path}`)))];
-        assert.deepEqual(bad, [], `replica saw requests the test did not make: ${show(bad)}`);
-      }
+      // Server side: everything that reached the server is a page the test opened or an asset those
+      // pages reference, fetched as such.
+      const pages = new Set(opened.map(normalise));
+      const log = replica.requests.slice(mark).filter((r) => !ctx.ignoreRequest(r) && !r.tlsError);
+      const bad = [...unexplainedRequests(log),
+        ...log.filter((r) => r.path && !isPageAsset(r.path) && !pages.has(normalise(`https://${r.host}${r.path}`)))];
+      assert.deepEqual(bad, [], `the server saw requests the test did not make: ${show(bad)}`);
     },
   },
 
@@ -505,7 +494,7 @@ export const scenarios = [
       // Control: the real form page shows the helper, not the route.
       await driver.open(FORM.facebook);
       p = await expectPanel(driver, (x) => x.kind === 'form-helper', 'the helper on the working form');
-      await sleep(500);
+      await observe(500, 'a wrong switch to the fallback route would happen here');
       p = await driver.panel();
       assert.deepEqual(p.steps, [], `no fallback route on the working form: ${show(p)}`);
 
@@ -602,13 +591,13 @@ export const scenarios = [
         assert.ok(b, url);
         const text = await driver.pageText();
         assert.ok(text.includes('will apply from now on'), `the page really shows the received fragment (${url})`);
-        await sleep(1500); // stay a while, like a reader: anything that reacts to the text has time to
+        await observe(1500, 'stay a while, like a reader: anything that reacts to the text has time to');
       }
       await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after a post quoting the received text');
       // Meta's OTHER help form (information from others), showing the received wording: not our form.
       await driver.open('https://www.facebook.com/help/contact/510058597920541');
       assert.ok((await driver.pageText()).includes('will apply from now on'), 'the help page shows the received text');
-      await sleep(1500);
+      await observe(1500, 'anything that (wrongly) reacts to the text has time to');
       await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after pages quoting the received text');
       await expectBadge(driver, '2', 'after pages quoting the received text');
       await expectBanner(driver, 'https://www.facebook.com/', 'facebook', { urging: true });
@@ -621,7 +610,7 @@ export const scenarios = [
       await expectBanner(driver, 'https://www.facebook.com/?replica=synthetic-clicks', 'facebook');
       const report = await eventually(() => driver.pageText('#replica-synthetic-clicks'), (t) => !!t, { timeout: 5000 });
       assert.equal(report, 'clicked: already_done,not_now,link_broken', 'the page script reached every banner button');
-      await sleep(1000); // time for any (wrongly) accepted click to take effect
+      await observe(1000, 'time for any (wrongly) accepted click to take effect');
       const p = await driver.panel();
       assert.equal(p.kind, 'banner', `the banner is still there: ${show(p)}`);
       assert.equal(p.visible, true, `the banner is still visible: ${show(p)}`);

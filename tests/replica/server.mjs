@@ -1,16 +1,19 @@
 // Local HTTPS replicas of the Meta pages the extension acts on, for the end-to-end tests.
 //
-// Hand-written pages with Meta-like *structure* only (a top nav bar, a React-like `#mount` root,
-// role/aria attributes); no real Meta content. Chosen by Host header and path. The browsers reach it
-// under the real host names through host mapping (Chromium --host-resolver-rules, Firefox
-// network.dns.forceResolve), so one server answers for every host.
+// Pages with Meta-like *structure* and, where public reporting gives it, Meta's wording (SOURCES.md);
+// no other real Meta content. Chosen by Host header, path and `?replica=VARIANT` (README.md beside this
+// file lists every page, variant and hook). The browsers reach it under the real host names through host
+// mapping (Chromium --host-resolver-rules, Firefox network.dns.forceResolve), so one server answers for
+// every host. Facebook/Instagram hosts and form ids come from the rules file (src/rules/meta.json); hosts
+// the rules do not have yet are in HOSTS_NOT_IN_RULES.
 //
 // Every HTML response carries a STRICT CSP (no 'unsafe-eval', no 'unsafe-inline', no
 // 'wasm-unsafe-eval'): the extension must work on a page that forbids WebAssembly in content scripts.
 //
 // Usage: `const r = await startReplica({port: 0})` → {port, requests, clearRequests(), close()}.
 // Standalone: `node tests/replica/server.mjs 8443`.
-// No npm dependencies: node:https plus the system `openssl` for a throw-away self-signed certificate.
+// Dependencies: node:https, the system `openssl` for a throw-away self-signed certificate, and the npm
+// dev dependencies react, react-dom and esbuild for the pages rendered by real React (app/).
 
 import https from 'node:https';
 import http from 'node:http';
@@ -20,24 +23,65 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CONFIRMATION_IDS, confirmationForLanguages } from './app/wording.mjs';
 
-const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PAGES = path.join(HERE, 'pages');
+const RULES_FILE = path.join(HERE, '..', '..', 'src', 'rules', 'meta.json');
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 
-export const FORMS = {
-  facebook: 'https://www.facebook.com/help/contact/712876720715583',
-  facebookOld: 'https://www.facebook.com/help/contact/6359191084165019',
-  instagram: 'https://help.instagram.com/contact/767264225370182',
-};
+// ── Facts read from the rules file (one home: src/rules/meta.json), not repeated here ──
+const RULES = JSON.parse(fs.readFileSync(RULES_FILE, 'utf8'));
+const PLATFORM = Object.fromEntries(RULES.platforms.map((p) => [p.id, p]));
+// A rules host prefix ('' = the bare domain, '{locale}' = a localised host, e.g. de-de.facebook.com).
+const hostName = (prefix, domain) => (prefix === '{locale}' ? `de-de.${domain}` : prefix ? `${prefix}.${domain}` : domain);
+const unique = (xs) => [...new Set(xs)];
 
 // Host names the replica answers for (and the certificate covers).
-export const FACEBOOK_HOSTS = ['www.facebook.com', 'de-de.facebook.com', 'm.facebook.com',
-  'web.facebook.com', 'facebook.com'];
-export const INSTAGRAM_HOSTS = ['www.instagram.com', 'instagram.com'];
-export const OTHER_HOSTS = ['help.instagram.com', 'example.org', 'www.example.org',
-  'facebook.com.example.org', 'instagram.com.example.org'];
+export const FACEBOOK_HOSTS = unique(PLATFORM.facebook.feed_hosts.map((h) => hostName(h, PLATFORM.facebook.domain)));
+export const INSTAGRAM_HOSTS = unique(PLATFORM.instagram.feed_hosts.map((h) => hostName(h, PLATFORM.instagram.domain)));
+
+// The objection form pages of the rules: {platform, hosts, path, id, current}.
+export const FORM_PAGES = RULES.platforms.flatMap((p) => p.form_pages.map((f) => ({
+  platform: p.id, hosts: unique(f.hosts.map((h) => hostName(h, p.domain))), path: f.path,
+  id: f.path.split('/').filter(Boolean).pop(), current: !!f.current,
+})));
+const formUrl = (f) => `https://${f.hosts.includes(`www.${PLATFORM[f.platform].domain}`) ? `www.${PLATFORM[f.platform].domain}` : f.hosts[0]}${f.path}`;
+const oldForm = (platform) => FORM_PAGES.find((f) => f.platform === platform && !f.current);
+export const FORMS = {
+  facebook: PLATFORM.facebook.form,
+  facebookOld: formUrl(oldForm('facebook')),
+  instagram: PLATFORM.instagram.form,
+  instagramOld: formUrl(oldForm('instagram')),
+};
+
+// ── Hosts the rules file does not have yet (issue 9): the lead moves them into the rules ──
+// help.meta.com: Meta's 2026 Privacy Center flow; privacycenter.instagram.com: Instagram's Privacy Center
+// (its generative-AI page); threads.com / threads.net: Threads (threads.net redirects to www.threads.com).
+export const HOSTS_NOT_IN_RULES = ['help.meta.com', 'privacycenter.instagram.com',
+  'www.threads.com', 'threads.com', 'www.threads.net', 'threads.net'];
+const META_HELP_HOST = 'help.meta.com';
+const THREADS_HOSTS = HOSTS_NOT_IN_RULES.filter((h) => /(^|\.)threads\.com$/.test(h));
+const THREADS_OLD_HOSTS = HOSTS_NOT_IN_RULES.filter((h) => /(^|\.)threads\.net$/.test(h));
+/** Where the 2026 flow starts; the `redirect` variant and `redirectOldForms` send form links here. */
+export const PRIVACY_FLOW = `https://${META_HELP_HOST}/support/privacy/`;
+/** Where threads.net sends every request (same path and query), as Meta moved Threads in April 2025. */
+export const THREADS_HOME = `https://${THREADS_HOSTS.find((h) => h.startsWith('www.'))}`;
+
+const HELP_HOSTS = unique(FORM_PAGES.flatMap((f) => f.hosts))
+  .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
+// The Privacy Center's pages about generative AI (the rules dropped their unused list; issue 9 brings
+// them back as the rules' guide_pages).
+const PRIVACY_PAGES = ['https://www.facebook.com/privacy/genai', 'https://privacycenter.instagram.com/privacy/genai',
+  'https://www.facebook.com/privacy/center'];
+const PRIVACY_PAGE_HOSTS = unique(PRIVACY_PAGES.map((u) => new URL(u).hostname))
+  .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
+const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.org', 'instagram.com.example.org'];
+export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...HOSTS_NOT_IN_RULES, ...EXAMPLE_HOSTS]);
+/** Every host the replica answers for. */
+export const ALL_HOSTS = unique([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
 
 // Paths a page load legitimately fetches besides the document itself.
 export const ASSET_PREFIX = '/_replica/';
@@ -52,7 +96,7 @@ export function isPageAsset(pathname) {
  * somebody else's request, e.g. the extension's.
  */
 export function unexplainedRequests(entries) {
-  const known = new Set([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
+  const known = new Set(ALL_HOSTS);
   return entries.filter((r) => {
     // An aborted TLS handshake (a browser closing while connecting) carries no request: not counted.
     if (r.tlsError) return false;
@@ -69,10 +113,11 @@ export function makeCert() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replica-cert-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
+  // Wildcards for the localised hosts (fr-fr.facebook.com, ...) the lists only give one example of.
+  const names = unique(['*.facebook.com', '*.instagram.com', '*.example.org', ...ALL_HOSTS]);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
     '-subj', '/CN=replica',
-    '-addext', 'subjectAltName=DNS:*.facebook.com,DNS:facebook.com,DNS:*.instagram.com,' +
-      'DNS:instagram.com,DNS:example.org,DNS:*.example.org',
+    '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
     '-keyout', key, '-out', cert], { stdio: 'ignore' });
   const pair = { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
   fs.rmSync(dir, { recursive: true, force: true });
@@ -81,96 +126,142 @@ export function makeCert() {
 
 const read = (name) => fs.readFileSync(path.join(PAGES, name), 'utf8');
 
-// Variants chosen with the query `?replica=NAME` (the extension classifies pages by host and path only,
-// so a variant is the same page as far as it knows):
-// - on a form path: `unavailable` (Meta's "this content isn't available" error page instead of the form),
-//   `login` (a login wall instead of the form);
-// - on a Facebook feed/profile path: `received-post` (a post quoting the form's "received" text),
-//   `synthetic-clicks` (a page script that dispatches untrusted clicks on the extension's panel buttons).
-export const VARIANTS = ['unavailable', 'login', 'received-post', 'synthetic-clicks'];
-
-// The feed's server-rendered post, and extra <head> content, per variant.
-const FEED_DEFAULT = { POST: 'A placeholder post in the replica feed (server-rendered).', HEAD: '' };
-const RECEIVED_POST = 'Screenshot of my objection, copied: \u201cYour objection will apply from now on. ' +
-  'We have received your request.\u201d Do it too!';
-const FEED_VARIANTS = {
-  // app.js "hydrates" (re-renders the body), so the text reaches it through a <meta> it reads.
-  'received-post': { POST: RECEIVED_POST, HEAD: `<meta name="replica-post" content="${RECEIVED_POST}">` },
-  'synthetic-clicks': { ...FEED_DEFAULT, HEAD: '<script src="/_replica/synthetic-clicks.js" defer></script>' },
-};
-
-function formVariant(variant, site, formId) {
-  if (variant === 'unavailable') return { file: 'unavailable.html', vars: { SITE: site } };
-  if (variant === 'login') return { file: 'login.html', vars: { SITE: site } };
-  return { file: `${site}-form.html`, vars: { FORM_ID: formId } };
+// ── The React bundle (/_replica/react-app.js) ──
+// React 19 ships no browser build (no UMD), so the replica bundles tests/replica/app/main.jsx with esbuild
+// (npm) once per process, in memory: one local file under script-src 'self', no network, no build step
+// to forget. Production React (NODE_ENV), so no development warnings in the console the tests watch.
+let bundle = null;
+export function reactBundle() {
+  bundle ??= import('esbuild').then((esbuild) => esbuild.build({
+    entryPoints: [path.join(HERE, 'app', 'main.jsx')], bundle: true, write: false, format: 'iife',
+    jsx: 'automatic', minify: true, legalComments: 'eof', target: ['chrome120', 'firefox115'],
+    define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+  })).then((r) => r.outputFiles[0].contents);
+  return bundle;
 }
 
-// Which page template and "app" a (host, path, variant) gets. Returns null for a 404.
-function route(host, pathname, variant = '') {
-  const fb = FACEBOOK_HOSTS.includes(host);
-  const ig = INSTAGRAM_HOSTS.includes(host);
-  if (fb) {
-    if (pathname === '/help/contact/712876720715583' || pathname === '/help/contact/712876720715583/')
-      return formVariant(variant, 'facebook', '712876720715583');
-    // Meta's form for information about you from OTHER people: a help page, not the objection form. It
-    // shows the "received" wording right away (as if sent): the extension must not take it for its form.
-    if (pathname === '/help/contact/510058597920541' || pathname === '/help/contact/510058597920541/')
-      return { file: 'received.html', vars: {} };
-    if (pathname === '/help/contact/6359191084165019' || pathname === '/help/contact/6359191084165019/')
-      return { file: 'facebook-form.html', vars: { FORM_ID: '6359191084165019' } };
-    // The client-side routes of the feed app: served on full loads too, like a real SPA.
-    if (['/', '/some.user', '/some.user/', '/friends', '/friends/', '/watch', '/watch/',
-      '/marketplace', '/marketplace/', '/groups/feed', '/groups/feed/', '/notifications'].includes(pathname))
-      return { file: 'facebook-app.html', vars: FEED_VARIANTS[variant] ?? FEED_DEFAULT };
-    return null;
+// Variants chosen with the query `?replica=NAME` (the extension classifies pages by host and path only,
+// so a variant is the same page as far as it knows). README.md beside this file lists them all.
+export const VARIANTS = ['unavailable', 'login', 'redirect', 'received-post', 'synthetic-clicks', 'cookies',
+  'late-body'];
+/** How long the `late-body` variant holds back `<body>` after sending `<head>`. */
+export const LATE_BODY_MS = 800;
+
+// The feed's extra <head> content per variant.
+const RECEIVED_POST = 'Screenshot of my objection, copied: \u201cYour objection will apply from now on. ' +
+  'We have received your request.\u201d Do it too!';
+const FEED_HEAD = {
+  // app.js "hydrates" (re-renders the body), so the text reaches it through a <meta> it reads.
+  'received-post': `<meta name="replica-post" content="${RECEIVED_POST}">`,
+  'synthetic-clicks': '<script src="/_replica/synthetic-clicks.js" defer></script>',
+};
+
+const slashless = (p) => (p.length > 1 ? p.replace(/\/$/, '') : p);
+const formPageAt = (host, pathname) =>
+  FORM_PAGES.find((f) => f.hosts.includes(host) && slashless(pathname) === f.path);
+
+// The client-side routes of the app pages: served on full loads too, like a real SPA.
+const APP_PATHS = {
+  facebook: ['/', '/some.user', '/friends', '/watch', '/marketplace', '/groups/feed', '/notifications', '/settings'],
+  instagram: ['/', '/some.user', '/explore', '/reels', '/direct/inbox', '/accounts/edit'],
+  threads: ['/', '/@some.user', '/search', '/activity', '/settings'],
+};
+
+/**
+ * Which response a request gets. Returns null for a 404, else one of
+ * {redirect: url, status} | {file, vars, head, app: bool, confirm: default wording id}.
+ */
+function route(host, pathname, variant, opts) {
+  const p = slashless(pathname);
+  const form = formPageAt(host, pathname);
+  if (form) {
+    if (variant === 'redirect' || (!form.current && opts.redirectOldForms)) return { redirect: PRIVACY_FLOW, status: 302 };
+    if (variant === 'unavailable') return { file: 'unavailable.html', vars: { SITE: form.platform } };
+    if (variant === 'login') return { file: 'login.html', vars: { SITE: form.platform } };
+    return { file: `${form.platform}-form.html`, vars: { FORM_ID: form.id }, confirm: 'legacy' };
   }
-  if (ig) {
-    if (['/', '/some.user/', '/some.user', '/explore/', '/reels/', '/direct/inbox/'].includes(pathname))
-      return { file: 'instagram-app.html', vars: {} };
-    return null;
+  // Meta's form for information about you from OTHER people: a help page, not the objection form. It
+  // shows the "received" wording right away (as if sent): the extension must not take it for its form.
+  const thirdParty = new URL(RULES.third_party_form);
+  if ((FACEBOOK_HOSTS.includes(host)) && p === thirdParty.pathname) return { file: 'received.html' };
+  // The Privacy Center's generative-AI pages (and the centre itself), with a link into the 2026 flow.
+  for (const u of PRIVACY_PAGES.map((x) => new URL(x))) {
+    const sameSite = u.hostname === host || (FACEBOOK_HOSTS.includes(u.hostname) && FACEBOOK_HOSTS.includes(host));
+    if (sameSite && p === slashless(u.pathname)) {
+      const ig = host.endsWith(PLATFORM.instagram.domain);
+      return { file: 'privacy-genai.html', vars: { SITE: ig ? 'instagram' : 'facebook', SITE_NAME: ig ? 'Instagram' : 'Facebook' } };
+    }
   }
-  if (host === 'help.instagram.com') {
-    if (pathname === '/contact/767264225370182' || pathname === '/contact/767264225370182/')
-      return formVariant(variant, 'instagram', '767264225370182');
-    return null;
+  if (host === META_HELP_HOST) {
+    if (p !== '/support/privacy' && !p.startsWith('/support/privacy/')) return null;
+    if (variant === 'login') return { file: 'login.html', vars: { SITE: 'meta' } };
+    return { file: 'privacy-flow.html', confirm: 'en-2024' };
   }
-  if (host === 'example.org' || host === 'www.example.org') {
-    if (pathname === '/') return { file: 'example.html', vars: {} };
-    return null;
+  if (THREADS_OLD_HOSTS.includes(host)) return { redirect: null, status: 301, threads: true };
+  const site = FACEBOOK_HOSTS.includes(host) ? 'facebook' : INSTAGRAM_HOSTS.includes(host) ? 'instagram'
+    : THREADS_HOSTS.includes(host) ? 'threads' : null;
+  if (site) {
+    if (!APP_PATHS[site].includes(p)) return null;
+    if (site === 'threads' && variant === 'login') return { file: 'threads-login.html' };
+    const head = [];
+    if (site === 'facebook') {
+      head.push(FEED_HEAD[variant] ?? '');
+      const paths = FORM_PAGES.filter((f) => f.platform === 'facebook').map((f) => f.path);
+      head.push(`<meta name="replica-form-paths" content="${paths.join(' ')}">`);
+    }
+    if (site === 'instagram' && variant === 'cookies') head.push('<meta name="replica-variant" content="cookies">');
+    return { file: `${site}-app.html`, head: head.join('\n'), app: true, confirm: 'legacy' };
   }
+  if (host === 'example.org' || host === 'www.example.org') return p === '/' ? { file: 'example.html' } : null;
   if (host === 'facebook.com.example.org' || host === 'instagram.com.example.org') {
     // A look-alike: Meta-like page on a host that is not Meta's.
-    if (pathname === '/' || pathname === '/help/contact/712876720715583' ||
-      pathname === '/contact/767264225370182')
-      return { file: 'lookalike.html', vars: {} };
+    if (p === '/' || p === '/help/contact/712876720715583' || p === '/contact/767264225370182')
+      return { file: 'lookalike.html' };
     return null;
   }
   return null;
 }
 
+/** The confirmation wording id of a response: `?confirm=ID|auto`, else the server's or the page's default. */
+function confirmation(req, url, pageDefault, opts) {
+  const asked = url.searchParams.get('confirm') || opts.confirmation || pageDefault || 'legacy';
+  if (asked === 'auto') return confirmationForLanguages(req.headers['accept-language']);
+  return CONFIRMATION_IDS.includes(asked) ? asked : pageDefault || 'legacy';
+}
+
 const ASSET_TYPES = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml' };
 
-export async function startReplica({ port = 0, host = '127.0.0.1', log = false } = {}) {
+/**
+ * Options: port, host, log; `confirmation` (a wording id of app/wording.mjs, or 'auto' for Accept-Language)
+ * replaces every page's default confirmation wording; `redirectOldForms: true` makes the rules' old
+ * (non-current) form ids answer 302 to PRIVACY_FLOW without `?replica=redirect`.
+ */
+export async function startReplica({ port = 0, host = '127.0.0.1', log = false, confirmation: confirmDefault = null,
+  redirectOldForms = false } = {}) {
+  const opts = { confirmation: confirmDefault, redirectOldForms };
   const { key, cert } = makeCert();
+  const reactApp = await reactBundle();
   const requests = [];
   const handler = (scheme) => (req, res) => {
     const { entry, hostHeader, url } = logEntry(req, scheme);
     requests.push(entry);
     if (log) console.log(`${req.method} https://${hostHeader}${url.pathname}${url.search}`);
 
+    const headers = (type, extra = {}) => ({ 'content-type': type, 'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff', ...extra });
     const send = (status, type, body, extra = {}) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff', ...extra });
+      res.writeHead(status, headers(type, extra));
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    const html = (status, body) => send(status, 'text/html; charset=utf-8', body,
-      { 'content-security-policy': CSP });
+    const HTML = 'text/html; charset=utf-8';
+    const html = (status, body) => send(status, HTML, body, { 'content-security-policy': CSP });
 
     if (scheme !== 'https') return html(404, read('404.html'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return html(405, read('404.html'));
 
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
+    if (url.pathname === `${ASSET_PREFIX}react-app.js`) return send(200, ASSET_TYPES['.js'], reactApp);
     if (url.pathname.startsWith(ASSET_PREFIX)) {
       const name = url.pathname.slice(ASSET_PREFIX.length);
       const type = ASSET_TYPES[path.extname(name)];
@@ -179,11 +270,30 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false }
         return send(200, type, fs.readFileSync(file));
       return html(404, read('404.html'));
     }
-    const r = route(hostHeader, url.pathname, url.searchParams.get('replica') || '');
+    const variant = url.searchParams.get('replica') || '';
+    const r = route(hostHeader, url.pathname, variant, opts);
     if (!r) return html(404, read('404.html'));
+    if (r.status) {
+      const location = r.threads ? `${THREADS_HOME}${url.pathname}${url.search}` : r.redirect;
+      return send(r.status, HTML, `<!DOCTYPE html><title>Moved</title><a href="${location}">Moved</a>`,
+        { 'content-security-policy': CSP, location });
+    }
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
-    return html(200, body);
+    const lateBody = r.app && variant === 'late-body';
+    const head = [`<meta name="replica-confirm" content="${confirmation(req, url, r.confirm, opts)}">`, r.head ?? '',
+      lateBody ? '<script src="/_replica/late-body-probe.js"></script>' : ''].filter(Boolean).join('\n');
+    body = body.replace('</head>', `${head}\n</head>`);
+    if (!lateBody) return html(200, body);
+    // A slow, large page: <head> now, <body> LATE_BODY_MS later, so that a document_start content script
+    // runs while there is no <body> yet.
+    const at = body.indexOf('<body');
+    res.writeHead(200, headers(HTML, { 'content-security-policy': CSP }));
+    if (req.method === 'HEAD') return res.end();
+    res.write(body.slice(0, at));
+    const timer = setTimeout(() => res.end(body.slice(at)), LATE_BODY_MS);
+    res.on('close', () => clearTimeout(timer));
+    return undefined;
   };
   const tlsErrors = (err) => {
     requests.push({ time: Date.now(), tlsError: String(err?.code || err?.message || err), host: null, path: null });

@@ -1,11 +1,11 @@
-// A tiny front server for the robustness tests (tests/e2e/robustness.test.mjs): it answers for Meta's host
+// The end-to-end tests' server (tests/e2e/suite.mjs starts it in front of the replica): it answers for Meta's host
 // names like the replica (tests/replica/server.mjs) and forwards every request to it, except for the few
 // pages the replica does not have:
 //   https://www.facebook.com/?robust=hostile        a Facebook feed whose own page script attacks the banner
 //   /_replica/wsp-hostile.js, /_replica/wsp-hostile.css   its script and stylesheet (under /_replica/ so the
 //                                                   drivers count them as page assets, not extension traffic)
 // Usage: const front = await startFront({replicaPort, port: 0}) → {port, requests, close()}.
-// `requests` mirrors the replica's log format (the Firefox driver reads it).
+// `requests` mirrors the replica's log format (the suite checks it for extension traffic after every test).
 
 import https from 'node:https';
 import fs from 'node:fs';

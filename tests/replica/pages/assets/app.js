@@ -1,19 +1,31 @@
-// Replica "React app": client-side routing for the Facebook / Instagram replicas.
+// Replica "React app": client-side routing for the Facebook / Instagram / Threads app replicas.
 // Served as a file so it runs under the strict CSP (script-src 'self').
 //
-// Tests trigger client-side navigation in three ways:
-//   window.replicaNavigate('/friends')                  (page.evaluate / WebDriver executeScript)
+// Tests trigger client-side navigation in these ways (README "Client-side routing"):
+//   window.replicaNavigate('/friends')                  (page.evaluate / WebDriver executeScript): pushState
+//   window.replicaNavigate('/settings', {replace: true}) replaceState
 //   window.postMessage({replicaNavigate: '/friends'}, '*')
-//   a click on any <a data-nav href="...">
-// Each navigation does history.pushState and then, like a React root re-render, throws away every
-// child of <body> (including #mount) and builds fresh nodes. Nodes the extension put under
-// document.documentElement (not <body>) must survive; nodes it put in <body> do not.
+//   a click on any <a data-nav href="..."> (e.g. [data-replica-link=profile|settings|form])
+//   a click on button[data-replica-action=replace-settings] (replaceState) or [data-replica-action=back]
+//   (history.back(), which comes back as popstate)
+// Each navigation does history.pushState/replaceState and then, like a React root re-render, throws away
+// every child of <body> (including #mount) and builds fresh nodes. Nodes the extension put under
+// document.documentElement (not <body>) must survive; nodes it put in <body> do not. On Facebook the
+// objection form's path renders the real-React form (window.replicaReact, /_replica/react-app.js).
 (() => {
   'use strict';
-  const site = document.documentElement.dataset.site === 'instagram' ? 'instagram' : 'facebook';
+  const site = ['instagram', 'threads'].includes(document.documentElement.dataset.site)
+    ? document.documentElement.dataset.site : 'facebook';
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null;
   let renders = 0;
+  let unmountReact = null;
   // A variant page can pin the text of the first post (server.mjs `?replica=received-post`).
-  const pinnedPost = document.querySelector('meta[name=replica-post]')?.getAttribute('content') ?? null;
+  const pinnedPost = meta('replica-post');
+  // `?replica=cookies`: Instagram's EU cookie dialog, until a button dismisses it (per document).
+  let cookieDialog = meta('replica-variant') === 'cookies';
+  // Objection form paths this app renders client-side (server.mjs, from the rules file).
+  const formPaths = (meta('replica-form-paths') || '').split(' ').filter(Boolean);
+  const formIdOf = (p) => formPaths.includes(p.replace(/\/$/, '')) ? p.replace(/\/$/, '').split('/').pop() : null;
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -30,7 +42,12 @@
       ['/groups/feed', 'Gruppen'], ['/friends', 'Freunde'], ['/some.user', 'Profil']],
     instagram: [['/', 'Startseite'], ['/explore/', 'Entdecken'], ['/reels/', 'Reels'],
       ['/direct/inbox/', 'Nachrichten'], ['/some.user/', 'Profil']],
+    threads: [['/', 'Startseite'], ['/search', 'Suche'], ['/activity', 'Aktivität'], ['/@some.user', 'Profil']],
   };
+  const PROFILE = { facebook: '/some.user', instagram: '/some.user/', threads: '/@some.user' };
+  const SETTINGS = { facebook: '/settings', instagram: '/accounts/edit/', threads: '/settings' };
+  const isProfile = (p) => p.startsWith(PROFILE[site].replace(/\/$/, ''));
+  const isSettings = (p) => p.replace(/\/$/, '') === SETTINGS[site].replace(/\/$/, '');
 
   function nav() {
     const links = NAV[site].map(([href, label]) => el('a', { href, 'data-nav': true, 'aria-label': label }, label));
@@ -40,7 +57,20 @@
         el('input', { type: 'search', 'aria-label': 'Facebook durchsuchen', placeholder: 'Facebook durchsuchen' }),
         el('div', { role: 'navigation', 'aria-label': 'Facebook' }, ...links));
     }
-    return el('div', { role: 'navigation', class: 'replica-nav', 'aria-label': 'Instagram' }, ...links);
+    return el('div', { role: 'navigation', class: 'replica-nav', 'aria-label': site === 'instagram' ? 'Instagram' : 'Threads' },
+      ...links);
+  }
+
+  // The in-page links of README "Client-side routing": stable hooks on the replica's own elements.
+  function routeLinks() {
+    const links = [el('a', { href: PROFILE[site], 'data-nav': true, 'data-replica-link': 'profile' }, 'Profil'),
+      el('a', { href: SETTINGS[site], 'data-nav': true, 'data-replica-link': 'settings' }, 'Einstellungen')];
+    if (site === 'facebook' && formPaths[0]) {
+      links.push(el('a', { href: formPaths[0], 'data-nav': true, 'data-replica-link': 'form' }, 'Widerspruchsrecht'));
+    }
+    links.push(el('button', { type: 'button', 'data-replica-action': 'replace-settings' }, 'Einstellungen (replace)'),
+      el('button', { type: 'button', 'data-replica-action': 'back' }, 'Zurück'));
+    return el('div', { class: 'replica-links', 'data-replica-links': true }, ...links);
   }
 
   function content(path) {
@@ -51,25 +81,67 @@
       el('h3', {}, `Replica post ${i}`),
       el('p', {}, i === 1 && pinnedPost ? pinnedPost : `Client-rendered content for ${path} (render #${renders}).`)));
     }
-    const inner = path.startsWith('/some.user')
-      ? el('div', { role: 'region', 'aria-label': 'Profil' }, el('h1', {}, 'Some User'), ...posts)
-      : el('div', { role: 'feed', 'aria-busy': 'false' }, ...posts);
-    return site === 'facebook' ? el('div', { role: 'main', class: 'x1iyjqo2' }, inner) : el('main', { role: 'main' }, inner);
+    let inner;
+    let route;
+    if (isSettings(path)) {
+      route = 'settings';
+      inner = el('div', { role: 'region', 'aria-label': 'Einstellungen' }, el('h1', {}, 'Einstellungen und Privatsphäre'),
+        el('p', {}, 'Replica settings page (client-rendered).'));
+    } else if (isProfile(path)) {
+      route = 'profile';
+      inner = el('div', { role: 'region', 'aria-label': 'Profil' }, el('h1', {}, 'Some User'), ...posts);
+    } else {
+      route = 'feed';
+      inner = el('div', { role: 'feed', 'aria-busy': 'false' }, ...posts);
+    }
+    const attrs = { role: 'main', 'data-replica-route': route };
+    return site === 'facebook' ? el('div', { ...attrs, class: 'x1iyjqo2' }, routeLinks(), inner)
+      : el('main', attrs, routeLinks(), inner);
+  }
+
+  // The form, client-rendered: the React component of the full-load form page, in the app's shell.
+  function formContent(formId) {
+    const root = el('div', { id: 'react-root', 'data-replica-app': 'objection-form', 'data-site': site,
+      'data-form-id': formId });
+    const main = el('div', { role: 'main', 'data-form-id': formId, 'data-replica-route': 'form' }, root);
+    return { main, root };
+  }
+
+  // Instagram's EU cookie dialog: a full-screen backdrop with the highest z-index, in <body>.
+  function cookies() {
+    const close = () => { cookieDialog = false; render(); };
+    const accept = el('button', { type: 'button', id: 'replica-cookie-accept', class: 'replica-button' }, 'Allow all cookies');
+    const decline = el('button', { type: 'button', id: 'replica-cookie-decline' }, 'Decline optional cookies');
+    accept.addEventListener('click', close);
+    decline.addEventListener('click', close);
+    return el('div', { id: 'replica-cookie-backdrop', class: 'replica-cookie-backdrop', 'data-replica-dialog': 'cookies' },
+      el('div', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'replica-cookie-title', id: 'replica-cookie-dialog',
+        class: 'replica-cookie-dialog', lang: 'en' },
+      // The question as reported (SOURCES.md); the button labels are the replica's.
+      el('h2', { id: 'replica-cookie-title' }, 'Allow the use of cookies from Instagram on this browser?'),
+      el('p', {}, 'Replica cookie dialog for tests.'), accept, decline));
   }
 
   function render() {
     renders += 1;
+    unmountReact?.();
+    unmountReact = null;
     const path = location.pathname;
-    const mount = el('div', { id: 'mount', class: 'x9f619 x1n2onr6', 'data-render': String(renders) }, nav(), content(path));
+    const formId = site === 'facebook' ? formIdOf(path) : null;
+    const form = formId && window.replicaReact ? formContent(formId) : null;
+    const mount = el('div', { id: 'mount', class: 'x9f619 x1n2onr6', 'data-render': String(renders) }, nav(),
+      form ? form.main : content(path));
     // React-like: the whole body subtree is replaced, not patched.
     document.body.replaceChildren(mount);
-    document.title = `${site === 'facebook' ? 'Facebook' : 'Instagram'} (replica) ${path}`;
+    if (cookieDialog) document.body.append(cookies());
+    if (form) unmountReact = window.replicaReact.mountForm(form.root, { site, formId });
+    document.title = `${site[0].toUpperCase()}${site.slice(1)} (replica) ${path}`;
   }
 
-  function navigate(path) {
+  function navigate(path, { replace = false } = {}) {
     const target = new URL(String(path), location.href);
     if (target.origin !== location.origin) { location.assign(target.href); return; }
-    history.pushState({ replica: true }, '', target.pathname + target.search + target.hash);
+    history[replace ? 'replaceState' : 'pushState']({ replica: true }, '', target.pathname + target.search + target.hash);
     render();
   }
 
@@ -79,8 +151,12 @@
     if (e.source === window && e.data && typeof e.data.replicaNavigate === 'string') navigate(e.data.replicaNavigate);
   });
   document.addEventListener('click', (e) => {
-    const a = e.target instanceof Element ? e.target.closest('a[data-nav]') : null;
-    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    if (!(e.target instanceof Element) || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    const action = e.target.closest('button[data-replica-action]')?.dataset.replicaAction;
+    if (action === 'replace-settings') { navigate(SETTINGS[site], { replace: true }); return; }
+    if (action === 'back') { history.back(); return; }
+    const a = e.target.closest('a[data-nav]');
+    if (!a) return;
     e.preventDefault();
     navigate(a.getAttribute('href'));
   });

@@ -1,0 +1,102 @@
+// Meta's 2026 Privacy Center flow on help.meta.com/support/privacy/ (as reported Aug–Oct 2026; see
+// SOURCES.md): a list of choices, each leading CLIENT-SIDE (history.pushState, no document load) to a
+// step with a form, then a confirmation in place. The step URLs (/support/privacy/object/<choice>/) are
+// the replica's: no deep link into the real flow was reported. A full load of a step URL renders that
+// step, like any single-page app.
+import { useEffect, useState } from 'react';
+import { CONFIRMATIONS, PRIVACY_CHOICES } from './wording.mjs';
+
+export const FLOW_ROOT = '/support/privacy/';
+const stepPath = (id) => `${FLOW_ROOT}object/${id}/`;
+
+function parse(pathname) {
+  if (pathname === '/support/privacy' || pathname === FLOW_ROOT) return { step: 'choices' };
+  const m = /^\/support\/privacy\/object\/([a-z-]+)\/?$/.exec(pathname);
+  const choice = m && PRIVACY_CHOICES.find((c) => c.id === m[1]);
+  return choice ? { step: 'form', choice } : { step: 'missing' };
+}
+
+export function PrivacyFlow({ confirm }) {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(location.pathname);
+    window.addEventListener('popstate', onPop);
+    // The same hook the app pages offer (the e2e drivers' clientNavigate).
+    window.replicaNavigate = (to, { replace = false } = {}) => {
+      const url = new URL(String(to), location.href);
+      if (url.origin !== location.origin) { location.assign(url.href); return; }
+      history[replace ? 'replaceState' : 'pushState']({ replica: true }, '', url.pathname + url.search + url.hash);
+      setPath(location.pathname);
+    };
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const go = (to) => (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    window.replicaNavigate(to);
+  };
+
+  const route = parse(path);
+  let body;
+  if (route.step === 'choices') {
+    body = (
+      <section data-replica-step="choices" aria-labelledby="replica-flow-title">
+        <h2 id="replica-flow-title">What can we help you with?</h2>
+        <ul role="list" id="replica-choices">
+          {PRIVACY_CHOICES.map((c) => (
+            <li key={c.id}>
+              <a href={stepPath(c.id)} data-replica-choice={c.id} onClick={go(stepPath(c.id))}>{c.text}</a>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  } else if (route.step === 'form') {
+    body = <ChoiceForm key={route.choice.id} choice={route.choice} confirm={confirm} back={go(FLOW_ROOT)} />;
+  } else {
+    body = (
+      <section data-replica-step="missing">
+        <h2>Sorry, this content isn't available right now</h2>
+        <p><a href={FLOW_ROOT} onClick={go(FLOW_ROOT)}>Privacy Center</a></p>
+      </section>
+    );
+  }
+  return <div data-replica-path={path}>{body}</div>;
+}
+
+function ChoiceForm({ choice, confirm, back }) {
+  const [email, setEmail] = useState('replica.user@example.org');
+  const [reason, setReason] = useState('');
+  const [submitted, setSubmitted] = useState(null);
+  const submit = (e) => { e.preventDefault(); setSubmitted({ email, reason }); };
+  if (submitted) {
+    const wording = CONFIRMATIONS[confirm] ?? CONFIRMATIONS['en-2024'];
+    return (
+      <section data-replica-step="confirmation" data-replica-choice-step={choice.id}>
+        <h2>{choice.text}</h2>
+        <div role="status" id="replica-received" data-wording={confirm} lang={wording.lang}>{wording.text}</div>
+        <dl id="replica-submitted" aria-label="Submitted (replica)">
+          <dt>email</dt><dd id="replica-submitted-email">{submitted.email}</dd>
+          <dt>reason</dt><dd id="replica-submitted-reason">{submitted.reason}</dd>
+        </dl>
+      </section>
+    );
+  }
+  return (
+    <section data-replica-step="form" data-replica-choice-step={choice.id}>
+      <p><a href={FLOW_ROOT} data-replica-link="choices" onClick={back}>Back</a></p>
+      <h2>{choice.text}</h2>
+      <p>Replica step for tests, rendered by React. Fill in the form to send your request.</p>
+      <form id="replica-form" aria-label="Privacy request" onSubmit={submit}>
+        <label>Email address
+          <input type="email" name="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>Tell us more about your request (optional)
+          <textarea name="reason" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        <p className="replica-meta"><span id="replica-reason-count" data-count={reason.length}>{reason.length} / 5000</span></p>
+        <button type="submit" id="replica-send" className="replica-button">Send</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,379 @@
+// Self-test of the replica server (tests/replica/README.md): Debian Chromium WITHOUT the extension checks
+// every behaviour the end-to-end suites rely on. Run it in its own network namespace:
+//   unshare -n bash -c 'ip link set lo up && node --test tests/replica/replica.test.mjs'
+// Environment: E2E_CHROMIUM (browser binary, default /usr/bin/chromium).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, HOSTS_NOT_IN_RULES }
+  from './server.mjs';
+import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const executablePath = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+// The extension's own form helper, run below in an isolated world the way Chromium runs content scripts.
+const FORM_JS = fs.readFileSync(path.join(ROOT, 'extension', 'content', 'form.js'), 'utf8');
+
+let replica;
+let browser;
+before(async () => {
+  replica = await startReplica({ port: 0 });
+  browser = await chromium.launch({
+    executablePath, headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--no-default-browser-check', '--disable-features=Translate,MediaRouter',
+      `--host-resolver-rules=MAP * 127.0.0.1:${replica.port}, EXCLUDE localhost`, '--ignore-certificate-errors'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await replica?.close();
+});
+
+/** A fresh context and page; `errors` collects page errors and console errors (e.g. CSP violations). */
+async function fresh(options = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return { context, page, errors };
+}
+
+/** Runs form.js in a fresh isolated world of the page and inserts `text` with its insertReason(). */
+async function insertLikeFormJs(page, text) {
+  const cdp = await page.context().newCDPSession(page);
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const { executionContextId } = await cdp.send('Page.createIsolatedWorld',
+    { frameId: frameTree.frame.id, worldName: 'replica-test-content-script' });
+  const expression = `${FORM_JS};
+    if (typeof globalThis.widerspruchForm?.insertReason !== 'function') throw new Error('form.js has no insertReason');
+    globalThis.widerspruchForm.insertReason(${JSON.stringify(text)}, { reason_field: 'textarea' });
+    document.querySelector('textarea').value`;
+  const r = await cdp.send('Runtime.evaluate', { expression, contextId: executionContextId, returnByValue: true });
+  await cdp.detach();
+  if (r.exceptionDetails) throw new Error(`isolated world: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+  return r.result.value;
+}
+
+const text = (page, sel) => page.locator(sel).first().textContent();
+const documentLoads = () => replica.requests.filter((r) => r.secFetchDest === 'document').length;
+/** Waits for the React form's periodic re-render to have happened `n` more times. */
+async function rerenders(page, n) {
+  const t0 = Number(await page.getAttribute('#replica-tick', 'data-tick'));
+  await page.waitForFunction((want) => Number(document.querySelector('#replica-tick')?.dataset.tick) >= want, t0 + n);
+}
+
+// ── 1. The React form ──
+for (const [name, url] of [['Facebook', FORMS.facebook], ['Instagram', FORMS.instagram]]) {
+  test(`${name} form: rendered by React; text inserted the way form.js does reaches React's state, survives re-renders, is submitted`, async () => {
+    const { context, page, errors } = await fresh();
+    const res = await page.goto(url);
+    assert.equal(res.headers()['content-security-policy'], CSP, 'strict CSP on the form page');
+    await page.waitForSelector('#replica-form textarea[name=reason]');
+    assert.equal(await page.getAttribute('[data-replica-state]', 'data-replica-state'), 'open');
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('#replica-form [name]')].map((e) => e.name)),
+      ['country', 'email', 'reason'], 'country, email and reason fields');
+
+    const reason = 'I object: my posts are mine.';
+    assert.equal(await insertLikeFormJs(page, reason), reason, 'form.js put the text in the field');
+    await page.waitForFunction((n) => document.querySelector('#replica-reason-count')?.dataset.count === String(n), reason.length);
+    await rerenders(page, 2);
+    assert.equal(await page.inputValue('textarea[name=reason]'), reason, 'the text survives two re-renders');
+
+    // A second insertion appends (form.js keeps what is there), and survives a forced re-render too.
+    await insertLikeFormJs(page, 'Second line.');
+    await page.evaluate(() => window.replicaFormRerender());
+    await rerenders(page, 1);
+    const both = `${reason}\nSecond line.`;
+    assert.equal(await page.inputValue('textarea[name=reason]'), both);
+
+    await page.click('#replica-send');
+    await page.waitForSelector('#replica-received');
+    assert.equal(await text(page, '#replica-submitted-reason'), both, 'what React submitted holds the inserted text');
+    assert.equal(await text(page, '#replica-submitted-email'), 'replica.user@example.org');
+    assert.equal(await text(page, '#replica-received'), CONFIRMATIONS.legacy.text, 'default wording: the legacy one');
+    assert.equal(await page.locator('#replica-form').count(), 0, 'the confirmation replaces the form');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('React form: text set WITHOUT React seeing it is wiped by the next re-render (so the check above bites)', async () => {
+  const { context, page } = await fresh();
+  await page.goto(FORMS.facebook);
+  await page.waitForSelector('textarea[name=reason]');
+  // A main-world assignment goes through React's own value tracker, so the input event carries no change.
+  await page.evaluate(() => {
+    const t = document.querySelector('textarea');
+    t.value = 'lost';
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await rerenders(page, 2);
+  assert.equal(await page.inputValue('textarea[name=reason]'), '', 'the controlled field went back to React\'s state');
+  await context.close();
+});
+
+test('React form: the existing variants and hooks still answer (unavailable, login, old id, #replica-send keyboard)', async () => {
+  const { context, page, errors } = await fresh();
+  await page.goto(`${FORMS.facebook}?replica=unavailable`);
+  assert.match(await text(page, 'h2'), /isn't available right now/);
+  await page.goto(`${FORMS.instagram}?replica=login`);
+  assert.equal(await text(page, 'h2'), 'Log in to continue');
+  // The first render is synchronous: the form is there by DOMContentLoaded, like a server-rendered page.
+  await page.goto(FORMS.facebookOld, { waitUntil: 'domcontentloaded' });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('#replica-form [name]').length), 3);
+  assert.equal(await page.getAttribute('[data-replica-state]', 'data-replica-state'), 'open', 'the 2024 id still serves the form');
+  await page.focus('#replica-send');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#replica-received');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// ── 2. Client-side routing ──
+test('Facebook: pushState / replaceState / Back routes render without a document load, into the React form', async () => {
+  const { context, page, errors } = await fresh();
+  await page.goto('https://www.facebook.com/');
+  await page.evaluate(() => { window.replicaMarker = 'same document'; });
+  const loads = documentLoads();
+  const route = () => page.getAttribute('[data-replica-route]', 'data-replica-route');
+
+  await page.click('[data-replica-link=profile]');
+  assert.equal(new URL(page.url()).pathname, '/some.user');
+  assert.equal(await route(), 'profile');
+  const length = await page.evaluate(() => history.length);
+  await page.click('[data-replica-action=replace-settings]');
+  assert.equal(new URL(page.url()).pathname, '/settings');
+  assert.equal(await route(), 'settings');
+  assert.equal(await page.evaluate(() => history.length), length, 'replaceState adds no history entry');
+  await page.click('[data-replica-action=back]');
+  await page.waitForURL('https://www.facebook.com/');
+  assert.equal(await route(), 'feed', 'Back (popstate) renders the feed');
+
+  await page.click('[data-replica-link=form]');
+  assert.equal(page.url(), FORMS.facebook);
+  await page.waitForSelector('#replica-form textarea[name=reason]');
+  const reason = 'Inserted after a client-side move.';
+  await insertLikeFormJs(page, reason);
+  await rerenders(page, 2);
+  await page.click('#replica-send');
+  assert.equal(await text(page, '#replica-submitted-reason'), reason, 'the client-rendered form submits the text');
+
+  await page.evaluate(() => window.replicaNavigate('/friends')); // the e2e drivers' clientNavigate hook
+  assert.equal(new URL(page.url()).pathname, '/friends');
+  assert.equal(await page.evaluate(() => window.replicaMarker), 'same document', 'no document load on the way');
+  assert.equal(documentLoads(), loads, 'the server saw no document request');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Instagram and Threads: profile and settings routes render client-side', async () => {
+  const { context, page, errors } = await fresh();
+  for (const [home, profile, settings] of [['https://www.instagram.com/', '/some.user/', '/accounts/edit/'],
+    [`${THREADS_HOME}/`, '/@some.user', '/settings']]) {
+    await page.goto(home);
+    await page.evaluate(() => { window.replicaMarker = 1; });
+    await page.click('[data-replica-link=profile]');
+    assert.equal(new URL(page.url()).pathname, profile);
+    await page.click('[data-replica-link=settings]');
+    assert.equal(new URL(page.url()).pathname, settings);
+    assert.equal(await page.getAttribute('[data-replica-route]', 'data-replica-route'), 'settings');
+    await page.goBack();
+    assert.equal(new URL(page.url()).pathname, profile);
+    assert.equal(await page.getAttribute('[data-replica-route]', 'data-replica-route'), 'profile');
+    assert.equal(await page.evaluate(() => window.replicaMarker), 1, `${home}: one document throughout`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// ── 3. The 2026 Privacy Center flow ──
+test('help.meta.com/support/privacy: the reported choices, a client-side step with a form, the confirmation', async () => {
+  const { context, page, errors } = await fresh();
+  for (const url of [PRIVACY_FLOW, PRIVACY_FLOW.replace(/\/$/, '')]) {
+    const res = await page.goto(url);
+    assert.equal(res.status(), 200, url);
+    assert.equal(res.headers()['content-security-policy'], CSP);
+    await page.waitForSelector('[data-replica-step=choices]');
+    assert.deepEqual(await page.locator('[data-replica-choice]').allTextContents(), PRIVACY_CHOICES.map((c) => c.text));
+  }
+  await page.evaluate(() => { window.replicaMarker = 1; });
+  const loads = documentLoads();
+  await page.click('[data-replica-choice=meta-ai]');
+  assert.equal(page.url(), `${PRIVACY_FLOW}object/meta-ai/`);
+  await page.waitForSelector('[data-replica-step=form] textarea[name=reason]');
+  assert.equal(await text(page, 'h2'), PRIVACY_CHOICES[0].text);
+  await insertLikeFormJs(page, 'No training on my posts.');
+  await page.click('#replica-send');
+  await page.waitForSelector('[data-replica-step=confirmation]');
+  assert.equal(await text(page, '#replica-received'), CONFIRMATIONS['en-2024'].text, 'default wording here: 2024 English');
+  assert.equal(await text(page, '#replica-submitted-reason'), 'No training on my posts.');
+  await page.goBack();
+  await page.waitForSelector('[data-replica-step=choices]');
+  assert.equal(await page.evaluate(() => window.replicaMarker), 1, 'steps without a document load');
+  assert.equal(documentLoads(), loads);
+
+  // A full load of a step renders that step; an unknown step says so.
+  await page.goto(`${PRIVACY_FLOW}object/third-party/`);
+  assert.equal(await text(page, 'h2'), PRIVACY_CHOICES[1].text);
+  await page.goto(`${PRIVACY_FLOW}object/nonsense/`);
+  await page.waitForSelector('[data-replica-step=missing]');
+  await page.goto(`${PRIVACY_FLOW}?replica=login`);
+  assert.equal(await text(page, 'h2'), 'Log in to continue', 'login wall variant');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('old form links redirect into the flow (?replica=redirect, and the redirectOldForms mode)', async () => {
+  const { context, page } = await fresh();
+  for (const url of [FORMS.facebookOld, FORMS.facebook, FORMS.instagram, FORMS.instagramOld]) {
+    await page.goto(`${url}?replica=redirect`);
+    assert.equal(page.url(), PRIVACY_FLOW, `${url} lands on the flow`);
+    await page.waitForSelector('[data-replica-step=choices]');
+  }
+  await context.close();
+
+  const other = await startReplica({ port: 0, redirectOldForms: true });
+  try {
+    const get = (url) => new Promise((resolve, reject) => {
+      const u = new URL(url);
+      https.get({ host: '127.0.0.1', port: other.port, path: u.pathname, servername: u.hostname,
+        headers: { host: u.hostname }, rejectUnauthorized: false }, (res) => { res.resume(); resolve(res); }).on('error', reject);
+    });
+    for (const url of [FORMS.facebookOld, FORMS.instagramOld]) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 302, url);
+      assert.equal(res.headers.location, PRIVACY_FLOW);
+    }
+    assert.equal((await get(FORMS.facebook)).statusCode, 200, 'the 2025 form stays');
+  } finally {
+    await other.close();
+  }
+});
+
+test('the Privacy Center generative-AI pages link into the flow', async () => {
+  const { context, page, errors } = await fresh();
+  for (const url of ['https://www.facebook.com/privacy/genai', 'https://privacycenter.instagram.com/privacy/genai']) {
+    await page.goto(url);
+    await page.click('[data-replica-link=privacy-flow]');
+    await page.waitForURL(PRIVACY_FLOW);
+    await page.waitForSelector('[data-replica-step=choices]');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// ── 4. Confirmation wordings ──
+test('confirmation wordings: ?confirm=ID shows the reported text with Meta\'s typography', async () => {
+  const { context, page } = await fresh();
+  for (const [id, w] of Object.entries(CONFIRMATIONS)) {
+    await page.goto(`${FORMS.facebook}?confirm=${id}`);
+    await page.click('#replica-send');
+    assert.equal(await text(page, '#replica-received'), w.text, id);
+    assert.equal(await page.getAttribute('#replica-received', 'lang'), w.lang);
+    assert.equal(await page.getAttribute('#replica-received', 'data-wording'), id);
+  }
+  assert.ok(CONFIRMATIONS['en-2024'].text.includes('We\u2019ve') && CONFIRMATIONS['en-2024'].text.includes('\u00a0'));
+  assert.ok(CONFIRMATIONS['it-2025'].text.includes('d\u2019ora in avanti') && CONFIRMATIONS['it-2025'].text.includes('in\u00a0Meta'));
+  assert.ok(CONFIRMATIONS['en-uk-email'].text.startsWith('We will honour your objection'));
+  await context.close();
+});
+
+test('confirmation wordings: ?confirm=auto follows Accept-Language', async () => {
+  for (const [locale, id] of [['it-IT', 'it-2025'], ['en-GB', 'en-uk-email'], ['en-US', 'en-2024'], ['de-DE', 'en-2024']]) {
+    const { context, page } = await fresh({ locale });
+    await page.goto(`${FORMS.instagram}?confirm=auto`);
+    await page.click('#replica-send');
+    assert.equal(await page.getAttribute('#replica-received', 'data-wording'), id, locale);
+    await context.close();
+  }
+});
+
+// ── 5. Threads ──
+test('Threads: threads.net redirects to www.threads.com (same path); feed and login wall', async () => {
+  const { context, page, errors } = await fresh();
+  for (const [from, to] of [['https://threads.net/', `${THREADS_HOME}/`],
+    ['https://www.threads.net/@some.user?x=1', `${THREADS_HOME}/@some.user?x=1`]]) {
+    const res = await page.goto(from);
+    assert.equal(page.url(), to, from);
+    assert.equal(res.request().redirectedFrom()?.url(), from);
+    assert.equal(await page.getAttribute('html', 'data-site'), 'threads');
+  }
+  await page.goto('https://threads.com/');
+  await page.waitForSelector('[data-replica-route=feed]');
+  await page.goto('https://www.threads.com/?replica=login');
+  assert.equal(await text(page, 'h2'), 'Log in with your Instagram account');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// ── 6. Cookie dialog and late body ──
+test('Instagram ?replica=cookies: a full-screen dialog in <body> at z-index 2147483647 over the centre, dismissable', async () => {
+  const { context, page, errors } = await fresh({ viewport: { width: 1280, height: 720 } });
+  await page.goto('https://www.instagram.com/?replica=cookies');
+  await page.waitForSelector('#replica-cookie-dialog[role=dialog]');
+  const r = await page.evaluate(() => {
+    const backdrop = document.getElementById('replica-cookie-backdrop');
+    const s = getComputedStyle(backdrop);
+    const hit = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+    const corner = document.elementFromPoint(2, innerHeight - 2);
+    return { parent: backdrop.parentElement.tagName, z: s.zIndex, position: s.position,
+      centre: backdrop.contains(hit), corner: backdrop.contains(corner),
+      rect: JSON.stringify(backdrop.getBoundingClientRect()) };
+  });
+  assert.deepEqual({ ...r, rect: undefined }, { parent: 'BODY', z: '2147483647', position: 'fixed', centre: true,
+    corner: true, rect: undefined }, r.rect);
+  await page.click('#replica-cookie-accept');
+  assert.equal(await page.locator('#replica-cookie-backdrop').count(), 0, 'dismissed');
+  await page.click('[data-replica-link=profile]');
+  assert.equal(await page.locator('#replica-cookie-backdrop').count(), 0, 'stays dismissed after a client move');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('?replica=late-body: <body> arrives ~800 ms after <head>; a document_start script sees no body', async () => {
+  for (const url of ['https://www.facebook.com/?replica=late-body', 'https://www.instagram.com/?replica=late-body',
+    `${THREADS_HOME}/?replica=late-body`]) {
+    const { context, page, errors } = await fresh();
+    // Runs when the document is created, like a content script at document_start.
+    await page.addInitScript(() => {
+      window.replicaStartSawBody = document.body !== null;
+      setTimeout(() => { window.replicaBodyAt300 = document.body !== null; }, 300);
+    });
+    await page.goto(url);
+    await page.waitForSelector('[data-replica-route=feed]');
+    const t = await page.evaluate(() => ({ head: Number(document.documentElement.dataset.replicaHeadAt),
+      body: Number(document.documentElement.dataset.replicaBodyAt), startSawBody: window.replicaStartSawBody,
+      at300: window.replicaBodyAt300 }));
+    assert.equal(t.startSawBody, false, `${url}: no <body> at document start`);
+    assert.equal(t.at300, false, `${url}: still no <body> 300 ms after document start`);
+    assert.ok(t.body - t.head >= LATE_BODY_MS - 150, `${url}: body ${t.body - t.head} ms after head`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // Without the variant the body is there at once.
+  const { context, page } = await fresh();
+  await page.addInitScript(() => { setTimeout(() => { window.replicaBodyAt300 = document.body !== null; }, 300); });
+  await page.goto('https://www.facebook.com/');
+  await page.waitForFunction(() => window.replicaBodyAt300 !== undefined);
+  assert.equal(await page.evaluate(() => window.replicaBodyAt300), true, 'without the variant, <body> is there by 300 ms');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.replicaHeadAt), undefined);
+  await context.close();
+});
+
+// ── Hosts ──
+test('every host answers over TLS with the strict CSP; the new hosts are in ALL_HOSTS', async () => {
+  for (const h of HOSTS_NOT_IN_RULES) assert.ok(ALL_HOSTS.includes(h), h);
+  const { context, page } = await fresh();
+  const res = await page.goto('https://www.facebook.com/no/such/page');
+  assert.equal(res.status(), 404);
+  assert.equal(res.headers()['content-security-policy'], CSP);
+  assert.doesNotMatch(CSP, /unsafe-inline|unsafe-eval/);
+  await context.close();
+});
