@@ -19,19 +19,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPageAsset, unexplainedRequests } from '../replica/server.mjs';
+import { isPageAsset, unexplainedRequests, FORMS } from '../replica/server.mjs';
 import { eventually } from './driver.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** rules/meta.json `third_party_form`: objections for people who appear in others' posts. */
-const THIRD_PARTY_FORM = 'https://www.facebook.com/help/contact/510058597920541';
+const THIRD_PARTY_FORM = rules().third_party_form.url;
 
-export const FORM = {
-  facebook: 'https://www.facebook.com/help/contact/712876720715583',
-  facebookOld: 'https://www.facebook.com/help/contact/6359191084165019',
-  instagram: 'https://help.instagram.com/contact/767264225370182',
-};
+/** The objection forms, current and old, as the replica serves them (read from the rules). */
+export const FORM = FORMS;
 
 const FACEBOOK_FEEDS = ['https://www.facebook.com/', 'https://de-de.facebook.com/', 'https://m.facebook.com/',
   'https://web.facebook.com/', 'https://facebook.com/'];
@@ -120,13 +117,11 @@ export function message(lang, key, subs = []) {
     .replace(/\$\$/g, '$');
 }
 
-let metaRules = null;
 export function rules() {
-  metaRules ??= JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
-  return metaRules;
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
 }
 const rulesPlatform = (id) => rules().platforms.find((p) => p.id === id);
-const routeIn = (id, lang) => rulesPlatform(id).fallback_route[lang] ?? rulesPlatform(id).fallback_route.en;
+const routeIn = (id, lang) => (rulesPlatform(id).fallback_route[lang] ?? rulesPlatform(id).fallback_route.en).steps;
 const collapse = (t) => t.replace(/[ \t\r\n\f]+/g, ' ').trim();
 
 /** Waits for a panel that satisfies `pred` (a panel may change in place: helper → received / fallback). */

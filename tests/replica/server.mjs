@@ -5,7 +5,7 @@
 // file lists every page, variant and hook). The browsers reach it under the real host names through host
 // mapping (Chromium --host-resolver-rules, Firefox network.dns.forceResolve), so one server answers for
 // every host. Facebook/Instagram hosts and form ids come from the rules file (src/rules/meta.json); hosts
-// the rules do not have yet are in HOSTS_NOT_IN_RULES.
+// of Meta's other sites (Threads, help.meta.com) come from there too.
 //
 // Every HTML response carries a STRICT CSP (no 'unsafe-eval', no 'unsafe-inline', no
 // 'wasm-unsafe-eval'): the extension must work on a page that forbids WebAssembly in content scripts.
@@ -57,29 +57,31 @@ export const FORMS = {
   instagramOld: formUrl(oldForm('instagram')),
 };
 
-// ── Hosts the rules file does not have yet (issue 9): the lead moves them into the rules ──
-// help.meta.com: Meta's 2026 Privacy Center flow; privacycenter.instagram.com: Instagram's Privacy Center
-// (its generative-AI page); threads.com / threads.net: Threads (threads.net redirects to www.threads.com).
-export const HOSTS_NOT_IN_RULES = ['help.meta.com', 'privacycenter.instagram.com',
-  'www.threads.com', 'threads.com', 'www.threads.net', 'threads.net'];
-const META_HELP_HOST = 'help.meta.com';
-const THREADS_HOSTS = HOSTS_NOT_IN_RULES.filter((h) => /(^|\.)threads\.com$/.test(h));
-const THREADS_OLD_HOSTS = HOSTS_NOT_IN_RULES.filter((h) => /(^|\.)threads\.net$/.test(h));
+// ── Meta's other sites, also from the rules ──
+// help.meta.com: Meta's 2026 Privacy Center flow; Threads (covered by the Instagram objection), whose
+// threads.net answers with a redirect to www.threads.com, as Meta moved Threads in April 2025.
+const META_HELP_HOST = RULES.privacy_center.host;
+const THREADS = RULES.covered_sites.find((c) => c.id === 'threads');
+const [THREADS_DOMAIN, THREADS_OLD_DOMAIN] = THREADS.domains;
+const THREADS_HOSTS = unique(THREADS.feed_hosts.map((h) => hostName(h, THREADS_DOMAIN)));
+const THREADS_OLD_HOSTS = unique(THREADS.feed_hosts.map((h) => hostName(h, THREADS_OLD_DOMAIN)));
 /** Where the 2026 flow starts; the `redirect` variant and `redirectOldForms` send form links here. */
-export const PRIVACY_FLOW = `https://${META_HELP_HOST}/support/privacy/`;
-/** Where threads.net sends every request (same path and query), as Meta moved Threads in April 2025. */
+export const PRIVACY_FLOW = `https://${META_HELP_HOST}${RULES.privacy_center.path}/`;
+/** Where threads.net sends every request (same path and query). */
 export const THREADS_HOME = `https://${THREADS_HOSTS.find((h) => h.startsWith('www.'))}`;
+// The Privacy Center's pages about generative AI (the rules' guide_pages), and the centre itself.
+const PRIVACY_PAGES = [...RULES.guide_pages.map((g) => `https://${g.hosts.includes('www') ? 'www' : g.hosts[0]}.${
+  PLATFORM[g.platform].domain}${g.path}`), 'https://www.facebook.com/privacy/center'];
+/** The hosts of the rules that are not Facebook's or Instagram's feed hosts. */
+export const META_OTHER_HOSTS = unique([META_HELP_HOST, ...THREADS_HOSTS, ...THREADS_OLD_HOSTS,
+  ...PRIVACY_PAGES.map((u) => new URL(u).hostname)]);
 
 const HELP_HOSTS = unique(FORM_PAGES.flatMap((f) => f.hosts))
   .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
-// The Privacy Center's pages about generative AI (the rules dropped their unused list; issue 9 brings
-// them back as the rules' guide_pages).
-const PRIVACY_PAGES = ['https://www.facebook.com/privacy/genai', 'https://privacycenter.instagram.com/privacy/genai',
-  'https://www.facebook.com/privacy/center'];
 const PRIVACY_PAGE_HOSTS = unique(PRIVACY_PAGES.map((u) => new URL(u).hostname))
   .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
 const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.org', 'instagram.com.example.org'];
-export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...HOSTS_NOT_IN_RULES, ...EXAMPLE_HOSTS]);
+export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...META_OTHER_HOSTS, ...EXAMPLE_HOSTS]);
 /** Every host the replica answers for. */
 export const ALL_HOSTS = unique([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
 
@@ -182,7 +184,7 @@ function route(host, pathname, variant, opts) {
   }
   // Meta's form for information about you from OTHER people: a help page, not the objection form. It
   // shows the "received" wording right away (as if sent): the extension must not take it for its form.
-  const thirdParty = new URL(RULES.third_party_form);
+  const thirdParty = new URL(RULES.third_party_form.url);
   if ((FACEBOOK_HOSTS.includes(host)) && p === thirdParty.pathname) return { file: 'received.html' };
   // The Privacy Center's generative-AI pages (and the centre itself), with a link into the 2026 flow.
   for (const u of PRIVACY_PAGES.map((x) => new URL(x))) {
