@@ -47,6 +47,7 @@ function tabOf(page, backend) {
   return {
     page,
     eval: (fn, arg) => page.evaluate(fn, arg),
+    async setViewport(width, height) { await page.setViewportSize({ width, height }); },
     // A script text (function body, may await) run in the page's main world; not subject to the page CSP.
     evalText: (body) => page.evaluate(`(async () => { ${body} })()`),
     async click(finder, arg, what) {

@@ -208,6 +208,12 @@ export function createDriver(browser, { server, ...rest } = {}) {
     async pageValue(selector) { return (await tab()).eval(readValueInPage, selector); },
     async pageFields() { return (await tab()).eval(readFieldsInPage); },
     async pageText(selector = 'body') { return (await tab()).eval(readTextInPage, selector); },
+    /** Sizes the test tab's viewport (CSS pixels) → [innerWidth, innerHeight] as the page then measures it. */
+    async setViewport(width, height) {
+      const t = await tab();
+      await t.setViewport(width, height);
+      return until(() => t.eval(() => [innerWidth, innerHeight]), ([w]) => w === width, { timeout: 5000, what: `a ${width} px wide viewport` });
+    },
     /** Runs a page-fns style function (self-contained, one JSON argument) in the test tab's main world. */
     async inPage(fn, arg) { return (await tab()).eval(fn, arg); },
     /** history.pushState navigation through the replica app's window.replicaNavigate. */

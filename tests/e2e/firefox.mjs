@@ -136,6 +136,14 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
       handle,
       async eval(fn, arg) { await switchTo(handle); return wd.executeScript(`return (${fn}).apply(null, arguments)`, arg); },
       async evalText(body) { await switchTo(handle); return wd.executeScript(`return (async () => { ${body} })()`); },
+      // WebDriver sizes the window, not the page: size it, then correct by what the page measures.
+      async setViewport(width, height) {
+        await switchTo(handle);
+        await wd.manage().window().setRect({ width, height });
+        const [w, h] = await t.eval(() => [innerWidth, innerHeight]);
+        const r = await wd.manage().window().getRect();
+        if (w !== width || h !== height) await wd.manage().window().setRect({ width: r.width + width - w, height: r.height + height - h });
+      },
       async element(finder, arg, what) {
         const el = await t.eval(finder, arg);
         if (!(el instanceof WebElement)) throw new Error(`${what}: no such element`);

@@ -176,3 +176,43 @@ export function countPopupRepaints() {
 export function popupRepaints() {
   return Number(document.documentElement.getAttribute('data-test-repaints') || 0);
 }
+
+/**
+ * Whether each of the page's form controls can be hit where a user would click it, with our panel shown:
+ * every input, select, textarea and button of the page (not ours), scrolled into view, and what
+ * `elementFromPoint` finds at its centre → {width, panel: {shown, top, bottom}, controls: [{what, hit, ok}]}.
+ */
+export function hitTestFormControls() {
+  const host = document.querySelector('widerspruch-banner');
+  const box = host?.shadowRoot?.querySelector('aside')?.getBoundingClientRect();
+  const controls = [...document.querySelectorAll('input, select, textarea, button, [role=button]')]
+    .filter((c) => c !== host && !(host && host.contains(c)) && c.getBoundingClientRect().width > 0);
+  const out = [];
+  for (const c of controls) {
+    c.scrollIntoView({ block: 'center', inline: 'center' });
+    const r = c.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const what = `${c.tagName.toLowerCase()}${c.id ? `#${c.id}` : ''}${c.name ? `[name=${c.name}]` : ''}`;
+    out.push({ what, hit: hit ? `${hit.tagName.toLowerCase()}${hit.id ? `#${hit.id}` : ''}` : null,
+      ok: !!hit && (hit === c || c.contains(hit)) });
+  }
+  window.scrollTo(0, 0);
+  return { width: innerWidth, panel: { shown: !!box && box.width > 0, top: box?.top ?? null, bottom: box?.bottom ?? null }, controls: out };
+}
+
+/** What is at the centre of our panel: the panel's host (on top), or the page element that covers it. */
+export function panelOnTop() {
+  const host = document.querySelector('widerspruch-banner');
+  const r = host?.shadowRoot?.querySelector('aside')?.getBoundingClientRect();
+  if (!r || r.width === 0) return { shown: false };
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  const dialog = document.querySelector('#replica-cookie-backdrop');
+  return {
+    shown: true,
+    onTop: hit === host,
+    hit: hit ? `${hit.tagName.toLowerCase()}${hit.id ? `#${hit.id}` : ''}` : null,
+    dialogZ: dialog ? getComputedStyle(dialog).zIndex : null,
+    bodyAfterPanel: !!document.body && !!(host.compareDocumentPosition(document.body) & Node.DOCUMENT_POSITION_FOLLOWING),
+    lateBody: document.documentElement.dataset.replicaBodyAt ?? null,
+  };
+}

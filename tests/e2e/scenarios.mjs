@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPageAsset, unexplainedRequests, FORMS } from '../replica/server.mjs';
 import { eventually } from './driver.mjs';
+import { hitTestFormControls, panelOnTop } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -615,6 +616,191 @@ export const scenarios = [
       await expectBadge(driver, '2', 'after synthetic clicks');
       // Not snoozed either: the banner is back on a reload.
       await expectBanner(driver, 'https://www.facebook.com/', 'facebook', { urging: true });
+    },
+  },
+
+  // ── Meta as it is reported to behave (issue 9): single-page navigation, React forms, the 2026 Privacy
+  // Center flow, Threads, a full-screen cookie dialog, a late <body>, and a helper that never covers a form.
+  {
+    name: 'Threads (threads.com, threads.net): the banner leads to the Instagram objection and says why; the popup says so too',
+    async run(driver) {
+      await driver.launch();
+      for (const url of ['https://www.threads.com/', 'https://threads.com/@some.user', 'https://www.threads.net/',
+        'https://threads.net/@some.user']) {
+        const b = await expectBanner(driver, url, 'instagram');
+        assert.equal(b.paragraphs[0], collapse(message(b.lang, 'banner_threads')), `${url}: first says why Instagram's objection`);
+        assert.equal(b.paragraphs[1], collapse(message(b.lang, 'banner_text', ['Instagram'])), `${url}: then the Instagram banner`);
+      }
+      const also = await driver.inPopup(() => ({
+        instagram: document.querySelector('li[data-platform=instagram] [data-role=also-covers]')?.textContent ?? null,
+        facebook: document.querySelector('li[data-platform=facebook] [data-role=also-covers]')?.textContent ?? null,
+        lang: document.documentElement.lang,
+      }));
+      assert.equal(also.instagram, collapse(message(also.lang, 'covers_threads')), 'the Instagram item says it covers Threads');
+      assert.equal(also.facebook, null, 'the Facebook item does not');
+      // "Already done" on Threads counts for Instagram.
+      await expectBanner(driver, 'https://www.threads.com/', 'instagram');
+      await driver.clickBanner('already_done');
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'submitted' }, 'after "Already done" on Threads');
+      await expectNoBanner(driver, 'https://www.threads.com/', 'Instagram sent: nothing on Threads');
+    },
+  },
+  {
+    name: 'in-page navigation: the panel follows the page (feed → settings by pushState and replaceState → Back → feed)',
+    async run(driver) {
+      await driver.launch();
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook');
+      await driver.inPage(() => { window.replicaSameDocument = true; return true; });
+      const route = () => driver.inPage(() => document.querySelector('[data-replica-route]')?.dataset.replicaRoute ?? null);
+      await driver.pageClick('a[data-replica-link=settings]');
+      assert.equal(await eventually(route, (r) => r === 'settings', { timeout: 3000 }), 'settings', 'the app moved to its settings');
+      const gone = await eventually(() => driver.panel({ timeout: 0 }), (p) => p.count === 0, { timeout: 5000 });
+      assert.equal(gone.count, 0, `no banner on the settings page reached in-page (${show(gone)})`);
+      await driver.pageClick('button[data-replica-action=back]');
+      assert.equal(await eventually(route, (r) => r === 'feed', { timeout: 3000 }), 'feed', 'Back to the feed');
+      const back = await driver.waitPanel((p) => p.kind === 'banner', 'the banner back on the feed after Back');
+      assert.equal(back.platform, 'facebook');
+      await driver.pageClick('button[data-replica-action=replace-settings]');
+      assert.equal(await eventually(route, (r) => r === 'settings', { timeout: 3000 }), 'settings', 'replaceState to settings');
+      const replaced = await eventually(() => driver.panel({ timeout: 0 }), (p) => p.count === 0, { timeout: 5000 });
+      assert.equal(replaced.count, 0, `no banner after replaceState to settings (${show(replaced)})`);
+      assert.equal(await driver.inPage(() => window.replicaSameDocument === true), true, 'all of it without a page load');
+    },
+  },
+  {
+    name: 'in-page navigation into the React form: form helper, reason into React\'s state across re-renders, Meta\'s Italian wording (curly apostrophe) detected',
+    async run(driver) {
+      await driver.launch();
+      await expectBanner(driver, 'https://www.facebook.com/?confirm=it-2025', 'facebook');
+      await driver.inPage(() => { window.replicaSameDocument = true; return true; });
+      await driver.pageClick('a[data-replica-link=form]');
+      const helper = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the form helper after an in-page move to the form');
+      assertFormHelper(helper, 'facebook', 'form reached in-page');
+      await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'form_opened', 'Facebook "form opened" after the in-page move');
+      await driver.clickPanel('insert_reason', 2);
+      const want = helper.reasons[2].text;
+      const tick = () => driver.inPage(() => Number(document.querySelector('#replica-tick')?.dataset.tick ?? -1));
+      const t0 = await tick();
+      await eventually(tick, (t) => t >= t0 + 2, { timeout: 4000 });
+      assert.equal((await driver.pageFields()).reason, want, 'the reason is still there after two re-renders of the React form');
+      await driver.pageClick('#replica-send');
+      const sent = await eventually(() => driver.pageText('#replica-submitted-reason'), (t) => !!t, { timeout: 4000 });
+      assert.equal(sent, collapse(want), 'what React submitted holds the inserted reason');
+      const received = await expectPanel(driver, isReceived('facebook'), 'the helper sees Meta\'s reported Italian "received" page text');
+      assert.deepEqual(received.reasons, [], 'no reason buttons once sent');
+      await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'submitted', 'Facebook "sent" from Meta\'s wording');
+      assert.equal(await driver.inPage(() => window.replicaSameDocument === true), true, 'all of it without a page load');
+      await driver.clientNavigate('/');
+      const feed = await eventually(() => driver.panel({ timeout: 0 }), (p) => p.count === 0, { timeout: 5000 });
+      assert.equal(feed.count, 0, `back on the feed in-page: no helper, and no banner once sent (${show(feed)})`);
+    },
+  },
+  {
+    name: 'Meta\'s Privacy Center flow (as reported in 2026): the helper names the choice, counts as "form opened", and Meta\'s UK email wording marks it sent',
+    async run(driver) {
+      await driver.launch();
+      await driver.open('https://help.meta.com/support/privacy/?confirm=en-uk-email');
+      const helper = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the helper in the Privacy Center flow');
+      const lang = helper.lang;
+      const r = rules();
+      const label = (id) => {
+        const c = r.privacy_center.choices.find((x) => x.id === id);
+        const tr = c.label[lang] ?? c.label.en;
+        return c.reported_languages.includes(lang) || tr === c.label.en ? c.label.en : `${tr} / ${c.label.en}`;
+      };
+      assert.equal(helper.label, collapse(message(lang, 'flow_label')), 'its accessible name');
+      assert.deepEqual(helper.paragraphs.slice(0, 4), [message(lang, 'flow_intro'), message(lang, 'flow_choice_own', [label('own')]),
+        message(lang, 'flow_choice_third_party', [label('third_party')]), message(lang, 'flow_choice_other', [label('other')])].map(collapse),
+      'it names each choice and what it is for');
+      assert.ok(helper.paragraphs.includes(collapse(message(lang, 'flow_wording_note'))), 'and that the wording is as reported');
+      assert.equal(helper.reasons.length, 3, 'reason buttons, as on the form');
+      await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'form_opened' && st['progress/instagram/main']?.status === 'form_opened',
+        'opening the flow directly counts as "form opened" for both platforms still open');
+      const choice = await driver.pageText('a[data-replica-choice=meta-ai]');
+      assert.ok(choice.startsWith(r.privacy_center.choices.find((x) => x.id === 'own').label.en), `the replica shows Meta's reported label (${choice})`);
+      await driver.pageClick('a[data-replica-choice=meta-ai]');
+      await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length === 3, 'the helper stays on the flow\'s form step (in-page)');
+      await driver.clickPanel('insert_reason', 0);
+      await eventually(() => driver.pageFields(), (f) => f.reason === helper.reasons[0].text, { timeout: 3000 });
+      await driver.pageClick('#replica-send');
+      const received = await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(lang, 'received_text', ['Facebook & Instagram'])),
+        'the helper sees Meta\'s reported UK wording ("will honour your objection") and names what it marked');
+      assert.equal(received.kind, 'form-helper');
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'submitted' }, 'after the flow said it received the objection');
+    },
+  },
+  {
+    name: 'a form link that redirects into the Privacy Center continues the journey for that platform (US wording "honor" detected)',
+    async run(driver) {
+      await driver.launch();
+      await expectBanner(driver, 'https://www.instagram.com/', 'instagram');
+      await driver.clickPanel('form-link');
+      await driver.waitStorage((st) => st['progress/instagram/main']?.status === 'form_opened', 'Instagram "form opened" from the banner link');
+      // The same link, as reported it may be answered in 2026: a redirect into the flow.
+      await driver.open(`${FORM.instagram}?replica=redirect`);
+      assert.equal(new URL(await driver.url()).host, 'help.meta.com', 'the form link led into the Privacy Center flow');
+      const helper = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the helper in the flow after the redirect');
+      assert.equal(helper.platform, 'instagram', 'it continues the Instagram objection');
+      await driver.pageClick('a[data-replica-choice=meta-ai]');
+      await driver.pageClick('#replica-send');
+      await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(p.lang, 'received_text', ['Instagram'])),
+        'Meta\'s reported 2024 wording ("will honor your objection") marks Instagram sent');
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'submitted' }, 'only Instagram was sent');
+    },
+  },
+  {
+    name: 'the Privacy Center\'s AI pages point to the objection form and change nothing',
+    async run(driver) {
+      await driver.launch();
+      for (const [url, platform] of [['https://www.facebook.com/privacy/genai', 'facebook'], ['https://privacycenter.instagram.com/privacy/genai', 'instagram']]) {
+        await driver.open(url);
+        const p = await expectPanel(driver, (x) => x.kind === 'form-helper', `a pointer on ${url}`);
+        assert.deepEqual(p.paragraphs, [collapse(message(p.lang, 'guide_intro'))], `${url}: what it says`);
+        assert.equal(normalise(p.link.href), normalise(FORM[platform]), `${url}: it links the ${platform} form`);
+        assert.deepEqual(p.reasons, [], `${url}: no reasons: not a form`);
+      }
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after the AI pages');
+    },
+  },
+  {
+    name: 'the banner stays on top of Instagram\'s full-screen cookie dialog (z-index 2147483647), also when <body> arrives late, and takes trusted clicks',
+    async run(driver) {
+      await driver.launch();
+      for (const url of ['https://www.instagram.com/?replica=cookies', 'https://www.instagram.com/?replica=cookies&replica=late-body']) {
+        await expectBanner(driver, url, 'instagram');
+        const top = await eventually(() => driver.inPage(panelOnTop), (x) => x.shown && x.dialogZ !== null, { timeout: 5000 });
+        assert.equal(top.dialogZ, '2147483647', `${url}: the page's dialog has the highest z-index`);
+        assert.equal(top.bodyAfterPanel, url.includes('late-body'), `${url}: <body> came after our element: ${show(top)}`);
+        assert.equal(top.onTop, true, `${url}: the banner is on top of the dialog (${show(top)})`);
+      }
+      await driver.clickBanner('not_now');
+      await driver.waitStorage((st) => (st['progress/instagram/main']?.snoozed_until ?? 0) > Date.now(), '"Not now" reached through the dialog');
+    },
+  },
+  {
+    name: 'the form helper never covers a form control, from 360 to 1920 px wide (React form and Privacy Center flow)',
+    timeout: 180000,
+    async run(driver) {
+      await driver.launch();
+      const widths = [[360, 740], [768, 1024], [1280, 720], [1920, 1080]];
+      for (const url of [FORM.facebook, 'https://help.meta.com/support/privacy/object/meta-ai/']) {
+        for (const [w, h] of widths) {
+          await driver.setViewport(w, h);
+          await driver.open(url);
+          await expectPanel(driver, (p) => p.kind === 'form-helper', `the helper on ${url} at ${w} px`);
+          await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+          const r = await driver.inPage(hitTestFormControls);
+          assert.equal(r.width, w, `the viewport is ${w} px wide`);
+          assert.equal(r.panel.shown, true, `${url} at ${w} px: the helper is shown`);
+          assert.ok(r.controls.length >= 3, `${url} at ${w} px: the form's controls were found (${show(r.controls)})`);
+          const covered = r.controls.filter((c) => !c.ok);
+          assert.deepEqual(covered, [], `${url} at ${w} px: every control can be hit where a user clicks it`);
+        }
+        // And clickable: a trusted click on the send button goes through (it fails when something covers it).
+        await driver.pageClick('#replica-send');
+        await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+      }
+      await driver.setViewport(1200, 800);
     },
   },
 ];

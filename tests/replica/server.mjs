@@ -272,7 +272,10 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
         return send(200, type, fs.readFileSync(file));
       return html(404, read('404.html'));
     }
-    const variant = url.searchParams.get('replica') || '';
+    // `late-body` combines with one other variant (`?replica=cookies&replica=late-body`): a slow page can
+    // carry a dialog too.
+    const variants = url.searchParams.getAll('replica');
+    const variant = variants.find((v) => v !== 'late-body') || variants[0] || '';
     const r = route(hostHeader, url.pathname, variant, opts);
     if (!r) return html(404, read('404.html'));
     if (r.status) {
@@ -282,7 +285,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
     }
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
-    const lateBody = r.app && variant === 'late-body';
+    const lateBody = r.app && variants.includes('late-body');
     const head = [`<meta name="replica-confirm" content="${confirmation(req, url, r.confirm, opts)}">`, r.head ?? '',
       lateBody ? '<script src="/_replica/late-body-probe.js"></script>' : ''].filter(Boolean).join('\n');
     body = body.replace('</head>', `${head}\n</head>`);
