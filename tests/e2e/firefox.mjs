@@ -307,7 +307,10 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
         // Firefox inherits geckodriver's environment. Release builds ignore the pref services.settings.server
         // unless MOZ_REMOTE_SETTINGS_DEVTOOLS=1; without it Firefox polls firefox.settings.services.mozilla.com,
         // which forceResolve sends to the test server (dozens of requests a minute).
-        .setEnvironment({ ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' });
+        .setEnvironment({ ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1',
+          // Headless Firefox's screen is 1366x768 unless these say otherwise, and no window grows past it
+          // (https://github.com/mozilla/geckodriver/issues/1354): room for a 1920 px wide viewport.
+          MOZ_HEADLESS_WIDTH: '3840', MOZ_HEADLESS_HEIGHT: '2400' });
       wd = await new Builder().forBrowser(Browser.FIREFOX).setFirefoxOptions(options).setFirefoxService(service).build();
       current = null;
       try {

@@ -168,6 +168,30 @@ const isReceived = (platform) => (p) => p.kind === 'form-helper' && p.lang &&
 const isFallback = (p) => p.steps.length > 0;
 const FORM_VARIANT = (platform, variant) => `${FORM[platform]}?replica=${variant}`;
 
+/**
+ * At each [width, height], on the React form and on the Privacy Center flow's form step: the helper is shown
+ * and every form control of the page can be hit at its centre; then a trusted click on "send" goes through.
+ */
+async function expectHelperNeverCovers(driver, sizes) {
+  for (const url of [FORM.facebook, 'https://help.meta.com/support/privacy/object/meta-ai/']) {
+    for (const [w, h] of sizes) {
+      await driver.setViewport(w, h);
+      await driver.open(url);
+      await expectPanel(driver, (p) => p.kind === 'form-helper', `the helper on ${url} at ${w} px`);
+      await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+      const r = await driver.inPage(hitTestFormControls);
+      assert.equal(r.width, w, `the viewport is ${w} px wide`);
+      assert.equal(r.panel.shown, true, `${url} at ${w} px: the helper is shown`);
+      assert.ok(r.controls.length >= 3, `${url} at ${w} px: the form's controls were found (${show(r.controls)})`);
+      assert.deepEqual(r.controls.filter((c) => !c.ok), [], `${url} at ${w} px: every control can be hit where a user clicks it`);
+    }
+    // And clickable: a trusted click on the send button goes through (it fails when something covers it).
+    await driver.pageClick('#replica-send');
+    await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+  }
+  await driver.setViewport(1200, 800);
+}
+
 export const scenarios = [
   {
     name: 'banner on Facebook hosts (www, de-de, m, web, bare) links to the current Facebook form',
@@ -778,29 +802,21 @@ export const scenarios = [
     },
   },
   {
-    name: 'the form helper never covers a form control, from 360 to 1920 px wide (React form and Privacy Center flow)',
+    name: 'the form helper never covers a form control, from 500 to 1920 px wide (React form and Privacy Center flow)',
     timeout: 180000,
     async run(driver) {
       await driver.launch();
-      const widths = [[360, 740], [768, 1024], [1280, 720], [1920, 1080]];
-      for (const url of [FORM.facebook, 'https://help.meta.com/support/privacy/object/meta-ai/']) {
-        for (const [w, h] of widths) {
-          await driver.setViewport(w, h);
-          await driver.open(url);
-          await expectPanel(driver, (p) => p.kind === 'form-helper', `the helper on ${url} at ${w} px`);
-          await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
-          const r = await driver.inPage(hitTestFormControls);
-          assert.equal(r.width, w, `the viewport is ${w} px wide`);
-          assert.equal(r.panel.shown, true, `${url} at ${w} px: the helper is shown`);
-          assert.ok(r.controls.length >= 3, `${url} at ${w} px: the form's controls were found (${show(r.controls)})`);
-          const covered = r.controls.filter((c) => !c.ok);
-          assert.deepEqual(covered, [], `${url} at ${w} px: every control can be hit where a user clicks it`);
-        }
-        // And clickable: a trusted click on the send button goes through (it fails when something covers it).
-        await driver.pageClick('#replica-send');
-        await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
-      }
-      await driver.setViewport(1200, 800);
+      await expectHelperNeverCovers(driver, [[500, 800], [768, 1024], [1280, 720], [1920, 1080]]);
+    },
+  },
+  {
+    name: 'the form helper never covers a form control on a 360 px wide phone screen',
+    timeout: 120000,
+    async run(driver, ctx) {
+      // Headless Firefox keeps every window at least 450-500 CSS px wide, whatever WebDriver asks for.
+      if (ctx.browser === 'firefox') ctx.gap('make a viewport narrower than 500 CSS px', 'https://github.com/microsoft/playwright/pull/14558');
+      await driver.launch();
+      await expectHelperNeverCovers(driver, [[360, 740]]);
     },
   },
 ];
