@@ -161,8 +161,9 @@ run_tests() {
   local chromium_pid=$!
   suite firefox "" tests/e2e/firefox.test.mjs > "$log/firefox.out" 2>&1 &
   local firefox_pid=$!
-  wait "$chromium_pid"; echo "---- Chromium"; cat "$log/chromium.out"
-  wait "$firefox_pid"; echo "---- Firefox ESR"; cat "$log/firefox.out"
+  local rc
+  wait "$chromium_pid"; rc=$?; echo "---- Chromium (exit status $rc)"; cat "$log/chromium.out"
+  wait "$firefox_pid"; rc=$?; echo "---- Firefox ESR (exit status $rc)"; cat "$log/firefox.out"
   suite broken "end-to-end: both suites fail on a deliberately broken build (banner never shown, popup throws)" \
     tests/e2e/broken-build.test.mjs
 

@@ -581,7 +581,7 @@ mod tests {
         assert_eq!(decode(&v), Decoded::Current(r));
         let snoozed = Record { status: Status::NotStarted, changed_at: None, snoozed_until: Some(NOW) };
         assert_eq!(encoded(&snoozed), json!({"v": 1, "status": "not_started", "snoozed_until": NOW}));
-        assert_eq!(decode(&encoded(&snoozed)), Decoded::Current(snoozed));
+        assert_eq!(decode(encoded(&snoozed)), Decoded::Current(snoozed));
         let groups = Groups { active: "g1".into(), groups: vec![Group { id: "main".into(), name: "".into(), linked: true }, Group { id: "g1".into(), name: "Club".into(), linked: false }] };
         assert_eq!(
             encode_groups(&groups),
@@ -618,16 +618,16 @@ mod tests {
 
     #[test]
     fn odd_fields_are_dropped_not_fatal() {
-        let d = decode(&json!({"v": 1, "status": "confirmed", "changed_at": "yesterday", "snoozed_until": -5, "extra": [1]}));
+        let d = decode(json!({"v": 1, "status": "confirmed", "changed_at": "yesterday", "snoozed_until": -5, "extra": [1]}));
         assert_eq!(d, Decoded::Current(Record { status: Status::Confirmed, changed_at: None, snoozed_until: None }));
     }
 
     #[test]
     fn newer_versions_are_read_only() {
-        let d = decode(&json!({"v": 2, "status": "submitted", "groups": {"x": 1}}));
+        let d = decode(json!({"v": 2, "status": "submitted", "groups": {"x": 1}}));
         assert_eq!(d, Decoded::Newer { version: 2, understood: Record { status: Status::Submitted, ..Default::default() } });
         assert!(!d.writable());
-        let d = decode(&json!({"v": 9, "status": "something_new"}));
+        let d = decode(json!({"v": 9, "status": "something_new"}));
         assert_eq!(d.record().status, Status::NotStarted);
         assert!(!d.writable());
     }

@@ -107,7 +107,7 @@ fn v1_data_reads_back_as_written() {
 
 #[test]
 fn v1_data_keeps_working() {
-    let stored = Stored::from_storage(&fixture("v1.json"));
+    let stored = Stored::from_storage(fixture("v1.json"));
     let msg = Request::from_json(&json!({"type": "checklist_clicked", "group": "main", "platform": "instagram", "action": "mark_submitted"})).unwrap();
     let out = run(&stored, Context::ExtensionPage, &msg);
     assert_eq!(serde_json::to_value(&out.writes).unwrap(), json!([["progress/instagram/main", {"v": 1, "status": "submitted", "changed_at": NOW, "snoozed_until": 1_748_908_800_000.0}]]));
@@ -173,7 +173,7 @@ fn corrupt_data_counts_as_not_started_with_one_warning_per_bad_key() {
     let msg = Request::from_json(&json!({"type": "checklist_clicked", "group": "main", "platform": "facebook", "action": "mark_submitted"})).unwrap();
     let out = run(&stored, Context::ExtensionPage, &msg);
     assert_eq!(touched(&out), BTreeSet::from(["progress/facebook/main".to_string()]));
-    assert_eq!(decode(&serde_json::to_value(&out.writes[0].1).unwrap()).record().status, Status::Submitted);
+    assert_eq!(decode(serde_json::to_value(&out.writes[0].1).unwrap()).record().status, Status::Submitted);
 
     // No request fails on it, and whatever is written is readable.
     for (ctx, msg) in every_request(&stored) {
@@ -200,7 +200,7 @@ fn newer_progress_survives_every_request_even_when_the_group_list_is_current() {
 
 #[test]
 fn an_unreadable_group_list_falls_back_to_one_group_and_keeps_progress() {
-    let stored = Stored::from_storage(&fixture("corrupt-groups.json"));
+    let stored = Stored::from_storage(fixture("corrupt-groups.json"));
     let warnings = stored.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].starts_with("groups:"), "{warnings:#?}");

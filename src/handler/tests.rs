@@ -35,7 +35,7 @@ fn written(out: &Outcome) -> Vec<(String, Value)> {
 }
 
 fn empty() -> Stored {
-    Stored::from_storage(&json!({}))
+    Stored::from_storage(json!({}))
 }
 
 fn run(msg: Request, ctx: Context, stored: &Stored) -> Outcome {
@@ -149,7 +149,7 @@ fn popup_marks_and_reads_the_checklist() {
 
 #[test]
 fn a_gentle_reminder_when_the_email_does_not_come() {
-    let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 1, "status": "submitted", "changed_at": NOW - 4.0 * DAY},
+    let stored = Stored::from_storage(json!({"progress/facebook/main": {"v": 1, "status": "submitted", "changed_at": NOW - 4.0 * DAY},
         "progress/instagram/main": {"v": 1, "status": "submitted", "changed_at": NOW - DAY}}));
     let out = run(Request::GetChecklist(GetChecklist {}), POPUP, &stored);
     let items = &checklist_of(&out).groups[0].items;
@@ -190,7 +190,7 @@ fn account_groups() {
     // Remove it: its progress goes with it, main stays.
     let rm = run(Request::GroupRemove(GroupRemove { group: club.id.clone() }), POPUP, &stored);
     assert_eq!(rm.removals, vec![format!("progress/facebook/{}", club.id), format!("progress/instagram/{}", club.id)]);
-    let stored = Stored::from_storage(&persist(&s3, &rm));
+    let stored = Stored::from_storage(persist(&s3, &rm));
     assert_eq!(stored.groups, Groups::default());
     assert!(matches!(run(Request::GroupRemove(GroupRemove { group: MAIN_GROUP.into() }), POPUP, &stored).reply, Answer::Rejected(_)));
     assert!(matches!(run(Request::GroupAdd(GroupAdd { name: "   ".into() }), POPUP, &stored).reply, Answer::Rejected(_)));
@@ -199,7 +199,7 @@ fn account_groups() {
 
 #[test]
 fn newer_data_is_never_overwritten() {
-    let stored = Stored::from_storage(&json!({"progress/facebook/main": {"v": 7, "status": "submitted", "future": true}}));
+    let stored = Stored::from_storage(json!({"progress/facebook/main": {"v": 7, "status": "submitted", "future": true}}));
     assert_eq!(stored.warnings().len(), 1);
     let msg = checklist_clicked(MAIN_GROUP, PlatformId::Facebook, ChecklistAction::Reset);
     let out = run(msg, POPUP, &stored);
@@ -209,14 +209,14 @@ fn newer_data_is_never_overwritten() {
     let msg = checklist_clicked(MAIN_GROUP, PlatformId::Instagram, ChecklistAction::MarkSubmitted);
     assert_eq!(run(msg, POPUP, &stored).writes.len(), 1);
     // Newer groups: read-only too.
-    let stored = Stored::from_storage(&json!({"groups": {"v": 2, "active": "main", "groups": [{"id": "main", "name": "", "linked": false}]}}));
+    let stored = Stored::from_storage(json!({"groups": {"v": 2, "active": "main", "groups": [{"id": "main", "name": "", "linked": false}]}}));
     assert!(stored.read_only());
     assert!(run(Request::GroupAdd(GroupAdd { name: "x".into() }), POPUP, &stored).writes.is_empty());
 }
 
 #[test]
 fn corrupt_data_is_replaced_only_when_the_user_acts() {
-    let stored = Stored::from_storage(&json!({"progress/facebook/main": "garbage", "groups": [1, 2]}));
+    let stored = Stored::from_storage(json!({"progress/facebook/main": "garbage", "groups": [1, 2]}));
     assert_eq!(stored.warnings().len(), 2);
     assert!(run(shown(), FB_FEED, &stored).writes.is_empty());
     let out = run(clicked(PanelAction::AlreadyDone), FB_FEED, &stored);

@@ -193,7 +193,7 @@ const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
 const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
 
 fn sender(id: &str, url: &str, tab: bool) -> Sender {
-    Sender { id: Some(id.into()), url: Some(url.into()), tab: tab.then(|| SenderTab { id: Some(3.0) }) }
+    Sender { id: Some(id.into()), url: Some(url.into()), tab: tab.then_some(SenderTab { id: Some(3.0) }) }
 }
 
 fn popup_request(v: Value) -> Request {

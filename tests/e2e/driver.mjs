@@ -14,7 +14,7 @@ import { createFirefoxBackend, firefoxNeeds, firefoxDefaults, OTHER_ADDON_ID } f
 import {
   readPanelInPage, findPanelControl, findInPage, readChecklistInPopup, popupPainted, readLoadState,
   readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo, countPopupRepaints,
-  popupRepaints, watchBannerCount, maxBannerCount,
+  popupRepaints, watchBannerCount, maxBannerCount, leaveFor,
 } from './page-fns.mjs';
 import { until, eventually, pause } from './wait.mjs';
 
@@ -77,7 +77,8 @@ export function createDriver(browser, { server, ...rest } = {}) {
   }
 
   async function readPanel(t) {
-    try { return await t.eval(readPanelInPage); } catch { return { count: 0 }; } // navigation in progress
+    // Mid-navigation the script fails, or (Firefox) returns null: no panel in a document that is going away.
+    try { return (await t.eval(readPanelInPage)) ?? { count: 0 }; } catch { return { count: 0 }; }
   }
 
   // Waits until no panel host is added or removed for `ms` (a duplicate from a second content-script run
@@ -128,13 +129,13 @@ export function createDriver(browser, { server, ...rest } = {}) {
       const t = await tab();
       openedAt = null;
       if (wait) { await t.goto(url); openedAt = Date.now(); return; }
-      await t.eval((u) => { setTimeout(() => { location.href = u; }, 0); return true; }, url);
+      await t.eval(leaveFor, url);
     },
     /** Waits until the test tab has finished loading a page (after open(url, {wait: false})). */
     async waitLoaded({ timeout = 10000 } = {}) {
       const t = await tab();
-      return until(() => t.eval(readLoadState), (s) => s.state === 'complete' && s.url !== 'about:blank',
-        { timeout, what: 'the page to finish loading' });
+      return until(() => t.eval(readLoadState), (s) => !!s && s.state === 'complete' && s.url !== 'about:blank' && !s.left,
+        { timeout, what: 'the new page to finish loading' });
     },
     async reload() { const t = await tab(); await t.goto(await t.url()); },
     async url() { return (await tab()).url(); },

@@ -81,9 +81,16 @@ export function popupPainted() {
   return !!(s && s.textContent.trim() && !document.getElementById('checklist'));
 }
 
-/** document.readyState and URL, to wait for a load. */
+/** document.readyState and URL, to wait for a load; `left` = this is the document open(url, {wait: false}) left. */
 export function readLoadState() {
-  return { state: document.readyState, url: location.href };
+  return { state: document.readyState, url: location.href, left: document.documentElement.hasAttribute('data-test-left') };
+}
+
+/** [url] → marks this document as left (see readLoadState) and navigates to url once this script returned. */
+export function leaveFor(url) {
+  document.documentElement.setAttribute('data-test-left', '');
+  setTimeout(() => { location.href = url; }, 0);
+  return true;
 }
 
 /** Starts counting the most <widerspruch-banner> elements ever in the document at once (from now on). */
