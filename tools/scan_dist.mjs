@@ -20,10 +20,17 @@ import { join, relative, extname } from 'node:path';
 
 const EXPECTED_PERMISSIONS = ['storage'];
 const EXPECTED_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
-// Content scripts run only on https pages of facebook.com and instagram.com (any subdomain, any path).
-const MATCH_PATTERN = /^https:\/\/(\*\.)?([a-z0-9-]+\.)*(facebook|instagram)\.com\/[^\s]*$/;
+// Meta's sites, from the rules (src/rules/meta.json): the platforms' and covered sites' domains (any
+// subdomain) and the Privacy Center's host (exactly).
+const RULES = JSON.parse(readFileSync(new URL('../src/rules/meta.json', import.meta.url), 'utf8'));
+const DOMAINS = [...RULES.platforms.map((p) => p.domain), ...RULES.covered_sites.flatMap((c) => c.domains)];
+const EXACT_HOSTS = [RULES.privacy_center.host];
+const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const META_HOST = `(?:([a-z0-9-]+\\.)*(?:${DOMAINS.map(esc).join('|')})|${EXACT_HOSTS.map(esc).join('|')})`;
+// Content scripts run only on https pages of Meta's sites (any path).
+const MATCH_PATTERN = new RegExp(`^https:\\/\\/(?:(?:\\*\\.)?([a-z0-9-]+\\.)*(?:${DOMAINS.map(esc).join('|')})|${EXACT_HOSTS.map(esc).join('|')})\\/[^\\s]*$`);
 // Hosts allowed in URLs that appear as data in the WASM and the locales: links the user may follow.
-const LINK_HOSTS = /^https:\/\/([a-z0-9-]+\.)*(facebook|instagram)\.com(\/|$)/;
+const LINK_HOSTS = new RegExp(`^https:\\/\\/${META_HOST}(\\/|$)`);
 
 const findings = [];
 const checked = [];
@@ -234,7 +241,7 @@ function scanWasm(file, rel, glueSource) {
   const urls = [...new Set(buf.toString('latin1').match(/https?:\/\/[\x21-\x7e]+/g) ?? [])];
   for (const u of urls) {
     const clean = u.replace(/[^\w\-./:?#&=%~+]+.*$/, '');
-    if (!LINK_HOSTS.test(clean)) find(rel, 0, `URL in the WebAssembly that is not a Facebook/Instagram link: ${clean}`);
+    if (!LINK_HOSTS.test(clean)) find(rel, 0, `URL in the WebAssembly that is not a link to one of Meta's sites: ${clean}`);
   }
   return { kind: 'wasm', imports: imports.length, urls: urls.length };
 }
@@ -257,7 +264,7 @@ function scanManifest(dir, rel) {
   const cs = m.content_scripts ?? [];
   const matches = cs.flatMap((c) => c.matches ?? []);
   for (const pat of matches) {
-    if (!MATCH_PATTERN.test(pat)) f(`content script pattern ${pat} reaches beyond https Facebook/Instagram pages`);
+    if (!MATCH_PATTERN.test(pat)) f(`content script pattern ${pat} reaches beyond https pages of Meta's sites in the rules`);
   }
   if (!matches.length) f('no content script patterns');
   for (const c of cs) if (c.exclude_matches || c.include_globs || c.match_about_blank || c.match_origin_as_fallback) f('content script with extra match rules');

@@ -80,8 +80,27 @@ pub struct Rules {
     pub snooze_days: u32,
     /// After this many days in "sent" without the confirmation email, the popup gently asks again.
     pub reminder_days: u32,
-    /// Every source the entries cite, by id.
+}
+
+/// `sources.json` beside `meta.json`: every source the entries cite, by id. Only `cargo test` reads it: the
+/// extension needs the facts, not where they were reported, and ships no third-party URLs.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceList {
+    #[serde(rename = "$comment")]
+    pub comment: String,
     pub sources: BTreeMap<String, Source>,
+}
+
+/// The sources file, for tests and tools.
+#[cfg(not(target_arch = "wasm32"))]
+pub const SOURCES_JSON: &str = include_str!("sources.json");
+
+#[cfg(not(target_arch = "wasm32"))]
+impl SourceList {
+    pub fn from_json(text: &str) -> Result<SourceList, String> {
+        serde_json::from_str(text).map_err(|e| format!("src/rules/sources.json: {e}"))
+    }
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -277,23 +296,24 @@ impl Rules {
         out
     }
 
-    /// Refuses an entry without a source, a source id that is not in `sources`, a source that is not a
+    /// Refuses an entry without a source, a source id that is not in `sources.json`, a source that is not a
     /// public https page with a date and the quoted wording, a source nobody cites, and best-effort
     /// wording (`reported: false`) that does not say what it is.
-    pub fn check_sources(&self) -> Result<(), String> {
+    pub fn check_sources(&self, list: &SourceList) -> Result<(), String> {
+        let sources = &list.sources;
         let mut used = std::collections::BTreeSet::new();
         for (what, ids) in self.cited() {
             if ids.is_empty() {
                 return Err(format!("{what}: no source"));
             }
             for id in ids {
-                if !self.sources.contains_key(id) {
+                if !sources.contains_key(id) {
                     return Err(format!("{what}: unknown source {id:?}"));
                 }
                 used.insert(id.as_str());
             }
         }
-        for (id, s) in &self.sources {
+        for (id, s) in sources {
             if !used.contains(id.as_str()) {
                 return Err(format!("source {id:?} is cited by nothing"));
             }
@@ -528,7 +548,6 @@ mod tests {
             ("\"snooze_days\": 7", "\"snooze_days\": 7.5"),
             ("\"received\": [", "\"receivd\": ["),
             ("\"reported\": true", "\"reported\": 1"),
-            ("\"seen\": \"", "\"date\": \""),
             ("\"id\": \"facebook\"", "\"id\": \"whatsapp\""),
             ("\"domain\": \"facebook.com\",", ""),
         ] {
@@ -562,41 +581,48 @@ mod tests {
 
     #[test]
     fn every_fact_has_a_source() {
-        rules().check_sources().unwrap();
+        rules().check_sources(&SourceList::from_json(SOURCES_JSON).unwrap()).unwrap();
     }
 
     /// `cargo test` refuses an entry without a source: a missing list, an empty one, an unknown id, a
     /// source without a date or quote, an unused source, and best-effort wording without a note.
     #[test]
     fn unsourced_entries_are_refused() {
-        let check = |text: &str| Rules::from_json(text).and_then(|r| r.check_sources());
-        assert_eq!(check(RULES_JSON), Ok(()));
-        let first_sources = RULES_JSON.find("\"sources\": [").unwrap();
-        let end = first_sources + RULES_JSON[first_sources..].find(']').unwrap() + 1;
-        // A change inside the top-level `sources` map (the file's last key but the day counts).
-        let map = RULES_JSON.find("\"sources\": {").unwrap();
-        let in_sources = |from: &str, to: &str| format!("{}{}", &RULES_JSON[..map], RULES_JSON[map..].replacen(from, to, 1));
-        let spoilt = [
-            // The first entry's list, gone or empty.
-            format!("{}{}", &RULES_JSON[..first_sources].trim_end().trim_end_matches(','), &RULES_JSON[end..]),
-            format!("{}\"sources\": []{}", &RULES_JSON[..first_sources], &RULES_JSON[end..]),
-            format!("{}\"sources\": [\"nobody-wrote-this\"]{}", &RULES_JSON[..first_sources], &RULES_JSON[end..]),
-            in_sources("\"seen\": \"", "\"seen\": \"someday"),
-            in_sources("\"url\": \"https://", "\"url\": \"http://"),
-            in_sources("\"quotes\": [", "\"quotes\": [], \"was\": ["),
+        let check = |rules: &str, sources: &str| -> Result<(), String> {
+            Rules::from_json(rules)?.check_sources(&SourceList::from_json(sources)?)
+        };
+        assert_eq!(check(RULES_JSON, SOURCES_JSON), Ok(()));
+        let first = RULES_JSON.find("\"sources\": [").unwrap();
+        let end = first + RULES_JSON[first..].find(']').unwrap() + 1;
+        let (before, after) = (&RULES_JSON[..first], &RULES_JSON[end..]);
+        let spoilt_rules = [
+            // The first entry's list, gone, empty, or naming nothing in sources.json.
+            format!("{}{after}", before.trim_end().trim_end_matches(',')),
+            format!("{before}\"sources\": []{after}"),
+            format!("{before}\"sources\": [\"nobody-wrote-this\"]{after}"),
+            // Best-effort wording that does not say what it is.
             RULES_JSON.replacen("\"note\": \"", "\"was_note\": \"", 1),
         ];
-        for (i, bad) in spoilt.iter().enumerate() {
-            assert_ne!(bad, RULES_JSON, "case {i} changed nothing");
-            assert!(check(bad).is_err(), "case {i} was accepted");
+        for (i, bad) in spoilt_rules.iter().enumerate() {
+            assert_ne!(bad, RULES_JSON, "rules case {i} changed nothing");
+            assert!(check(bad, SOURCES_JSON).is_err(), "rules case {i} was accepted");
+        }
+        let spoilt_sources = [
+            SOURCES_JSON.replacen("\"seen\": \"", "\"seen\": \"someday", 1),
+            SOURCES_JSON.replacen("\"url\": \"https://", "\"url\": \"http://", 1),
+            SOURCES_JSON.replacen("\"quotes\": [", "\"quotes\": [], \"was\": [", 1),
+        ];
+        for (i, bad) in spoilt_sources.iter().enumerate() {
+            assert_ne!(bad, SOURCES_JSON, "sources case {i} changed nothing");
+            assert!(check(RULES_JSON, bad).is_err(), "sources case {i} was accepted");
         }
         // A source nobody cites.
-        let extra = RULES_JSON.replacen(
+        let extra = SOURCES_JSON.replacen(
             "\"sources\": {",
             "\"sources\": {\"unused\": {\"url\": \"https://example.org/\", \"seen\": \"2026\", \"title\": \"t\", \"lang\": \"en\", \"quotes\": [\"q\"]},",
             1,
         );
-        assert_eq!(check(&extra), Err("source \"unused\" is cited by nothing".into()));
+        assert_eq!(check(RULES_JSON, &extra), Err("source \"unused\" is cited by nothing".into()));
     }
 
     #[test]
