@@ -163,7 +163,10 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     const html = document.documentElement;
     if (host.dataset.kind === 'form_helper') {
       const body = document.body;
-      if (host.parentNode !== html || (body && host.nextSibling !== body)) html.insertBefore(host, body);
+      // Once placed, it stays where it is (whoever moves it has a reason); only a <body> that arrived
+      // before it puts it back in front.
+      const afterBody = host.parentNode === html && body && (host.compareDocumentPosition(body) & Node.DOCUMENT_POSITION_PRECEDING);
+      if (!host.isConnected || afterBody) html.insertBefore(host, body);
       return;
     }
     if (!host.isConnected) html.append(host);
