@@ -230,28 +230,12 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             };
             change(rules, &mut out, &active.id, platform, event, now);
         }
-        (Context::MetaPage(Page::ObjectionForm { platform, .. }), Request::FormSignal(FormSignalled { signal, .. })) => {
-            let plan = match signal {
-                FormSignal::Received => {
-                    change(rules, &mut out, &active.id, platform, Event::MarkSubmitted, now);
-                    panel::received(rules, platform)
-                }
-                FormSignal::Unavailable => {
-                    panel::fallback(rules, PanelKind::FormHelper, platform, Text::new("fallback_unavailable"), lang)
-                }
-                FormSignal::Login => {
-                    let p = rules.platform(platform);
-                    panel::fallback(rules, PanelKind::FormHelper, platform, Text::with("fallback_login", &p.name), lang)
-                }
+        (Context::MetaPage(page @ (Page::ObjectionForm { .. } | Page::PrivacyFlow)), Request::FormSignal(FormSignalled { signal, .. })) => {
+            // On a form, its platform; in the flow, the platforms it marked "form opened" when it was shown.
+            let platforms = match page {
+                Page::ObjectionForm { platform, .. } => vec![platform],
+                _ => opened_platforms(stored, &active),
             };
-            if !matches!(out.reply, Answer::Rejected(_)) {
-                out.reply = Answer::Panel(Some(plan));
-            }
-        }
-        (Context::MetaPage(Page::PrivacyFlow), Request::FormSignal(FormSignalled { signal, .. })) => {
-            // The flow marked these "form opened" when it was shown; "received" sends exactly those.
-            let platforms: Vec<PlatformId> =
-                PlatformId::ALL.into_iter().filter(|p| stored.record(&active.id, *p).status == Status::FormOpened).collect();
             let Some(first) = platforms.first().copied() else {
                 return rejected(out, "no objection in progress for this flow");
             };
@@ -260,7 +244,7 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
                     for p in &platforms {
                         change(rules, &mut out, &active.id, *p, Event::MarkSubmitted, now);
                     }
-                    panel::flow_received(rules, &platforms)
+                    if page == Page::PrivacyFlow { panel::flow_received(rules, &platforms) } else { panel::received(rules, first) }
                 }
                 FormSignal::Unavailable => {
                     panel::fallback(rules, PanelKind::FormHelper, first, Text::new("fallback_unavailable"), lang)
@@ -347,13 +331,17 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
     out
 }
 
+/// The group's platforms whose objection form is open (not yet sent).
+fn opened_platforms(stored: &Stored, group: &Group) -> Vec<PlatformId> {
+    PlatformId::ALL.into_iter().filter(|p| stored.record(&group.id, *p).status == Status::FormOpened).collect()
+}
+
 /// The platforms an objection in Meta's Privacy Center flow is for. The flow serves every Meta account,
 /// so it cannot tell: the ones whose form the user just opened (the banner's or popup's link may lead
 /// here), else every one of the group not yet sent. The popup shows which were marked, and the user can
 /// change them there.
 fn flow_platforms(stored: &Stored, group: &Group) -> Vec<PlatformId> {
-    let opened: Vec<PlatformId> =
-        PlatformId::ALL.into_iter().filter(|p| stored.record(&group.id, *p).status == Status::FormOpened).collect();
+    let opened = opened_platforms(stored, group);
     if !opened.is_empty() {
         return opened;
     }

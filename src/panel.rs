@@ -225,6 +225,15 @@ pub fn fallback(rules: &Rules, kind: PanelKind, platform: PlatformId, why: Text,
     }
 }
 
+/// The reasons a user can insert into the reason field (our own words, never presented as a quote).
+fn reasons() -> Vec<(Text, Text)> {
+    let mut out = Vec::new();
+    for (label, text) in [("reason_1_label", "reason_1_text"), ("reason_2_label", "reason_2_text"), ("reason_3_label", "reason_3_text")] {
+        out.push((Text::new(label), Text::new(text)));
+    }
+    out
+}
+
 /// The helper beside the objection form: what the fields mean, reasons to insert, what one objection covers.
 pub fn form_helper(rules: &Rules, platform: PlatformId, now: f64) -> PanelPlan {
     let p = rules.platform(platform);
@@ -244,11 +253,7 @@ pub fn form_helper(rules: &Rules, platform: PlatformId, now: f64) -> PanelPlan {
         link: None,
         steps: None,
         footnote: None,
-        reasons: vec![
-            (Text::new("reason_1_label"), Text::new("reason_1_text")),
-            (Text::new("reason_2_label"), Text::new("reason_2_text")),
-            (Text::new("reason_3_label"), Text::new("reason_3_text")),
-        ],
+        reasons: reasons(),
         actions: vec![PanelAction::LinkBroken, PanelAction::Close],
         watch: true,
     }
@@ -306,11 +311,7 @@ pub fn privacy_flow(rules: &Rules, platform: PlatformId, now: f64, lang: &str) -
         link: None,
         steps: None,
         footnote: None,
-        reasons: vec![
-            (Text::new("reason_1_label"), Text::new("reason_1_text")),
-            (Text::new("reason_2_label"), Text::new("reason_2_text")),
-            (Text::new("reason_3_label"), Text::new("reason_3_text")),
-        ],
+        reasons: reasons(),
         actions: vec![PanelAction::Close],
         watch: true,
     }

@@ -244,7 +244,7 @@ fn plan_of(out: &Outcome) -> &PanelPlan {
 }
 
 fn status_after(before: &Value, out: &Outcome, p: PlatformId) -> Status {
-    Stored::from_storage(&persist(before, out)).record(MAIN_GROUP, p).status
+    Stored::from_storage(persist(before, out)).record(MAIN_GROUP, p).status
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn threads_gets_the_instagram_banner_and_says_why() {
     let out = run(clicked(PanelAction::AlreadyDone), THREADS, &empty());
     assert_eq!(status_after(&json!({}), &out, PlatformId::Instagram), Status::Submitted);
     // Once Instagram is sent, Threads shows nothing.
-    let stored = Stored::from_storage(&persist(&json!({}), &out));
+    let stored = Stored::from_storage(persist(&json!({}), &out));
     assert!(!shows_panel(&run(shown(), THREADS, &stored)));
 }
 
