@@ -20,16 +20,22 @@
 
   const alive = () => { try { return !!api.runtime?.id; } catch { return false; } };
 
-  // Never rejects. A worker stopped mid-message drops the answer: messages are idempotent, so ask
-  // again. After an update (context invalidated), leave quietly.
-  /** @param {import('../protocol').Request} msg @param {number} [retry] @returns {Promise<import('../protocol').Reply | undefined>} */
-  async function send(msg, retry = 1) {
-    if (!alive()) return void stop();
-    try {
-      return await api.runtime.sendMessage(msg);
-    } catch {
+  // Never rejects. A worker stopped mid-message drops the answer (a closed port, or no reply at all):
+  // messages are idempotent, so ask again, a little later each time (0.1, 0.4, 1.6 s) while the browser
+  // starts it anew. Timers only after a failure: nothing runs while the page does. After an update
+  // (context invalidated), leave quietly.
+  /** @param {import('../protocol').Request} msg @returns {Promise<import('../protocol').Reply | undefined>} */
+  async function send(msg) {
+    for (let attempt = 0; ; attempt++) {
       if (!alive()) return void stop();
-      if (retry) return send(msg, 0);
+      try {
+        const a = await api.runtime.sendMessage(msg);
+        if (a !== undefined) return a;
+      } catch {
+        if (!alive()) return void stop();
+      }
+      if (attempt === 3) return undefined;
+      await new Promise((resolve) => { setTimeout(resolve, 100 * 4 ** attempt); });
     }
   }
 
