@@ -1,6 +1,6 @@
 /*
  * The toolbar popup. It builds the checklist from the view the Rust core sends (src/popup.rs decides every
- * text, state and button; the message tags are src/messages.rs) with createElement and textContent. Every
+ * text, state and button; the message tags are src/protocol.rs) with createElement and textContent. Every
  * change is a message to the background, which owns progress and the badge and answers with the checklist
  * as it now is. No WebAssembly here: the popup paints as soon as that answer is there. The messages'
  * types are ../protocol.d.ts, generated from src/protocol.rs and checked by `tsc` (./build.sh test, "types").
