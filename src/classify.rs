@@ -56,38 +56,44 @@ pub fn classify_with(rules: &Rules, url: &str) -> Page {
     }
     for p in &rules.platforms {
         let Some(sub) = subdomain_of(&host, &p.domain) else { continue };
-        // Only one label in front of the domain is a Meta app host we know; deeper ones are something else.
-        let label = match sub {
-            Some(s) if s.contains('.') => return Page::OtherOnPlatform(p.id),
-            other => other,
-        };
-        for f in &p.form_pages {
-            if f.hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(&f.path) {
-                return Page::ObjectionForm { platform: p.id, current: f.current };
-            }
+        let Some(label) = app_label(sub) else { return Page::OtherOnPlatform(p.id) };
+        if let Some(f) = p.form_pages.iter().find(|f| is_page(&f.hosts, &f.path, label, &path)) {
+            return Page::ObjectionForm { platform: p.id, current: f.current };
         }
-        for g in rules.guide_pages.iter().filter(|g| g.platform == p.id) {
-            if g.hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(&g.path) {
-                return Page::PrivacyGuide(p.id);
-            }
+        if rules.guide_pages.iter().any(|g| g.platform == p.id && is_page(&g.hosts, &g.path, label, &path)) {
+            return Page::PrivacyGuide(p.id);
         }
-        let feed_host = p.feed_hosts.iter().any(|h| host_label_matches(h, label));
-        let excluded = p.not_feed_paths.iter().any(|x| path_has_prefix(&path, x));
-        return if feed_host && !excluded { Page::Feed(p.id) } else { Page::OtherOnPlatform(p.id) };
+        return if is_feed(&p.feed_hosts, &p.not_feed_paths, label, &path) { Page::Feed(p.id) } else { Page::OtherOnPlatform(p.id) };
     }
     for c in &rules.covered_sites {
-        for d in &c.domains {
-            let Some(sub) = subdomain_of(&host, d) else { continue };
-            let label = match sub {
-                Some(s) if s.contains('.') => return Page::OtherOnPlatform(c.covered_by),
-                other => other,
-            };
-            let feed_host = c.feed_hosts.iter().any(|h| host_label_matches(h, label));
-            let excluded = c.not_feed_paths.iter().any(|x| path_has_prefix(&path, x));
-            return if feed_host && !excluded { Page::CoveredFeed(c.covered_by) } else { Page::OtherOnPlatform(c.covered_by) };
-        }
+        let Some(sub) = c.domains.iter().find_map(|d| subdomain_of(&host, d)) else { continue };
+        let Some(label) = app_label(sub) else { return Page::OtherOnPlatform(c.covered_by) };
+        return if is_feed(&c.feed_hosts, &c.not_feed_paths, label, &path) {
+            Page::CoveredFeed(c.covered_by)
+        } else {
+            Page::OtherOnPlatform(c.covered_by)
+        };
     }
     Page::Unrelated
+}
+
+/// The host label in front of a Meta domain (`None` for the bare domain). Only one label is a Meta app
+/// host we know; a deeper subdomain is something else (`None` here).
+fn app_label(sub: Option<&str>) -> Option<Option<&str>> {
+    match sub {
+        Some(s) if s.contains('.') => None,
+        other => Some(other),
+    }
+}
+
+/// Whether the page at `label` and `path` is this one: one of its host patterns and exactly its path.
+fn is_page(hosts: &[String], page_path: &str, label: Option<&str>, path: &str) -> bool {
+    hosts.iter().any(|h| host_label_matches(h, label)) && path.eq_ignore_ascii_case(page_path)
+}
+
+/// Whether the page at `label` and `path` is a feed: a feed host, and not below a path that is not one.
+fn is_feed(feed_hosts: &[String], not_feed_paths: &[String], label: Option<&str>, path: &str) -> bool {
+    feed_hosts.iter().any(|h| host_label_matches(h, label)) && !not_feed_paths.iter().any(|x| path_has_prefix(path, x))
 }
 
 /// Whether two URLs are both https with the same host (and port 443): the same origin, as far as a page

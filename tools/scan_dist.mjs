@@ -25,12 +25,13 @@ const EXPECTED_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 const RULES = JSON.parse(readFileSync(new URL('../src/rules/meta.json', import.meta.url), 'utf8'));
 const DOMAINS = [...RULES.platforms.map((p) => p.domain), ...RULES.covered_sites.flatMap((c) => c.domains)];
 const EXACT_HOSTS = [RULES.privacy_center.host];
-const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const META_HOST = `(?:([a-z0-9-]+\\.)*(?:${DOMAINS.map(esc).join('|')})|${EXACT_HOSTS.map(esc).join('|')})`;
+const alternatives = (xs) => xs.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+const ON_DOMAIN = `([a-z0-9-]+\\.)*(?:${alternatives(DOMAINS)})`;
+const EXACT = alternatives(EXACT_HOSTS);
 // Content scripts run only on https pages of Meta's sites (any path).
-const MATCH_PATTERN = new RegExp(`^https:\\/\\/(?:(?:\\*\\.)?([a-z0-9-]+\\.)*(?:${DOMAINS.map(esc).join('|')})|${EXACT_HOSTS.map(esc).join('|')})\\/[^\\s]*$`);
+const MATCH_PATTERN = new RegExp(`^https:\\/\\/(?:(?:\\*\\.)?${ON_DOMAIN}|${EXACT})\\/[^\\s]*$`);
 // Hosts allowed in URLs that appear as data in the WASM and the locales: links the user may follow.
-const LINK_HOSTS = new RegExp(`^https:\\/\\/${META_HOST}(\\/|$)`);
+const LINK_HOSTS = new RegExp(`^https:\\/\\/(?:${ON_DOMAIN}|${EXACT})(\\/|$)`);
 
 const findings = [];
 const checked = [];

@@ -186,7 +186,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // Meta's app may rebuild the document, and <body> may arrive after us: put ours back in its place.
   const keep = new MutationObserver(() => {
     if (!alive()) return stop();
-    if (host) place();
+    place();
   });
   keep.observe(document.documentElement, { childList: true });
 

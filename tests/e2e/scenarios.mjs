@@ -24,6 +24,8 @@ import { eventually } from './driver.mjs';
 import { hitTestFormControls, panelOnTop } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** src/rules/meta.json, read once: the expected forms, routes and labels come from it. */
+const RULES = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
 
 /** rules/meta.json `third_party_form`: objections for people who appear in others' posts. */
 const THIRD_PARTY_FORM = rules().third_party_form.url;
@@ -119,7 +121,7 @@ export function message(lang, key, subs = []) {
 }
 
 export function rules() {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
+  return RULES;
 }
 const rulesPlatform = (id) => rules().platforms.find((p) => p.id === id);
 const routeIn = (id, lang) => (rulesPlatform(id).fallback_route[lang] ?? rulesPlatform(id).fallback_route.en).steps;
