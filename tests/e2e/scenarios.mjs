@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPageAsset, unexplainedRequests, FORMS } from '../replica/server.mjs';
-import { eventually } from './driver.mjs';
+import { eventually, until } from './driver.mjs';
 import { hitTestFormControls, panelOnTop } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -180,7 +180,8 @@ async function expectHelperNeverCovers(driver, sizes) {
       await driver.setViewport(w, h);
       await driver.open(url);
       await expectPanel(driver, (p) => p.kind === 'form-helper', `the helper on ${url} at ${w} px`);
-      await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+      await until(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean,
+        { timeout: 4000, what: `the form's reason field on ${url} at ${w} px` });
       const r = await driver.inPage(hitTestFormControls);
       assert.equal(r.width, w, `the viewport is ${w} px wide`);
       assert.equal(r.panel.shown, true, `${url} at ${w} px: the helper is shown`);
@@ -189,7 +190,8 @@ async function expectHelperNeverCovers(driver, sizes) {
     }
     // And clickable: a trusted click on the send button goes through (it fails when something covers it).
     await driver.pageClick('#replica-send');
-    await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+    await until(() => driver.pageText('#replica-received'), (t) => !!t,
+      { timeout: 4000, what: `${url}: the page's answer after a trusted click on the send button (nothing covers it)` });
   }
   await driver.setViewport(1200, 800);
 }
@@ -707,7 +709,7 @@ export const scenarios = [
       const want = helper.reasons[2].text;
       const tick = () => driver.inPage(() => Number(document.querySelector('#replica-tick')?.dataset.tick ?? -1));
       const t0 = await tick();
-      await eventually(tick, (t) => t >= t0 + 2, { timeout: 4000 });
+      await until(tick, (t) => t >= t0 + 2, { timeout: 4000, what: 'two re-renders of the React form after the reason went in' });
       assert.equal((await driver.pageFields()).reason, want, 'the reason is still there after two re-renders of the React form');
       await driver.pageClick('#replica-send');
       const sent = await eventually(() => driver.pageText('#replica-submitted-reason'), (t) => !!t, { timeout: 4000 });
@@ -747,8 +749,12 @@ export const scenarios = [
       await driver.pageClick('a[data-replica-choice=meta-ai]');
       await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length === 3, 'the helper stays on the flow\'s form step (in-page)');
       await driver.clickPanel('insert_reason', 0);
-      await eventually(() => driver.pageFields(), (f) => f.reason === helper.reasons[0].text, { timeout: 3000 });
+      await until(() => driver.pageFields(), (f) => f.reason === helper.reasons[0].text,
+        { timeout: 3000, what: 'the inserted reason in the flow\'s reason field' });
       await driver.pageClick('#replica-send');
+      const sentReason = await until(() => driver.pageText('#replica-submitted-reason'), (t) => !!t,
+        { timeout: 4000, what: 'what the flow submitted' });
+      assert.equal(sentReason, collapse(helper.reasons[0].text), 'what the flow submitted holds the inserted reason');
       const received = await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(lang, 'received_text', ['Facebook & Instagram'])),
         'the helper sees Meta\'s reported UK wording ("will honour your objection") and names what it marked');
       assert.equal(received.kind, 'form-helper');
