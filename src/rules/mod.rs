@@ -537,6 +537,7 @@ pub mod sourcing {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn is_seen_date(d: &str) -> bool {
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
