@@ -431,6 +431,16 @@ pub mod sourcing {
             if let Some(n) = names.iter().find(|n| !cited.says(n)) {
                 return Err(format!("{at}: menu name {n:?} is in no quote of its sources"));
             }
+            // Step for step: the names come in the order the sources give them (quotes in the order cited).
+            let text = cited.quotes.join("\n");
+            let mut from = 0;
+            for n in &names {
+                let n = normalise_signal(n);
+                match text[from..].find(n.trim()) {
+                    Some(i) => from += i,
+                    None => return Err(format!("{at}: menu name {n:?} comes out of the order its sources give")),
+                }
+            }
         }
         if let (Some(labels), Some(langs)) = (o.get("label").and_then(Value::as_object), o.get("reported_languages").and_then(Value::as_array)) {
             if langs.is_empty() {
@@ -862,6 +872,11 @@ mod tests {
         let steps = v.pointer_mut("/platforms/0/fallback_route/de/steps").unwrap();
         *steps = serde_json::json!(["Öffne das Menü.", "Öffne die Einstellungen.", "Folge dem Link."]);
         refuses(&v, "must quote the menu names");
+        // A reported route that swaps two of its source's steps.
+        let mut v = rules_value();
+        let steps = v.pointer_mut("/platforms/0/fallback_route/de/steps").unwrap().as_array_mut().unwrap();
+        steps.swap(2, 3);
+        refuses(&v, "comes out of the order its sources give");
 
         // A form id, a guide page's path, the Privacy Center's host, a domain, a form link and a label.
         let current = &rules().platform(PlatformId::Facebook).form_pages.iter().find(|f| f.current).unwrap().path;
