@@ -467,7 +467,7 @@ mod tests {
         assert_eq!(v.reasons.len(), 3);
         assert!(v.reasons.iter().all(|r| r.text.len() > 20 && !r.label.is_empty()));
         let w = v.watch.expect("the form page is watched");
-        assert!(w.received.iter().any(|f| f.contains("will apply from now on")));
+        assert!(w.received.iter().any(|f| f.contains("will honour your objection")));
         assert!(w.received.iter().any(|f| f.contains("anfrage")), "every language's signals are sent");
         assert_eq!(w.reason_field, "textarea");
     }

@@ -37,7 +37,7 @@ impl PlatformId {
 
 /// Where a fact comes from: a public page, when it was seen, and the words we rely on. Meta's own pages
 /// cannot be reached from where this project is built, so every fact about them is what public reporting
-/// quotes ([`Rules::check_sources`]).
+/// quotes ([`sourcing::check`]).
 #[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -183,6 +183,9 @@ pub struct FormPage {
     pub hosts: Vec<String>,
     pub path: String,
     pub current: bool,
+    /// Why this page is (or no longer is) the one the banner links.
+    #[serde(default)]
+    pub note: Option<String>,
     pub sources: Sources,
 }
 
@@ -205,9 +208,17 @@ pub struct GuidePage {
     pub platform: PlatformId,
     pub hosts: Vec<String>,
     pub path: String,
+    /// A source names this host and path. `false`: our inference, which `note` explains.
+    #[serde(default = "stated")]
+    pub reported: bool,
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Sources,
+}
+
+/// Entries without a `reported` flag state facts that their sources must carry.
+fn stated() -> bool {
+    true
 }
 
 /// A site with no objection form of its own (Threads), covered by a platform's objection.
@@ -262,88 +273,281 @@ pub struct Choice {
     pub sources: Sources,
 }
 
-impl Rules {
-    /// Every fact-bearing entry with what it is, for the source check and for tools.
-    pub fn cited(&self) -> Vec<(String, &Sources)> {
-        let mut out: Vec<(String, &Sources)> = vec![
-            ("training_start".into(), &self.training_start.sources),
-            ("third_party_form".into(), &self.third_party_form.sources),
-            ("privacy_center".into(), &self.privacy_center.sources),
-        ];
-        for p in &self.platforms {
-            out.push((format!("platform {}", p.name), &p.sources));
-            for f in &p.form_pages {
-                out.push((format!("{} form page {}", p.name, f.path), &f.sources));
-            }
-            for (lang, r) in &p.fallback_route {
-                out.push((format!("{} fallback route ({lang})", p.name), &r.sources));
-            }
-        }
-        for g in &self.guide_pages {
-            out.push((format!("guide page {}", g.path), &g.sources));
-        }
-        for c in &self.covered_sites {
-            out.push((format!("covered site {}", c.name), &c.sources));
-        }
-        for c in &self.privacy_center.choices {
-            out.push((format!("privacy center choice {:?}", c.id), &c.sources));
-        }
-        for (kind, list) in [("received", &self.signals.received), ("unavailable", &self.signals.unavailable), ("login", &self.signals.login)] {
-            for s in list {
-                out.push((format!("signal {kind} {:?}", s.text), &s.sources));
-            }
-        }
+/// The source check, made to find every fact by itself: it walks the rules file's JSON, not the typed
+/// structs, so any object that carries `sources` is checked whatever struct reads it, and a new kind of
+/// entry cannot be forgotten in a hand-written list ([`sourced_entries`]; tested with an invented kind).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sourcing {
+    use super::{normalise_signal, SourceList};
+    use serde_json::{Map, Value};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// One object of the rules file that carries `sources`: where it is (a JSON path, for messages), the
+    /// object, and the registrable domain of the platform it belongs to, if any (for host and path facts).
+    pub struct Sourced<'a> {
+        pub at: String,
+        pub object: &'a Map<String, Value>,
+        pub domain: Option<String>,
+    }
+
+    /// Every object of the rules file with a `sources` key, at any depth.
+    pub fn sourced_entries(root: &Value) -> Vec<Sourced<'_>> {
+        let mut out = Vec::new();
+        walk(root, root, "$".to_string(), None, &mut out);
         out
     }
 
-    /// Refuses an entry without a source, a source id that is not in `sources.json`, a source that is not a
-    /// public https page with a date and the quoted wording, a source nobody cites, and best-effort
-    /// wording (`reported: false`) that does not say what it is.
-    pub fn check_sources(&self, list: &SourceList) -> Result<(), String> {
-        let sources = &list.sources;
-        let mut used = std::collections::BTreeSet::new();
-        for (what, ids) in self.cited() {
-            if ids.is_empty() {
-                return Err(format!("{what}: no source"));
-            }
-            for id in ids {
-                if !sources.contains_key(id) {
-                    return Err(format!("{what}: unknown source {id:?}"));
+    fn walk<'a>(root: &'a Value, v: &'a Value, at: String, domain: Option<String>, out: &mut Vec<Sourced<'a>>) {
+        match v {
+            Value::Object(o) => {
+                // A platform names its domain; an entry elsewhere names its platform by id.
+                let domain = match (o.get("domain"), o.get("platform")) {
+                    (Some(Value::String(d)), _) => Some(d.clone()),
+                    (_, Some(Value::String(id))) => platform_domain(root, id).or(domain),
+                    _ => domain,
+                };
+                if o.contains_key("sources") {
+                    out.push(Sourced { at: at.clone(), object: o, domain: domain.clone() });
                 }
-                used.insert(id.as_str());
+                for (k, child) in o {
+                    walk(root, child, format!("{at}.{k}"), domain.clone(), out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    walk(root, child, format!("{at}[{i}]"), domain.clone(), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn platform_domain(root: &Value, id: &str) -> Option<String> {
+        root.get("platforms")?.as_array()?.iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id))?.get("domain")?.as_str().map(String::from)
+    }
+
+    /// Objects that make a claim about their wording (`reported`, `note`, `reported_languages`) must say
+    /// where it comes from: such an object without `sources` is refused, so no fact escapes the walk.
+    fn claims_without_sources(v: &Value, at: &str) -> Result<(), String> {
+        match v {
+            Value::Object(o) => {
+                if !o.contains_key("sources") && ["reported", "note", "reported_languages"].iter().any(|k| o.contains_key(*k)) {
+                    return Err(format!("{at}: makes a claim but has no sources"));
+                }
+                o.iter().try_for_each(|(k, c)| claims_without_sources(c, &format!("{at}.{k}")))
+            }
+            Value::Array(a) => a.iter().enumerate().try_for_each(|(i, c)| claims_without_sources(c, &format!("{at}[{i}]"))),
+            _ => Ok(()),
+        }
+    }
+
+    /// What the cited sources say, normalised like the signals (case, apostrophes, spaces): their quotes
+    /// and their URLs.
+    struct Cited {
+        quotes: Vec<String>,
+        urls: Vec<String>,
+    }
+
+    impl Cited {
+        /// `wording` appears in a quote, where a quote's "…" stands for words the source left out.
+        fn says(&self, wording: &str) -> bool {
+            let w = normalise_signal(wording);
+            !w.trim().is_empty() && carried(&self.quotes, &w)
+        }
+        /// A host, path or id appears in a quote or a cited URL.
+        fn names(&self, fact: &str) -> bool {
+            let f = fact.to_lowercase();
+            !f.is_empty() && self.quotes.iter().chain(&self.urls).any(|q| q.contains(&f))
+        }
+    }
+
+    /// Whether the (normalised) quotes carry `w`: it is a stretch of one quote between elisions ("…"
+    /// stands for words the source left out, which therefore carry nothing), or the quote begins with "…"
+    /// because it continues another quote of the same sources ("I want to object to …" / "…from third
+    /// parties for Meta AI"), and `w` is that other quote's beginning followed by this quote.
+    pub fn carried(quotes: &[String], w: &str) -> bool {
+        let w = w.trim();
+        if quotes.iter().any(|q| q.split('…').any(|p| p.contains(w))) {
+            return true;
+        }
+        quotes.iter().filter_map(|q| q.strip_prefix('…')).any(|q| {
+            let tail = q.split('…').next().unwrap_or("").trim();
+            let Some(head) = w.strip_suffix(tail).map(str::trim_end) else { return false };
+            !tail.is_empty() && !head.is_empty() && quotes.iter().any(|o| !o.starts_with('…') && o.starts_with(head))
+        })
+    }
+
+    /// The menu names a route quotes: the text between typographic or straight quotation marks („…“,
+    /// “…”, «…», »…«, ”…”, "…").
+    pub fn quoted_names(step: &str) -> Vec<String> {
+        const OPEN: &[char] = &['„', '“', '«', '»', '”', '"'];
+        const CLOSE: &[char] = &['“', '”', '»', '«', '"'];
+        let (mut out, mut cur, mut inside) = (Vec::new(), String::new(), false);
+        for c in step.chars() {
+            if inside && CLOSE.contains(&c) {
+                out.push(cur.trim().to_string());
+                cur.clear();
+                inside = false;
+            } else if !inside && OPEN.contains(&c) {
+                inside = true;
+            } else if inside {
+                cur.push(c);
             }
         }
-        for (id, s) in sources {
-            if !used.contains(id.as_str()) {
-                return Err(format!("source {id:?} is cited by nothing"));
+        out.into_iter().filter(|n| !n.is_empty()).collect()
+    }
+
+    fn path_of(url: &str) -> Option<&str> {
+        let rest = url.strip_prefix("https://")?;
+        rest.find('/').map(|i| &rest[i..])
+    }
+
+    /// The host names of `hosts` (labels in front of `domain`; `{locale}` stands for many and names none).
+    fn full_hosts(hosts: &[Value], domain: &str) -> Vec<String> {
+        hosts.iter().filter_map(Value::as_str).filter(|h| *h != "{locale}").map(|h| if h.is_empty() { domain.to_string() } else { format!("{h}.{domain}") }).collect()
+    }
+
+    /// Checks one sourced entry's facts against what its sources say. An entry with `reported: false` is
+    /// best effort and needs a `note` instead; an entry without `reported` states facts (ids, hosts, paths)
+    /// and is checked like a reported one.
+    fn check_facts(e: &Sourced, cited: &Cited) -> Result<(), String> {
+        let o = e.object;
+        let at = &e.at;
+        let reported = o.get("reported").and_then(Value::as_bool).unwrap_or(true);
+        if !reported {
+            let note = o.get("note").and_then(Value::as_str).unwrap_or("");
+            return if note.trim().is_empty() { Err(format!("{at}: best effort (reported: false) needs a note saying what it is")) } else { Ok(()) };
+        }
+        if let Some(text) = o.get("text").and_then(Value::as_str) {
+            if !cited.says(text) {
+                return Err(format!("{at}: reported wording {text:?} is in no quote of its sources"));
             }
+        }
+        if let Some(steps) = o.get("steps").and_then(Value::as_array) {
+            let names: Vec<String> = steps.iter().filter_map(Value::as_str).flat_map(quoted_names).collect();
+            if names.is_empty() {
+                return Err(format!("{at}: a reported route must quote the menu names its source gives"));
+            }
+            if let Some(n) = names.iter().find(|n| !cited.says(n)) {
+                return Err(format!("{at}: menu name {n:?} is in no quote of its sources"));
+            }
+            // Step for step: the names come in the order the sources give them (quotes in the order cited).
+            let text = cited.quotes.join("\n");
+            let mut from = 0;
+            for n in &names {
+                let n = normalise_signal(n);
+                match text[from..].find(n.trim()) {
+                    Some(i) => from += i,
+                    None => return Err(format!("{at}: menu name {n:?} comes out of the order its sources give")),
+                }
+            }
+        }
+        if let (Some(labels), Some(langs)) = (o.get("label").and_then(Value::as_object), o.get("reported_languages").and_then(Value::as_array)) {
+            if langs.is_empty() {
+                return Err(format!("{at}: reported_languages is empty: say in which language Meta's wording was reported"));
+            }
+            for lang in langs.iter().filter_map(Value::as_str) {
+                let label = labels.get(lang).and_then(Value::as_str).ok_or_else(|| format!("{at}: no label in reported language {lang}"))?;
+                if !cited.says(label) {
+                    return Err(format!("{at}: reported label {label:?} ({lang}) is in no quote of its sources"));
+                }
+            }
+        }
+        // Hosts and paths: a form page or guide page (`hosts` + `path`, under its platform's domain), the
+        // Privacy Center (`host` + `path`), a platform's or covered site's domains, and linked URLs.
+        let path = o.get("path").and_then(Value::as_str);
+        if let (Some(hosts), Some(path), Some(domain)) = (o.get("hosts").and_then(Value::as_array), path, e.domain.as_deref()) {
+            if !full_hosts(hosts, domain).iter().any(|h| cited.names(&format!("{h}{path}"))) {
+                return Err(format!("{at}: no source names {path} on one of its hosts"));
+            }
+        }
+        if let (Some(host), Some(path)) = (o.get("host").and_then(Value::as_str), path) {
+            if !cited.names(&format!("{host}{path}")) {
+                return Err(format!("{at}: no source names {host}{path}"));
+            }
+        }
+        let mut domains: Vec<&str> = o.get("domains").and_then(Value::as_array).map(|d| d.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        domains.extend(o.get("domain").and_then(Value::as_str));
+        if let Some(d) = domains.iter().find(|d| !cited.names(d)) {
+            return Err(format!("{at}: no source names the domain {d}"));
+        }
+        for key in ["form", "url"] {
+            if let Some(url) = o.get(key).and_then(Value::as_str) {
+                let p = path_of(url).ok_or_else(|| format!("{at}: {key} {url} is not an https URL with a path"))?;
+                if !cited.names(p) {
+                    return Err(format!("{at}: no source names the {key} path {p}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every "received", "unavailable" and "login" fragment once: a fragment listed twice is a copy-paste
+    /// slip, and it would hide which entry's source and note count.
+    pub fn check_fragments_unique(root: &Value) -> Result<(), String> {
+        let mut seen = BTreeSet::new();
+        if let Some(signals) = root.get("signals").and_then(Value::as_object) {
+            for (kind, list) in signals {
+                for s in list.as_array().into_iter().flatten() {
+                    if let Some(t) = s.get("text").and_then(Value::as_str) {
+                        if !seen.insert(normalise_signal(t)) {
+                            return Err(format!("signal {kind} {t:?} is listed twice"));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole check of `meta.json` (as text) against `sources.json`: see README "Changing a form URL, a
+    /// route or a signal".
+    pub fn check(rules_json: &str, list: &SourceList) -> Result<(), String> {
+        let root: Value = serde_json::from_str(rules_json).map_err(|e| format!("src/rules/meta.json: {e}"))?;
+        check_value(&root, list)
+    }
+
+    pub fn check_value(root: &Value, list: &SourceList) -> Result<(), String> {
+        let sources = &list.sources;
+        for (id, s) in sources {
             let host = s.url.strip_prefix("https://").and_then(|r| r.split('/').next()).unwrap_or("");
             if host.is_empty() || !host.contains('.') {
                 return Err(format!("source {id:?}: not a public https URL: {}", s.url));
             }
-            if !is_seen_date(&s.seen) {
+            if !super::is_seen_date(&s.seen) {
                 return Err(format!("source {id:?}: seen {:?} is not YYYY, YYYY-MM or YYYY-MM-DD", s.seen));
             }
             if s.quotes.is_empty() || s.quotes.iter().any(|q| q.trim().is_empty()) || s.title.trim().is_empty() {
                 return Err(format!("source {id:?}: needs a title and the quoted wording"));
             }
         }
-        for (kind, list) in [("received", &self.signals.received), ("unavailable", &self.signals.unavailable), ("login", &self.signals.login)] {
-            for s in list {
-                if !s.reported && s.note.as_deref().unwrap_or("").trim().is_empty() {
-                    return Err(format!("signal {kind} {:?}: best-effort wording needs a note saying what it is", s.text));
-                }
+        claims_without_sources(root, "$")?;
+        let mut used = BTreeSet::new();
+        let said: BTreeMap<&str, (Vec<String>, String)> =
+            sources.iter().map(|(id, s)| (id.as_str(), (s.quotes.iter().map(|q| normalise_signal(q)).collect(), s.url.to_lowercase()))).collect();
+        for e in sourced_entries(root) {
+            let ids = e.object["sources"].as_array().ok_or_else(|| format!("{}: sources is not a list", e.at))?;
+            if ids.is_empty() {
+                return Err(format!("{}: no source", e.at));
             }
-        }
-        for c in &self.privacy_center.choices {
-            if c.reported_languages.iter().any(|l| !c.label.contains_key(l)) || c.reported_languages.is_empty() {
-                return Err(format!("privacy center choice {:?}: no label in a reported language", c.id));
+            let mut cited = Cited { quotes: Vec::new(), urls: Vec::new() };
+            for id in ids {
+                let id = id.as_str().ok_or_else(|| format!("{}: a source id is not a string", e.at))?;
+                let (q, u) = said.get(id).ok_or_else(|| format!("{}: unknown source {id:?}", e.at))?;
+                cited.quotes.extend(q.iter().cloned());
+                cited.urls.push(u.clone());
+                used.insert(id.to_string());
             }
+            check_facts(&e, &cited)?;
         }
-        Ok(())
+        if let Some(id) = sources.keys().find(|id| !used.contains(*id)) {
+            return Err(format!("source {id:?} is cited by nothing"));
+        }
+        check_fragments_unique(root)
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn is_seen_date(d: &str) -> bool {
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
@@ -581,7 +785,176 @@ mod tests {
 
     #[test]
     fn every_fact_has_a_source() {
-        rules().check_sources(&SourceList::from_json(SOURCES_JSON).unwrap()).unwrap();
+        sourcing::check(RULES_JSON, &SourceList::from_json(SOURCES_JSON).unwrap()).unwrap();
+    }
+
+    fn sources() -> SourceList {
+        SourceList::from_json(SOURCES_JSON).unwrap()
+    }
+
+    fn rules_value() -> serde_json::Value {
+        serde_json::from_str(RULES_JSON).unwrap()
+    }
+
+    /// The JSON pointer of the first object whose `key` is the string `val`.
+    fn pointer_of(v: &serde_json::Value, key: &str, val: &str) -> Option<String> {
+        match v {
+            serde_json::Value::Object(o) => {
+                if o.get(key).and_then(|x| x.as_str()) == Some(val) {
+                    return Some(String::new());
+                }
+                o.iter().find_map(|(k, c)| pointer_of(c, key, val).map(|p| format!("/{k}{p}")))
+            }
+            serde_json::Value::Array(a) => a.iter().enumerate().find_map(|(i, c)| pointer_of(c, key, val).map(|p| format!("/{i}{p}"))),
+            _ => None,
+        }
+    }
+
+    fn entry<'a>(v: &'a mut serde_json::Value, key: &str, val: &str) -> &'a mut serde_json::Map<String, serde_json::Value> {
+        let at = pointer_of(v, key, val).unwrap_or_else(|| panic!("no entry with {key} = {val:?}"));
+        v.pointer_mut(&at).unwrap().as_object_mut().unwrap()
+    }
+
+    /// The check refuses `v`, naming `why` in its message.
+    #[track_caller]
+    fn refuses(v: &serde_json::Value, why: &str) {
+        match sourcing::check_value(v, &sources()) {
+            Ok(()) => panic!("accepted, but should be refused for: {why}"),
+            Err(e) => assert!(e.contains(why), "refused for another reason: {e} (expected: {why})"),
+        }
+    }
+
+    /// The check finds entries by walking the file, so a kind of entry no struct knows yet is checked too:
+    /// an unknown source, a fact its source does not carry, best effort without a note, and a claim
+    /// without sources, each in a new top-level entry and in one nested in a new list.
+    #[test]
+    fn a_new_kind_of_sourced_entry_is_checked() {
+        let fresh = |entry: serde_json::Value| {
+            let mut v = rules_value();
+            v.as_object_mut().unwrap().insert("whatsapp_form".into(), entry.clone());
+            let mut nested = rules_value();
+            nested.as_object_mut().unwrap().insert("more_forms".into(), serde_json::json!({"list": [entry]}));
+            [v, nested]
+        };
+        for v in fresh(serde_json::json!({"url": "https://www.facebook.com/help/contact/510058597920541", "sources": ["nobody-wrote-this"]})) {
+            refuses(&v, "unknown source \"nobody-wrote-this\"");
+        }
+        for v in fresh(serde_json::json!({"url": "https://www.facebook.com/help/contact/999", "sources": ["dnoticias-2025"]})) {
+            refuses(&v, "no source names the url path /help/contact/999");
+        }
+        for v in fresh(serde_json::json!({"text": "we will get back to you", "lang": "en", "reported": true, "sources": ["tg24-2025"]})) {
+            refuses(&v, "is in no quote of its sources");
+        }
+        for v in fresh(serde_json::json!({"text": "we will get back to you", "lang": "en", "reported": false, "sources": ["tg24-2025"]})) {
+            refuses(&v, "needs a note");
+        }
+        for v in fresh(serde_json::json!({"text": "we will get back to you", "reported": false, "note": "ours"})) {
+            refuses(&v, "makes a claim but has no sources");
+        }
+        for v in fresh(serde_json::json!({"url": "https://www.facebook.com/help/contact/510058597920541", "sources": ["dnoticias-2025"]})) {
+            sourcing::check_value(&v, &sources()).unwrap();
+        }
+    }
+
+    /// A fact marked reported must be what its sources print: each kind fed a bad example.
+    #[test]
+    fn a_reported_fact_must_appear_in_its_sources() {
+        let mut v = rules_value();
+        entry(&mut v, "text", "will honour your objection").insert("text".into(), "will honour your objection forever".into());
+        refuses(&v, "\"will honour your objection forever\" is in no quote");
+
+        // A route's menu name that its source does not give; and a reported route that quotes none.
+        let mut v = rules_value();
+        let de = v.pointer_mut("/platforms/0/fallback_route/de/steps/1").unwrap();
+        *de = de.as_str().unwrap().replace("Einstellungen und Privatsphäre", "Privatsphäre-Zentrale").into();
+        refuses(&v, "menu name \"Privatsphäre-Zentrale\"");
+        let mut v = rules_value();
+        let steps = v.pointer_mut("/platforms/0/fallback_route/de/steps").unwrap();
+        *steps = serde_json::json!(["Öffne das Menü.", "Öffne die Einstellungen.", "Folge dem Link."]);
+        refuses(&v, "must quote the menu names");
+        // A reported route that swaps two of its source's steps.
+        let mut v = rules_value();
+        let steps = v.pointer_mut("/platforms/0/fallback_route/de/steps").unwrap().as_array_mut().unwrap();
+        steps.swap(2, 3);
+        refuses(&v, "comes out of the order its sources give");
+
+        // A form id, a guide page's path, the Privacy Center's host, a domain, a form link and a label.
+        let current = &rules().platform(PlatformId::Facebook).form_pages.iter().find(|f| f.current).unwrap().path;
+        let mut v = rules_value();
+        entry(&mut v, "path", current).insert("path".into(), "/help/contact/1234567890".into());
+        refuses(&v, "no source names /help/contact/1234567890");
+        let mut v = rules_value();
+        // The citation this entry had before issue 14: a post that gives /privacy/center.
+        entry(&mut v, "path", "/privacy/guide/genai").insert("sources".into(), serde_json::json!(["savary-2025"]));
+        refuses(&v, "no source names /privacy/guide/genai");
+        let mut v = rules_value();
+        entry(&mut v, "host", "help.meta.com").insert("host".into(), "privacy.meta.com".into());
+        refuses(&v, "no source names privacy.meta.com/support/privacy");
+        let mut v = rules_value();
+        entry(&mut v, "id", "threads").insert("domains".into(), serde_json::json!(["threads.com", "threads.org"]));
+        refuses(&v, "no source names the domain threads.org");
+        let mut v = rules_value();
+        entry(&mut v, "id", "facebook").insert("form".into(), "https://www.facebook.com/help/contact/1234567890".into());
+        refuses(&v, "no source names the form path /help/contact/1234567890");
+        let mut v = rules_value();
+        let own = entry(&mut v, "id", "own");
+        own["label"]["en"] = "I object to Meta AI".into();
+        refuses(&v, "reported label \"I object to Meta AI\" (en)");
+        let mut v = rules_value();
+        entry(&mut v, "id", "own").insert("reported_languages".into(), serde_json::json!([]));
+        refuses(&v, "reported_languages is empty");
+    }
+
+    /// Every best-effort entry says what it is, whatever its kind: a signal, a route, a guide page.
+    #[test]
+    fn best_effort_needs_a_note_of_every_kind() {
+        for (key, val) in [("text", "will honor your objection"), ("text", "something went wrong")] {
+            let mut v = rules_value();
+            entry(&mut v, key, val).remove("note");
+            refuses(&v, "needs a note");
+        }
+        let mut v = rules_value();
+        let route = v.pointer_mut("/platforms/0/fallback_route/en").unwrap().as_object_mut().unwrap();
+        assert_eq!(route["reported"], false, "the English route is best effort (a translation)");
+        route.remove("note");
+        refuses(&v, "needs a note");
+        let mut v = rules_value();
+        let guide = entry(&mut v, "path", "/privacy/genai");
+        guide.insert("reported".into(), false.into());
+        guide.remove("note");
+        refuses(&v, "needs a note");
+    }
+
+    #[test]
+    fn fragments_are_unique() {
+        let mut v = rules_value();
+        let copy = v["signals"]["received"][0].clone();
+        v["signals"]["login"].as_array_mut().unwrap().push(copy);
+        refuses(&v, "is listed twice");
+        let mut v = rules_value();
+        let copy = v["signals"]["unavailable"][0].clone();
+        v["signals"]["unavailable"].as_array_mut().unwrap().push(copy);
+        refuses(&v, "is listed twice");
+    }
+
+    #[test]
+    fn quotes_and_menu_names() {
+        use sourcing::{carried, quoted_names};
+        let q = |list: &[&str]| list.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let labels = q(&["i want to object to the use of my information for meta ai", "…from third parties for meta ai", "i have a different objection…"]);
+        assert!(carried(&labels, "i want to object to the use of my information from third parties for meta ai"));
+        assert!(carried(&labels, "i have a different objection"));
+        assert!(carried(&labels, "from third parties"));
+        // What an elision left out is not carried, nor is a continuation of a quote the sources do not have.
+        assert!(!carried(&q(&["a b … c d"]), "b x c"));
+        assert!(!carried(&q(&["a b … c d"]), "b c"));
+        assert!(!carried(&labels, "i want to object to everything from third parties for meta ai"));
+        assert!(!carried(&q(&["from third parties for meta ai"]), "i want to object to the use of my information from third parties for meta ai"));
+        assert_eq!(quoted_names("Wähle „Einstellungen und Privatsphäre“ und dann „Einstellungen“."), ["Einstellungen und Privatsphäre", "Einstellungen"]);
+        assert_eq!(quoted_names("Choose “Settings & privacy”."), ["Settings & privacy"]);
+        assert_eq!(quoted_names("Va dans « Paramètres » › « Centre de confidentialité »."), ["Paramètres", "Centre de confidentialité"]);
+        assert_eq!(quoted_names("Vælg »Om« › »Privatlivspolitik«"), ["Om", "Privatlivspolitik"]);
+        assert_eq!(quoted_names("Välj ”Om” › ”Integritetspolicy”"), ["Om", "Integritetspolicy"]);
     }
 
     /// `cargo test` refuses an entry without a source: a missing list, an empty one, an unknown id, a
@@ -589,7 +962,8 @@ mod tests {
     #[test]
     fn unsourced_entries_are_refused() {
         let check = |rules: &str, sources: &str| -> Result<(), String> {
-            Rules::from_json(rules)?.check_sources(&SourceList::from_json(sources)?)
+            Rules::from_json(rules)?;
+            sourcing::check(rules, &SourceList::from_json(sources)?)
         };
         assert_eq!(check(RULES_JSON, SOURCES_JSON), Ok(()));
         let first = RULES_JSON.find("\"sources\": [").unwrap();
@@ -632,8 +1006,10 @@ mod tests {
         assert_eq!(normalise_signal("will\u{202f}honour\nyour objection"), "will honour your objection");
         let r = rules();
         let received = Signals::all(&r.signals.received);
-        // Both spellings of the reported UK email wording, and the reported Italian page text.
-        for f in ["will honour your objection", "will honor your objection", "verrà applicata d'ora in avanti"] {
+        // Both spellings of the reported UK email wording, and the reported Italian page text from the words
+        // that only follow a decision ("Ciò significa che …": the form's own text before sending says what
+        // *would* happen, "verrà applicata d'ora in avanti" alone).
+        for f in ["will honour your objection", "will honor your objection", "ciò significa che la tua richiesta verrà applicata d'ora in avanti"] {
             assert!(received.iter().any(|x| x == f), "{f}");
         }
         let reported: Vec<_> = r.signals.received.iter().filter(|s| s.reported).map(|s| s.lang.as_str()).collect();

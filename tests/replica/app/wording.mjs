@@ -9,9 +9,11 @@
 export const CONFIRMATIONS = {
   // The replica's own, invented text (not Meta's): what the e2e scenarios written before issue 9 match.
   // Default on the 2025 form pages so those scenarios keep passing until the rules carry real wording.
+  // Since issue 14 "will apply from now on" is no "received" fragment (the form says that of the future
+  // before anything is sent); "We have received your request" is the receipt that counts.
   legacy: {
     lang: 'en',
-    text: 'Replica: request received. Your objection will apply from now on; an email with details will follow.',
+    text: 'Replica: We have received your request. Your objection will apply from now on; an email with details will follow.',
     reported: false,
   },
   // Meta's 2024 reply (Facebook Support Inbox), English. Reported wording, typography ours (see header).
