@@ -208,7 +208,8 @@ function route(host, pathname, variant, opts) {
     const head = [];
     if (site === 'facebook') {
       head.push(FEED_HEAD[variant] ?? '');
-      const paths = FORM_PAGES.filter((f) => f.platform === 'facebook').map((f) => f.path);
+      // The current form first: the app's form link (app.js) takes the first path.
+      const paths = FORM_PAGES.filter((f) => f.platform === 'facebook').sort((a, b) => b.current - a.current).map((f) => f.path);
       head.push(`<meta name="replica-form-paths" content="${paths.join(' ')}">`);
     }
     if (site === 'instagram' && variant === 'cookies') head.push('<meta name="replica-variant" content="cookies">');
