@@ -109,6 +109,8 @@ fn the_guard_names_the_fragment_and_the_language() {
     let found = collisions([("s'appliquera désormais", "fr"), ("will honour your objection", "en")], &texts);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("\"s'appliquera désormais\" (fr)") && found[0].contains("the fr pre-send text"), "{}", found[0]);
+    // Compatibility forms too (NFKC, as form.js): the ligature U+FB01 is "fi".
+    assert_eq!(collisions([("your objection is final", "en")], &[text("en", "Your objection is \u{fb01}nal.")]).len(), 1);
     // A fragment of one language is found in another language's text too.
     assert_eq!(collisions([("will be applied going forward", "de")], &p.texts).len(), 1);
     // Only a confirmation's words pass: these are in no form's or flow's text.
