@@ -133,7 +133,8 @@ run_tests() {
   set +e
 
   step "cargo test (pure logic, natively)"
-  cargo test --locked 2>&1 | tee "$log/cargo.txt"
+  # --no-fail-fast: a failing test target must not hide the ones after it.
+  cargo test --locked --no-fail-fast 2>&1 | tee "$log/cargo.txt"
 
   step "web-ext lint dist/firefox (0 errors, 0 warnings)"
   check lint node tools/lint_firefox.mjs dist/firefox
@@ -148,6 +149,8 @@ run_tests() {
   step "static scan of dist: no eval, no HTML from strings, no network, manifests as documented"
   check scan node tools/scan_dist.mjs dist/chromium dist/firefox
   suite static "static scan: its own tests (poisoned copies must fail)" tests/static/scan_dist.test.mjs
+  suite replica "replica self-test: the pages, hooks and pre-send texts the scenarios rely on (Chromium, no extension)" \
+    tests/replica/replica.test.mjs
 
   step "fuzz smoke: cargo-fuzz, 20 s per target (RUSTC_BOOTSTRAP on the pinned toolchain)"
   check fuzz tools/fuzz.sh smoke

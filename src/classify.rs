@@ -159,6 +159,7 @@ fn path_has_prefix(path: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{form_url, third_party_form_url};
     use PlatformId::*;
 
     const FB_FORM: Page = Page::ObjectionForm { platform: Facebook, current: true };
@@ -181,16 +182,7 @@ mod tests {
             ("https://www.instagram.com/", Page::Feed(Instagram)),
             ("https://instagram.com/some.user/", Page::Feed(Instagram)),
             ("https://www.instagram.com/p/Cabc123/#comments", Page::Feed(Instagram)),
-            // Objection forms, current and older ids, on localised hosts, with queries and trailing slashes.
-            ("https://www.facebook.com/help/contact/712876720715583", FB_FORM),
-            ("https://de-de.facebook.com/help/contact/712876720715583/", FB_FORM),
-            ("https://m.facebook.com/help/contact/712876720715583?locale=de_DE", FB_FORM),
-            ("https://www.facebook.com/help/contact/6359191084165019", Page::ObjectionForm { platform: Facebook, current: false }),
-            ("https://help.instagram.com/contact/767264225370182", IG_FORM),
-            ("https://help.instagram.com/contact/767264225370182?helpref=faq", IG_FORM),
-            ("https://help.instagram.com/contact/233964459562201", Page::ObjectionForm { platform: Instagram, current: false }),
             // Other pages of the platforms: no banner.
-            ("https://www.facebook.com/help/contact/510058597920541", Page::OtherOnPlatform(Facebook)),
             ("https://www.facebook.com/help/", Page::OtherOnPlatform(Facebook)),
             ("https://www.facebook.com/privacy/genai", Page::PrivacyGuide(Facebook)),
             ("https://de-de.facebook.com/privacy/guide/genai/", Page::PrivacyGuide(Facebook)),
@@ -253,6 +245,25 @@ mod tests {
             ("", Page::Unrelated),
         ];
         for (url, want) in table {
+            assert_eq!(classify(url), *want, "{url}");
+        }
+        // Objection forms, current and older ids (which is which: the rules), on localised hosts, with
+        // queries and trailing slashes; and Meta's third-party form, which is not the objection form.
+        let (fb, fb_old) = (form_url(Facebook, true), form_url(Facebook, false));
+        let (ig, ig_old) = (form_url(Instagram, true), form_url(Instagram, false));
+        let forms = [
+            (fb.clone(), FB_FORM),
+            (format!("{}/", fb.replacen("://www.", "://de-de.", 1)), FB_FORM),
+            (format!("{}?locale=de_DE", fb.replacen("://www.", "://m.", 1)), FB_FORM),
+            (fb_old.clone(), Page::ObjectionForm { platform: Facebook, current: false }),
+            (format!("{}/", fb_old.replacen("://www.", "://de-de.", 1)), Page::ObjectionForm { platform: Facebook, current: false }),
+            (ig.clone(), IG_FORM),
+            (format!("{ig}?helpref=faq"), IG_FORM),
+            (ig_old.clone(), Page::ObjectionForm { platform: Instagram, current: false }),
+            (third_party_form_url(), Page::OtherOnPlatform(Facebook)),
+        ];
+        assert!(fb.starts_with("https://www.facebook.com/") && ig.starts_with("https://help.instagram.com/"), "{fb} {ig}");
+        for (url, want) in &forms {
             assert_eq!(classify(url), *want, "{url}");
         }
     }

@@ -412,10 +412,10 @@ mod tests {
     #[test]
     fn feed_pages_get_the_platforms_form() {
         let fb = banner(rules(), Page::Feed(PlatformId::Facebook), &rec(Status::NotStarted), NOW).unwrap();
-        assert_eq!(fb.link.unwrap().1, "https://www.facebook.com/help/contact/712876720715583");
+        assert_eq!(fb.link.unwrap().1, crate::testing::form_url(PlatformId::Facebook, true));
         assert!(fb.urging);
         let ig = banner(rules(), Page::Feed(PlatformId::Instagram), &rec(Status::FormOpened), NOW).unwrap();
-        assert_eq!(ig.link.unwrap().1, "https://help.instagram.com/contact/767264225370182");
+        assert_eq!(ig.link.unwrap().1, crate::testing::form_url(PlatformId::Instagram, true));
         assert_eq!(ig.paragraphs[0].key, "banner_text_opened");
     }
 

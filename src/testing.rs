@@ -60,3 +60,23 @@ pub fn resolve(cat: &Value, key: &str, subs: &[String]) -> String {
     }
     msg
 }
+
+/// The URL of a platform's objection form page as the rules give it: the one marked `current` (or an old
+/// one), on `www.` where the page lists that host, else its first host. Tests take form ids from here, so
+/// a new id, or a change of which id is current, is an edit of `rules/meta.json` alone.
+pub fn form_url(platform: crate::rules::PlatformId, current: bool) -> String {
+    let p = crate::rules::rules().platform(platform);
+    let page = p.form_pages.iter().find(|f| f.current == current).unwrap_or_else(|| panic!("{platform:?}: no form page with current={current}"));
+    let label = if page.hosts.iter().any(|h| h == "www") { "www" } else { page.hosts[0].as_str() };
+    let host = match label {
+        "" => p.domain.clone(),
+        "{locale}" => format!("de-de.{}", p.domain),
+        l => format!("{l}.{}", p.domain),
+    };
+    format!("https://{host}{}", page.path)
+}
+
+/// `rules/meta.json` `third_party_form`: a Meta form that is not the objection form.
+pub fn third_party_form_url() -> String {
+    crate::rules::rules().third_party_form.url.clone()
+}

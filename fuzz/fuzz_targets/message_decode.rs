@@ -35,6 +35,7 @@ const WORDS: &[&str] = &[
     "already_done", "not_now", "link_broken", "close", "received", "unavailable", "login", "mark_submitted",
     "mark_confirmed", "reset", "facebook", "instagram", "whatsapp", "main", "g1", "PageShown",
 ];
+// Hints for the decoder, not expectations: any URL string will do, a stale form id included.
 const URLS: &[&str] = &[
     "https://www.facebook.com/", "https://de-de.facebook.com/zuck", "https://www.instagram.com/",
     "https://www.facebook.com/help/contact/712876720715583", "https://help.instagram.com/contact/767264225370182",

@@ -2,6 +2,7 @@ use super::*;
 use crate::panel::{ActionView, LinkView, PanelKind, WatchView};
 use crate::popup::{AddGroupView, GroupPanel, ItemAction, ItemView, ToggleView, WhoElseView};
 use crate::progress::Status;
+use crate::testing::{form_url, third_party_form_url};
 use serde_json::{json, Value};
 
 const FEED: &str = "https://www.facebook.com/";
@@ -55,6 +56,7 @@ fn reply_shapes_are_pinned() {
     assert_eq!(reply(&Reply::NoPanel), json!({"type": "no_panel"}));
     assert_eq!(reply(&Reply::Done), json!({"type": "done"}));
     assert_eq!(reply(&Reply::Rejected { reason: "r".into() }), json!({"type": "rejected", "reason": "r"}));
+    let form = form_url(PlatformId::Facebook, true);
     let panel = PanelView {
         kind: PanelKind::FormHelper,
         platform: PlatformId::Facebook,
@@ -62,7 +64,7 @@ fn reply_shapes_are_pinned() {
         lang: "de".into(),
         label: "l".into(),
         paragraphs: vec!["p".into()],
-        link: Some(LinkView { text: "k".into(), href: "https://www.facebook.com/help/contact/712876720715583".into() }),
+        link: Some(LinkView { text: "k".into(), href: form.clone() }),
         steps_title: "".into(),
         steps: vec![],
         footnote: "".into(),
@@ -74,7 +76,7 @@ fn reply_shapes_are_pinned() {
         reply(&Reply::ShowPanel { panel }),
         json!({"type": "show_panel", "panel": {"kind": "form_helper", "platform": "facebook", "urging": false,
             "lang": "de", "label": "l", "paragraphs": ["p"],
-            "link": {"text": "k", "href": "https://www.facebook.com/help/contact/712876720715583"},
+            "link": {"text": "k", "href": form},
             "steps_title": "", "steps": [], "footnote": "", "reasons": [], "actions": [{"action": "close", "text": "x"}],
             "watch": {"received": ["r"], "unavailable": [], "login": [], "reason_field": "textarea"}}})
     );
@@ -222,19 +224,20 @@ fn content_scripts_may_only_report_pages_and_clicks() {
 #[test]
 fn only_the_form_page_may_report_what_the_form_shows() {
     let received = |url: &str| Request::FormSignal(FormSignalled { url: url.into(), signal: FormSignal::Received });
-    for url in ["https://www.facebook.com/help/contact/712876720715583", "https://help.instagram.com/contact/233964459562201"] {
-        assert!(authorize(&received(url), &sender(ID, url, true), ID, BASE).is_ok(), "{url}");
+    // The current Facebook form and an old Instagram one (which is which: the rules).
+    for url in [form_url(PlatformId::Facebook, true), form_url(PlatformId::Instagram, false)] {
+        assert!(authorize(&received(&url), &sender(ID, &url, true), ID, BASE).is_ok(), "{url}");
     }
-    for url in ["https://www.facebook.com/", "https://www.facebook.com/help/contact/510058597920541", "https://help.instagram.com/"] {
-        assert!(authorize(&received(url), &sender(ID, url, true), ID, BASE).is_err(), "{url}");
+    for url in [FEED.to_string(), third_party_form_url(), "https://help.instagram.com/".to_string()] {
+        assert!(authorize(&received(&url), &sender(ID, &url, true), ID, BASE).is_err(), "{url}");
     }
+    let form = form_url(PlatformId::Facebook, true);
     let popup = sender(ID, &format!("{BASE}popup/popup.html"), false);
-    assert!(authorize(&received("https://www.facebook.com/help/contact/712876720715583"), &popup, ID, BASE).is_err());
+    assert!(authorize(&received(&form), &popup, ID, BASE).is_err());
     // The page the user sees now decides, not the one the tab loaded: a form reached by pushState
     // counts, a feed left for the form by pushState no longer does.
-    let form = "https://www.facebook.com/help/contact/712876720715583";
-    assert!(authorize(&received(form), &sender(ID, FEED, true), ID, BASE).is_ok());
-    assert!(authorize(&received(FEED), &sender(ID, form, true), ID, BASE).is_err());
+    assert!(authorize(&received(&form), &sender(ID, FEED, true), ID, BASE).is_ok());
+    assert!(authorize(&received(FEED), &sender(ID, &form, true), ID, BASE).is_err());
 }
 
 #[test]
@@ -271,7 +274,7 @@ fn the_claimed_url_counts_only_on_the_senders_origin() {
     let moved = |u: &str| authorize(&shown(u), &s, ID, BASE);
     assert_eq!(moved("https://www.facebook.com/messages/t/1"), Ok(Context::MetaPage(Page::OtherOnPlatform(PlatformId::Facebook))));
     assert_eq!(
-        moved("https://www.facebook.com/help/contact/712876720715583?x#y"),
+        moved(&format!("{}?x#y", form_url(PlatformId::Facebook, true))),
         Ok(Context::MetaPage(Page::ObjectionForm { platform: PlatformId::Facebook, current: true }))
     );
     assert_eq!(moved("https://WWW.facebook.com:443/zuck"), Ok(Context::MetaPage(Page::Feed(PlatformId::Facebook))));

@@ -57,8 +57,28 @@ function matchPattern(p) {
   return new RegExp(`^${scheme}://${host}${pth}$`);
 }
 
+// The rules (src/rules/meta.json): the form URLs the banner links, and so the baseline's too.
+const RULES = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', 'meta.json'), 'utf8'));
+const FORM_URLS = Object.fromEntries(RULES.platforms.map((p) => [p.id, p.form]));
+
 // Pages whose content-script cost is reported: a feed (the banner) and an objection form (form helper too).
-const SIZE_PAGES = { feed: 'https://www.facebook.com/', form: 'https://www.facebook.com/help/contact/712876720715583' };
+const SIZE_PAGES = { feed: 'https://www.facebook.com/', form: FORM_URLS.facebook };
+
+/**
+ * The baseline extension with the rules' form links filled in, in target/bench/ (the checked-in
+ * banner.js carries an empty FORMS line: no form id to go stale outside the rules).
+ */
+function baselineExtension() {
+  const dir = path.join(ROOT, 'target', 'bench', 'baseline-extension');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(HERE, 'baseline-extension'), dir, { recursive: true });
+  const file = path.join(dir, 'content', 'banner.js');
+  const text = fs.readFileSync(file, 'utf8');
+  const filled = text.replace(/^ {2}const FORMS = \{\};.*$/m, `  const FORMS = ${JSON.stringify(FORM_URLS)};`);
+  if (filled === text) throw new Error(`${file}: no "const FORMS = {};" line to fill`);
+  fs.writeFileSync(file, filled);
+  return dir;
+}
 
 function fileSizes() {
   const out = {};
@@ -109,7 +129,7 @@ async function chromiumPhase(server) {
   fs.cpSync(path.join(ROOT, 'dist', 'chromium'), wDir, { recursive: true });
   fs.copyFileSync(path.join(HERE, 'pages', 'popup-floor.html'), path.join(wDir, 'popup', 'bench-floor.html'));
   const W = await launchConfig({ name: 'W', extensionDir: wDir, serverPort: server.port });
-  const B = await launchConfig({ name: 'B', extensionDir: path.join(HERE, 'baseline-extension'), serverPort: server.port });
+  const B = await launchConfig({ name: 'B', extensionDir: baselineExtension(), serverPort: server.port });
   const N = await launchConfig({ name: 'N', serverPort: server.port });
   const r = { version: W.version, extensionId: W.extensionId };
   try {

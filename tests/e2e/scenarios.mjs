@@ -58,7 +58,7 @@ function assertFormLink(href, platform, where) {
   if (platform === 'facebook') {
     assert.ok(u.hostname === 'facebook.com' || u.hostname.endsWith('.facebook.com'),
       `${where}: form link stays on facebook.com (${href})`);
-    assert.equal(u.pathname.replace(/\/$/, ''), '/help/contact/712876720715583',
+    assert.equal(u.pathname.replace(/\/$/, ''), new URL(FORM.facebook).pathname,
       `${where}: form link is the 2025 Facebook form (${href})`);
   } else {
     assert.equal(normalise(href), FORM.instagram, `${where}: form link is the 2025 Instagram form (${href})`);
@@ -619,7 +619,7 @@ export const scenarios = [
       }
       await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after a post quoting the received text');
       // Meta's OTHER help form (information from others), showing the received wording: not our form.
-      await driver.open('https://www.facebook.com/help/contact/510058597920541');
+      await driver.open(THIRD_PARTY_FORM);
       assert.ok((await driver.pageText()).includes('will apply from now on'), 'the help page shows the received text');
       await observe(1500, 'anything that (wrongly) reacts to the text has time to');
       await expectPopup(driver, { facebook: 'not_started', instagram: 'not_started' }, 'after pages quoting the received text');

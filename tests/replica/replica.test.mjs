@@ -10,8 +10,8 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS }
-  from './server.mjs';
+import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
+  PRESEND } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -376,4 +376,58 @@ test('every host answers over TLS with the strict CSP; the new hosts are in ALL_
   assert.equal(res.headers()['content-security-policy'], CSP);
   assert.doesNotMatch(CSP, /unsafe-inline|unsafe-eval/);
   await context.close();
+});
+
+// ── Pre-send text (presend.json, which cargo test checks against the rules' "received" fragments) ──
+const presend = (page, lang) => PRESEND.texts.filter((t) => t.lang === lang && t.pages.includes(page)).map((t) => t.text);
+const LANGUAGES = ['da', 'de', 'en', 'es', 'fr', 'it', 'nl', 'pl', 'pt', 'sv'];
+
+test('pre-send text: every form and the flow\'s form step show it in each of the ten languages, and sending replaces it', async () => {
+  assert.deepEqual([...new Set(PRESEND.texts.map((t) => t.lang))].sort(), LANGUAGES);
+  const { context, page, errors } = await fresh();
+  const shown = async () => ({ lang: await page.getAttribute('#replica-presend', 'lang'),
+    texts: await page.locator('#replica-presend p').allTextContents() });
+  for (const lang of LANGUAGES) {
+    for (const [url, kind] of [[FORMS.facebook, 'form'], [FORMS.instagram, 'form'], [FORMS.facebookOld, 'form'],
+      [`${PRIVACY_FLOW}object/meta-ai/`, 'flow']]) {
+      await page.goto(`${url}?lang=${lang}`);
+      const want = presend(kind, lang);
+      assert.ok(want.length > 0, `${kind} ${lang}: presend.json has text`);
+      assert.deepEqual(await shown(), { lang, texts: want }, `${url}?lang=${lang}`);
+      // Before the form's fields, inside the area the answer replaces.
+      assert.equal(await page.evaluate(() => !!(document.querySelector('#replica-presend')
+        .compareDocumentPosition(document.querySelector('#replica-form')) & Node.DOCUMENT_POSITION_FOLLOWING)), true);
+    }
+  }
+  // Defaults: German on the forms (like their other text), English in the flow; `?lang=` unknown → default.
+  for (const [url, lang] of [[FORMS.facebook, 'de'], [FORMS.instagram, 'de'], [`${PRIVACY_FLOW}object/meta-ai/`, 'en'],
+    [`${FORMS.facebook}?lang=xx`, 'de']]) {
+    await page.goto(url);
+    assert.deepEqual(await shown(), { lang, texts: presend(url.includes('support/privacy') ? 'flow' : 'form', lang) }, url);
+  }
+  // Sending replaces the whole form area, the pre-send text with it.
+  await page.goto(`${FORMS.facebook}?lang=en`);
+  await page.click('#replica-send');
+  await page.waitForSelector('#replica-received');
+  assert.equal(await page.locator('#replica-presend').count(), 0, 'form: gone after sending');
+  await page.goto(`${PRIVACY_FLOW}object/meta-ai/?lang=it`);
+  await page.click('#replica-send');
+  await page.waitForSelector('[data-replica-step=confirmation]');
+  assert.equal(await page.locator('#replica-presend').count(), 0, 'flow: gone after sending');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pre-send text: ?lang=auto follows Accept-Language, also on a form reached client-side', async () => {
+  for (const [locale, lang] of [['pl-PL', 'pl'], ['it-IT', 'it'], ['sv-SE', 'sv'], ['ja-JP', 'de']]) {
+    const { context, page, errors } = await fresh({ locale });
+    await page.goto(`${FORMS.instagram}?lang=auto`);
+    assert.deepEqual(await page.locator('#replica-presend p').allTextContents(), presend('form', lang), locale);
+    await page.goto('https://www.facebook.com/?lang=auto');
+    await page.click('[data-replica-link=form]');
+    await page.waitForSelector('#replica-form');
+    assert.deepEqual(await page.locator('#replica-presend p').allTextContents(), presend('form', lang), `${locale}, in-page`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });

@@ -208,7 +208,8 @@ function route(host, pathname, variant, opts) {
     const head = [];
     if (site === 'facebook') {
       head.push(FEED_HEAD[variant] ?? '');
-      const paths = FORM_PAGES.filter((f) => f.platform === 'facebook').map((f) => f.path);
+      // The current form first: the app's form link (app.js) takes the first path.
+      const paths = FORM_PAGES.filter((f) => f.platform === 'facebook').sort((a, b) => b.current - a.current).map((f) => f.path);
       head.push(`<meta name="replica-form-paths" content="${paths.join(' ')}">`);
     }
     if (site === 'instagram' && variant === 'cookies') head.push('<meta name="replica-variant" content="cookies">');
@@ -217,7 +218,7 @@ function route(host, pathname, variant, opts) {
   if (host === 'example.org' || host === 'www.example.org') return p === '/' ? { file: 'example.html' } : null;
   if (host === 'facebook.com.example.org' || host === 'instagram.com.example.org') {
     // A look-alike: Meta-like page on a host that is not Meta's.
-    if (p === '/' || p === '/help/contact/712876720715583' || p === '/contact/767264225370182')
+    if (p === '/' || FORM_PAGES.some((f) => f.path === p))
       return { file: 'lookalike.html' };
     return null;
   }
@@ -229,6 +230,18 @@ function confirmation(req, url, pageDefault, opts) {
   const asked = url.searchParams.get('confirm') || opts.confirmation || pageDefault || 'legacy';
   if (asked === 'auto') return confirmationForLanguages(req.headers['accept-language']);
   return CONFIRMATION_IDS.includes(asked) ? asked : pageDefault || 'legacy';
+}
+
+// The language of the pre-send text (app/PresendIntro.jsx, presend.json): `?lang=ID`, `?lang=auto` (the
+// first Accept-Language tag), else German on Facebook's and Instagram's pages, like their forms, and English
+// in the Privacy Center flow. A language presend.json does not carry falls back to that default.
+export const PRESEND = JSON.parse(fs.readFileSync(path.join(HERE, 'presend.json'), 'utf8'));
+export const PRESEND_LANGUAGES = unique(PRESEND.texts.map((t) => t.lang));
+function presendLanguage(req, url, file) {
+  const fallback = file === 'privacy-flow.html' ? 'en' : 'de';
+  let asked = url.searchParams.get('lang') || fallback;
+  if (asked === 'auto') asked = String(req.headers['accept-language'] || '').split(',')[0].trim().slice(0, 2).toLowerCase();
+  return PRESEND_LANGUAGES.includes(asked) ? asked : fallback;
 }
 
 const ASSET_TYPES = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -286,7 +299,8 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
     const lateBody = r.app && variants.includes('late-body');
-    const head = [`<meta name="replica-confirm" content="${confirmation(req, url, r.confirm, opts)}">`, r.head ?? '',
+    const head = [`<meta name="replica-confirm" content="${confirmation(req, url, r.confirm, opts)}">`,
+      `<meta name="replica-lang" content="${presendLanguage(req, url, r.file)}">`, r.head ?? '',
       lateBody ? '<script src="/_replica/late-body-probe.js"></script>' : ''].filter(Boolean).join('\n');
     body = body.replace('</head>', `${head}\n</head>`);
     if (!lateBody) return html(200, body);

@@ -4,6 +4,7 @@
 // next render — which is what a content script must survive (see README "React form").
 import { useEffect, useRef, useState } from 'react';
 import { CONFIRMATIONS } from './wording.mjs';
+import { PresendIntro } from './PresendIntro.jsx';
 
 const COUNTRIES = {
   facebook: [['DE', 'Deutschland'], ['AT', 'Österreich'], ['CH', 'Schweiz']],
@@ -57,6 +58,7 @@ export function ObjectionForm({ site, formId, confirm }) {
   return (
     <div data-replica-state="open" data-replica-renders={renders.current}>
       <h2>Einspruch gegen die Verwendung deiner Informationen für KI bei Meta</h2>
+      <PresendIntro page="form" />
       <p>Replica form for tests, rendered by React. It only imitates the layout of a help-centre contact form.</p>
       <form id="replica-form" action={action} method="get" aria-label="Kontaktformular" onSubmit={submit}>
         <label>Land, in dem du lebst

@@ -5,6 +5,7 @@
 // step, like any single-page app.
 import { useEffect, useState } from 'react';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './wording.mjs';
+import { PresendIntro } from './PresendIntro.jsx';
 
 export const FLOW_ROOT = '/support/privacy/';
 const stepPath = (id) => `${FLOW_ROOT}object/${id}/`;
@@ -86,6 +87,7 @@ function ChoiceForm({ choice, confirm, back }) {
     <section data-replica-step="form" data-replica-choice-step={choice.id}>
       <p><a href={FLOW_ROOT} data-replica-link="choices" onClick={back}>Back</a></p>
       <h2>{choice.text}</h2>
+      <PresendIntro page="flow" />
       <p>Replica step for tests, rendered by React. Fill in the form to send your request.</p>
       <form id="replica-form" aria-label="Privacy request" onSubmit={submit}>
         <label>Email address

@@ -2,12 +2,14 @@
  * Benchmark baseline (tests/bench): the cheapest honest way to show the same banner. Same injection point
  * (document_start, like the extension since 2026-11-23), same DOM (host element under <html>, open shadow root, constructed stylesheet, aside with
  * text, link and two buttons) and the same CSS as extension/content/banner.js, but the platform comes from
- * location.hostname and the text is hard-coded: no WebAssembly, no messaging, no storage.
+ * location.hostname, the text is hard-coded and the form links are the rules', written in by bench.mjs into a
+ * copy (target/bench/baseline-extension): no WebAssembly, no messaging, no storage.
  */
 (() => {
   'use strict';
   const TAG = 'widerspruch-baseline';
   const ig = /(^|\.)instagram\.com$/.test(location.hostname);
+  const FORMS = {}; // filled from src/rules/meta.json at bench time (bench.mjs baselineExtension())
   const b = {
     platform: ig ? 'instagram' : 'facebook',
     lang: 'en',
@@ -15,8 +17,7 @@
     text: `Meta trains its AI on your public ${ig ? 'Instagram' : 'Facebook'} posts, photos and comments unless ` +
       'you object. The form takes about a minute and keeps what you post from now on out.',
     link_text: 'Open the objection form',
-    link_href: ig ? 'https://help.instagram.com/contact/767264225370182'
-      : 'https://www.facebook.com/help/contact/712876720715583',
+    link_href: ig ? FORMS.instagram : FORMS.facebook,
     done_text: 'Already done',
     later_text: 'Not now',
   };
