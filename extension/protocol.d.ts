@@ -1,7 +1,7 @@
 // Generated from the Rust types in src/protocol.rs by `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`;
 // do not edit. The extension's scripts use these through JSDoc (`// @ts-check`).
 
-export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive;
+export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive | { "type": "question_answered" } & QuestionAnswered | { "type": "question_dismissed" } & QuestionDismissed;
 
 export type PageShown = { url: string, };
 
@@ -43,7 +43,7 @@ export type WatchView = { received: Array<string>, unavailable: Array<string>, l
 
 export type PanelKind = "banner" | "form_helper";
 
-export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close";
+export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question";
 
 export type FormSignal = "received" | "unavailable" | "login";
 
@@ -73,7 +73,11 @@ active: ToggleView | null,
 /**
  * "These accounts share one Accounts Center": one objection covers both platforms.
  */
-linked: ToggleView | null, items: Array<ItemView>, remove: ButtonView | null, };
+linked: ToggleView | null, items: Array<ItemView>, remove: ButtonView | null, 
+/**
+ * The unanswered question about an objection sent in Meta's Privacy Center.
+ */
+question: QuestionView | null, };
 
 export type ToggleView = { label: string, checked: boolean, };
 
