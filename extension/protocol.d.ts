@@ -21,6 +21,10 @@ export type GroupLinked = { group: string, linked: boolean, };
 
 export type GroupActive = { group: string, };
 
+export type QuestionAnswered = { group: string, platform: PlatformId, };
+
+export type QuestionDismissed = { group: string, };
+
 export type Reply = { "type": "show_panel", panel: PanelView, } | { "type": "no_panel" } | { "type": "checklist", checklist: PopupView, } | { "type": "done" } | { "type": "rejected", reason: string, };
 
 export type PanelView = { kind: PanelKind, platform: PlatformId, urging: boolean, lang: string, 
@@ -110,6 +114,22 @@ export type ButtonView = { text: string, label: string, };
 export type AddGroupView = { hint: string, label: string, button: string, max_length: number, };
 
 export type WhoElseView = { title: string, third_party: string, third_party_link: LinkView, pages: string, whatsapp: string, };
+
+export type QuestionView = { text: string, 
+/**
+ * Why one answer comes first (the user followed its form link). Empty for none.
+ */
+followed: string, 
+/**
+ * Nothing is marked until answered.
+ */
+note: string, 
+/**
+ * One per platform, the preselected first; none while the data is read-only.
+ */
+answers: Array<QuestionAnswer>, dismiss: ButtonView | null, };
+
+export type QuestionAnswer = { platform: PlatformId, text: string, label: string, preselected: boolean, };
 
 export type ChecklistAction = "open_form" | "mark_submitted" | "mark_confirmed" | "reset";
 
