@@ -894,6 +894,7 @@ export const scenarios = [
   },
   {
     name: 'the flow asks which account (b): the question waits in the popup after the browser closed; the popup dismisses it marking nothing, and answers it',
+    timeout: 240000,
     async run(driver) {
       await driver.launch();
       const sendInFlow = async () => {
