@@ -366,7 +366,7 @@ pub fn flow_question(rules: &Rules, platforms: &[PlatformId], preselected: &[Pla
     if !preselected.is_empty() {
         paragraphs.push(Text::with("question_followed", &names(rules, preselected)));
     }
-    paragraphs.push(Text::new("question_nothing_yet"));
+    paragraphs.extend([Text::new("question_nothing_yet"), Text::new("question_waits")]);
     let mut actions: Vec<PanelAction> = platforms.iter().map(|p| PanelAction::sent_for(*p)).collect();
     actions.extend([PanelAction::DismissQuestion, PanelAction::Close]);
     PanelPlan {

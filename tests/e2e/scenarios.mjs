@@ -766,7 +766,7 @@ export const scenarios = [
       // The flow serves every Meta account and does not say which one: the helper asks (issue 14).
       const asked = await driver.waitPanel(isQuestion, 'the helper sees Meta\'s reported UK wording ("will honour your objection") and asks which account');
       assert.equal(asked.kind, 'form-helper');
-      assert.deepEqual(asked.paragraphs, [message(lang, 'question_text'), message(lang, 'question_nothing_yet')].map(collapse),
+      assert.deepEqual(asked.paragraphs, [message(lang, 'question_text'), message(lang, 'question_nothing_yet'), message(lang, 'question_waits')].map(collapse),
         'opened directly, no form link tells the platforms apart: nothing is preselected');
       assert.deepEqual(asked.actions, ['sent_for_facebook', 'sent_for_instagram', 'dismiss_question', 'close']);
       await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'while the question waits');
@@ -868,7 +868,7 @@ export const scenarios = [
       const asked = await expectPanel(driver, isQuestion, 'the helper asks which account the objection was for');
       const lang = asked.lang;
       assert.deepEqual(asked.paragraphs, [message(lang, 'question_text'), message(lang, 'question_followed', ['Facebook']),
-        message(lang, 'question_nothing_yet')].map(collapse), 'Facebook first, and why; nothing marked yet');
+        message(lang, 'question_nothing_yet'), message(lang, 'question_waits')].map(collapse), 'Facebook first, and why; nothing marked yet, and it waits in the popup');
       assert.deepEqual(asked.actions, ['sent_for_facebook', 'sent_for_instagram', 'dismiss_question', 'close'], 'one click per platform');
       // Nothing is sent yet: the badge still counts both, the popup shows no change, and the question waits there.
       await expectBadge(driver, '2', 'while the question waits');
