@@ -1,7 +1,7 @@
 // Generated from the Rust types in src/protocol.rs by `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`;
 // do not edit. The extension's scripts use these through JSDoc (`// @ts-check`).
 
-export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive;
+export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive | { "type": "question_answered" } & QuestionAnswered | { "type": "question_dismissed" } & QuestionDismissed;
 
 export type PageShown = { url: string, };
 
@@ -20,6 +20,10 @@ export type GroupRemove = { group: string, };
 export type GroupLinked = { group: string, linked: boolean, };
 
 export type GroupActive = { group: string, };
+
+export type QuestionAnswered = { group: string, platform: PlatformId, };
+
+export type QuestionDismissed = { group: string, };
 
 export type Reply = { "type": "show_panel", panel: PanelView, } | { "type": "no_panel" } | { "type": "checklist", checklist: PopupView, } | { "type": "done" } | { "type": "rejected", reason: string, };
 
@@ -43,7 +47,7 @@ export type WatchView = { received: Array<string>, unavailable: Array<string>, l
 
 export type PanelKind = "banner" | "form_helper";
 
-export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close";
+export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question";
 
 export type FormSignal = "received" | "unavailable" | "login";
 
@@ -73,7 +77,11 @@ active: ToggleView | null,
 /**
  * "These accounts share one Accounts Center": one objection covers both platforms.
  */
-linked: ToggleView | null, items: Array<ItemView>, remove: ButtonView | null, };
+linked: ToggleView | null, items: Array<ItemView>, remove: ButtonView | null, 
+/**
+ * The unanswered question about an objection sent in Meta's Privacy Center.
+ */
+question: QuestionView | null, };
 
 export type ToggleView = { label: string, checked: boolean, };
 
@@ -106,6 +114,22 @@ export type ButtonView = { text: string, label: string, };
 export type AddGroupView = { hint: string, label: string, button: string, max_length: number, };
 
 export type WhoElseView = { title: string, third_party: string, third_party_link: LinkView, pages: string, whatsapp: string, };
+
+export type QuestionView = { text: string, 
+/**
+ * Why one answer comes first (the user followed its form link). Empty for none.
+ */
+followed: string, 
+/**
+ * Nothing is marked until answered.
+ */
+note: string, 
+/**
+ * One per platform, the preselected first; none while the data is read-only.
+ */
+answers: Array<QuestionAnswer>, dismiss: ButtonView | null, };
+
+export type QuestionAnswer = { platform: PlatformId, text: string, label: string, preselected: boolean, };
 
 export type ChecklistAction = "open_form" | "mark_submitted" | "mark_confirmed" | "reset";
 

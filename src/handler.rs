@@ -3,13 +3,15 @@
 
 use crate::classify::Page;
 use crate::panel::{self, FormSignal, PanelAction, PanelKind, PanelPlan, Text};
-use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView};
+use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, QuestionItem};
 use crate::progress::{
-    badge, encode, encode_groups, storage_key, valid_group_id, Badge, Decoded, DecodedGroups, Event, Group, Groups, GroupsState,
-    Record, Status, StorageValue, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS, MAX_GROUP_NAME,
+    badge, encode, encode_groups, encode_question, pending_key, storage_key, valid_group_id, Badge, Decoded, DecodedGroups,
+    DecodedQuestion, Event, Group, Groups, GroupsState, Question, Record, Status, StorageValue, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS,
+    MAX_GROUP_NAME, PENDING_PREFIX,
 };
 use crate::protocol::{
-    ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, PanelClicked, Request,
+    ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, PanelClicked, QuestionAnswered,
+    QuestionDismissed, Request,
 };
 use crate::rules::{PlatformId, Rules};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -22,6 +24,8 @@ pub struct Stored {
     pub groups: Groups,
     groups_state: GroupsState,
     records: Vec<(String, PlatformId, Decoded)>,
+    /// The pending question of each group that has one (see [`Question`]).
+    questions: Vec<(String, DecodedQuestion)>,
 }
 
 /// Everything `storage.local.get(null)` returned, as this build reads it: the group list, every progress
@@ -30,6 +34,7 @@ pub struct Stored {
 struct Dump {
     groups: Option<DecodedGroups>,
     progress: Vec<(String, Decoded)>,
+    pending: Vec<(String, DecodedQuestion)>,
 }
 
 /// A value that is not ours: skipped, even when the deserializer cannot read it.
@@ -58,6 +63,9 @@ impl<'de> Deserialize<'de> for Dump {
                     } else if key.starts_with("progress/") {
                         let value = map.next_value()?;
                         dump.progress.push((key, value));
+                    } else if let Some(group) = key.strip_prefix(PENDING_PREFIX) {
+                        let value = map.next_value()?;
+                        dump.pending.push((group.to_string(), value));
                     } else {
                         map.next_value::<Skip>()?;
                     }
@@ -86,7 +94,25 @@ impl Stored {
                 records.push((g.id.clone(), p, d));
             }
         }
-        Stored { groups, groups_state, records }
+        // A question of a group that is not in the list is not read (nor ever written or removed).
+        let questions = dump.pending.into_iter().filter(|(g, _)| groups.get(g).is_some()).collect();
+        Stored { groups, groups_state, records, questions }
+    }
+
+    /// The pending question of a group.
+    pub fn question(&self, group: &str) -> &DecodedQuestion {
+        static MISSING: DecodedQuestion = DecodedQuestion::Missing;
+        self.questions.iter().find(|(g, _)| g == group).map(|(_, q)| q).unwrap_or(&MISSING)
+    }
+
+    fn set_question(&mut self, group: &str, q: DecodedQuestion) {
+        self.questions.retain(|(g, _)| g != group);
+        self.questions.push((group.to_string(), q));
+    }
+
+    /// The group's platforms not yet sent (nor covered by the other one's objection).
+    fn open_platforms(&self, group: &Group) -> Vec<PlatformId> {
+        PlatformId::ALL.into_iter().filter(|p| !self.effective(group, *p).0.is_protected()).collect()
     }
 
     pub fn decoded(&self, group: &str, p: PlatformId) -> &Decoded {
@@ -140,6 +166,16 @@ impl Stored {
                 _ => {}
             }
         }
+        for (g, q) in &self.questions {
+            match q {
+                DecodedQuestion::Corrupt(reason) => out.push(format!(
+                    "{}: stored question is unreadable ({reason}); no question is shown until Meta's Privacy Center asks again",
+                    pending_key(g)
+                )),
+                DecodedQuestion::Newer(v) => out.push(format!("{}: written by a newer Widerspruch (schema {v}); kept unchanged, read-only", pending_key(g))),
+                _ => {}
+            }
+        }
         out
     }
 
@@ -155,7 +191,9 @@ impl Stored {
     }
 
     pub fn read_only(&self) -> bool {
-        matches!(self.groups_state, GroupsState::Newer(_)) || self.records.iter().any(|(_, _, d)| !d.writable())
+        matches!(self.groups_state, GroupsState::Newer(_))
+            || self.records.iter().any(|(_, _, d)| !d.writable())
+            || self.questions.iter().any(|(_, q)| !q.writable())
     }
 }
 
@@ -211,6 +249,19 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             };
             out.reply = Answer::Panel(plan);
         }
+        (Context::MetaPage(page), Request::PanelClicked(PanelClicked { action, .. })) if action.answer().is_some() => {
+            if page != Page::PrivacyFlow {
+                return rejected(out, "only Meta's Privacy Center flow asks which account an objection was for");
+            }
+            let answer = action.answer().flatten();
+            if let Err(why) = answer_question(rules, &mut out, &active.id, answer, now, true) {
+                return rejected(out, why);
+            }
+            if matches!(out.reply, Answer::Rejected(_)) {
+                return out;
+            }
+            out.reply = Answer::Panel(answer.map(|p| panel::flow_received(rules, &[p])));
+        }
         (Context::MetaPage(page), Request::PanelClicked(PanelClicked { action, .. })) => {
             let (platform, kind) = match page {
                 Page::Feed(p) | Page::CoveredFeed(p) => (p, PanelKind::Banner),
@@ -230,8 +281,16 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             };
             change(rules, &mut out, &active.id, platform, event, now);
         }
+        (Context::MetaPage(Page::PrivacyFlow), Request::FormSignal(FormSignalled { signal: FormSignal::Received, .. })) => {
+            match flow_received(rules, &mut out, stored, &active, now) {
+                Ok(plan) if !matches!(out.reply, Answer::Rejected(_)) => out.reply = Answer::Panel(Some(plan)),
+                Ok(_) => {}
+                Err(why) => return rejected(out, why),
+            }
+        }
         (Context::MetaPage(page @ (Page::ObjectionForm { .. } | Page::PrivacyFlow)), Request::FormSignal(FormSignalled { signal, .. })) => {
-            // On a form, its platform; in the flow, the platforms it marked "form opened" when it was shown.
+            // On a form, its platform; in the flow (an error page or login wall), the platforms it marked
+            // "form opened" when it was shown. A "received" in the flow is handled above: it asks.
             let platforms = match page {
                 Page::ObjectionForm { platform, .. } => vec![platform],
                 _ => opened_platforms(stored, &active),
@@ -241,10 +300,8 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             };
             let plan = match signal {
                 FormSignal::Received => {
-                    for p in &platforms {
-                        change(rules, &mut out, &active.id, *p, Event::MarkSubmitted, now);
-                    }
-                    if page == Page::PrivacyFlow { panel::flow_received(rules, &platforms) } else { panel::received(rules, first) }
+                    change(rules, &mut out, &active.id, first, Event::MarkSubmitted, now);
+                    panel::received(rules, first)
                 }
                 FormSignal::Unavailable => {
                     panel::fallback(rules, PanelKind::FormHelper, first, Text::new("fallback_unavailable"), lang)
@@ -271,6 +328,22 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             };
             change(rules, &mut out, group, *platform, event, now);
         }
+        (Context::ExtensionPage, Request::QuestionAnswered(QuestionAnswered { group, platform })) => {
+            if stored.groups.get(group).is_none() {
+                return rejected(out, "no such account group");
+            }
+            if let Err(why) = answer_question(rules, &mut out, group, Some(*platform), now, false) {
+                return rejected(out, why);
+            }
+        }
+        (Context::ExtensionPage, Request::QuestionDismissed(QuestionDismissed { group })) => {
+            if stored.groups.get(group).is_none() {
+                return rejected(out, "no such account group");
+            }
+            if let Err(why) = answer_question(rules, &mut out, group, None, now, false) {
+                return rejected(out, why);
+            }
+        }
         (Context::ExtensionPage, Request::GroupAdd(GroupAdd { name })) => {
             let name: String = name.trim().chars().filter(|c| !c.is_control()).take(MAX_GROUP_NAME).collect();
             if name.is_empty() {
@@ -294,7 +367,7 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
                 return rejected(out, "this account group cannot be removed");
             }
             // Removing a group deletes its progress: never when a newer version wrote it.
-            if PlatformId::ALL.iter().any(|p| !stored.decoded(group, *p).writable()) {
+            if PlatformId::ALL.iter().any(|p| !stored.decoded(group, *p).writable()) || !stored.question(group).writable() {
                 return rejected(out, "this group's progress was saved by a newer version of Widerspruch; left unchanged");
             }
             let mut groups = stored.groups.clone();
@@ -304,6 +377,9 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
             }
             if change_groups(&mut out, groups) {
                 out.removals = PlatformId::ALL.iter().map(|p| storage_key(*p, group)).collect();
+                if !matches!(stored.question(group), DecodedQuestion::Missing) {
+                    out.removals.push(pending_key(group));
+                }
             }
         }
         (Context::ExtensionPage, Request::GroupLinked(GroupLinked { group, linked })) => {
@@ -346,6 +422,78 @@ fn flow_platforms(stored: &Stored, group: &Group) -> Vec<PlatformId> {
         return opened;
     }
     PlatformId::ALL.into_iter().filter(|p| !stored.effective(group, *p).0.is_protected()).collect()
+}
+
+/// A "received" in Meta's Privacy Center flow. The flow serves every Meta account and does not say which
+/// one the objection was for, so marking a platform would be a guess (a false "sent" ends the journey of
+/// someone who never objected). So: in a group whose platforms share one Accounts Center, one objection
+/// covers both, and both are marked; otherwise the user is asked, and the question is stored until answered.
+/// Meta's answer shown again (a reload, a re-render) while the question waits asks nothing new and writes
+/// nothing.
+fn flow_received(rules: &Rules, out: &mut Outcome, stored: &Stored, group: &Group, now: f64) -> Result<PanelPlan, &'static str> {
+    let open = stored.open_platforms(group);
+    // Showing the flow marks "form opened"; without one, no objection was under way here.
+    if open.is_empty() || opened_platforms(stored, group).is_empty() {
+        return Err("no objection in progress for this flow");
+    }
+    if group.linked {
+        for p in PlatformId::ALL {
+            change(rules, out, &group.id, p, Event::MarkSubmitted, now);
+        }
+        if matches!(stored.question(&group.id), DecodedQuestion::Current(_)) {
+            out.removals.push(pending_key(&group.id));
+            out.stored.set_question(&group.id, DecodedQuestion::Missing);
+        }
+        return Ok(panel::flow_received_linked(rules));
+    }
+    match stored.question(&group.id) {
+        DecodedQuestion::Current(q) if q.platforms.iter().any(|p| open.contains(p)) => {
+            let still: Vec<PlatformId> = q.platforms.iter().filter(|p| open.contains(p)).copied().collect();
+            return Ok(panel::flow_question(rules, &still, &q.preselected));
+        }
+        // A newer version's question is never replaced: ask without storing (the answer still counts).
+        DecodedQuestion::Newer(_) => return Ok(panel::flow_question(rules, &open, &[])),
+        _ => {}
+    }
+    // Preselect the platforms whose form link led here; when every open one is "form opened" (the flow
+    // opened directly marks them all), nothing tells them apart.
+    let followed: Vec<PlatformId> = open.iter().filter(|p| stored.record(&group.id, **p).status == Status::FormOpened).copied().collect();
+    let preselected = if followed.len() < open.len() { followed } else { Vec::new() };
+    let mut platforms = preselected.clone();
+    platforms.extend(open.iter().filter(|p| !preselected.contains(p)));
+    let q = Question { platforms, preselected, asked_at: now };
+    out.writes.push((pending_key(&group.id), StorageValue::Question(encode_question(&q))));
+    out.stored.set_question(&group.id, DecodedQuestion::Current(q.clone()));
+    Ok(panel::flow_question(rules, &q.platforms, &q.preselected))
+}
+
+/// The user's answer to a group's pending question: `Some(platform)` marks exactly that one sent, at the time
+/// Meta showed it received the objection; `None` marks nothing. Either way the question goes. `from_flow`:
+/// answered in the flow, where a question a newer version stored was still asked (without storing it).
+fn answer_question(rules: &Rules, out: &mut Outcome, group: &str, answer: Option<PlatformId>, now: f64, from_flow: bool) -> Result<(), &'static str> {
+    match out.stored.question(group).clone() {
+        DecodedQuestion::Current(q) => {
+            if let Some(p) = answer {
+                if !q.platforms.contains(&p) {
+                    return Err("the question was not about that platform");
+                }
+                change(rules, out, group, p, Event::MarkSubmitted, q.asked_at.min(now));
+            }
+            if !matches!(out.reply, Answer::Rejected(_)) {
+                out.removals.push(pending_key(group));
+                out.stored.set_question(group, DecodedQuestion::Missing);
+            }
+            Ok(())
+        }
+        DecodedQuestion::Newer(_) if from_flow => {
+            if let Some(p) = answer {
+                change(rules, out, group, p, Event::MarkSubmitted, now);
+            }
+            Ok(())
+        }
+        DecodedQuestion::Newer(_) => Err("the question was saved by a newer version of Widerspruch; left unchanged"),
+        DecodedQuestion::Missing | DecodedQuestion::Corrupt(_) => Err("no question is waiting for an answer"),
+    }
 }
 
 fn rejected(mut out: Outcome, reason: &str) -> Outcome {
@@ -399,7 +547,17 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
             });
         }
         let active = g.id == stored.groups.active().id;
-        groups.push(GroupView { id: g.id.clone(), name: g.name.clone(), linked: g.linked, active, items });
+        // A question shows while one of its platforms is still open.
+        let question = match stored.question(&g.id) {
+            DecodedQuestion::Current(q) => {
+                let open = stored.open_platforms(g);
+                let platforms: Vec<(PlatformId, String)> =
+                    q.platforms.iter().filter(|p| open.contains(p)).map(|p| (*p, rules.platform(*p).name.clone())).collect();
+                (!platforms.is_empty()).then(|| QuestionItem { platforms, preselected: q.preselected.clone() })
+            }
+            _ => None,
+        };
+        groups.push(GroupView { id: g.id.clone(), name: g.name.clone(), linked: g.linked, active, items, question });
     }
     Answer::Checklist(ChecklistView {
         groups,

@@ -75,6 +75,31 @@ pub enum PanelAction {
     /// "The link doesn't work": show the way through the app's menus.
     LinkBroken,
     Close,
+    /// The answer to "which account was the objection in Meta's Privacy Center for?" (see [`flow_question`]).
+    SentForFacebook,
+    SentForInstagram,
+    /// "Neither of these": the question goes, nothing is marked.
+    DismissQuestion,
+}
+
+impl PanelAction {
+    /// The answer to the Privacy Center's question to send for `platform`.
+    pub fn sent_for(platform: PlatformId) -> PanelAction {
+        match platform {
+            PlatformId::Facebook => PanelAction::SentForFacebook,
+            PlatformId::Instagram => PanelAction::SentForInstagram,
+        }
+    }
+
+    /// `Some(answer)` for the question's buttons (`Some(None)`: dismissed), `None` for every other button.
+    pub fn answer(self) -> Option<Option<PlatformId>> {
+        match self {
+            PanelAction::SentForFacebook => Some(Some(PlatformId::Facebook)),
+            PanelAction::SentForInstagram => Some(Some(PlatformId::Instagram)),
+            PanelAction::DismissQuestion => Some(None),
+            _ => None,
+        }
+    }
 }
 
 /// What the objection form page shows, as the form helper reports it.
@@ -319,12 +344,51 @@ pub fn privacy_flow(rules: &Rules, platform: PlatformId, now: f64, lang: &str) -
 
 /// After the Privacy Center flow showed that the objection was received: which platforms were marked.
 pub fn flow_received(rules: &Rules, platforms: &[PlatformId]) -> PanelPlan {
-    let names: Vec<&str> = platforms.iter().map(|p| rules.platform(*p).name.as_str()).collect();
     let mut plan = received(rules, platforms.first().copied().unwrap_or(PlatformId::Facebook));
     plan.label = "flow_label";
     if let Some(first) = plan.paragraphs.first_mut() {
-        *first = Text::with("received_text", &names.join(" & "));
+        *first = Text::with("received_text", &names(rules, platforms));
     }
+    plan
+}
+
+/// Names joined for one sentence ("Facebook & Instagram").
+fn names(rules: &Rules, platforms: &[PlatformId]) -> String {
+    let names: Vec<&str> = platforms.iter().map(|p| rules.platform(*p).name.as_str()).collect();
+    names.join(" & ")
+}
+
+/// After the Privacy Center flow showed that an objection was received, when the page does not say for
+/// which account: ask, one button per platform, in the order given (`preselected`, those whose form link the
+/// user followed, first; the helper says so). Nothing is marked until the user answers.
+pub fn flow_question(rules: &Rules, platforms: &[PlatformId], preselected: &[PlatformId]) -> PanelPlan {
+    let mut paragraphs = vec![Text::new("question_text")];
+    if !preselected.is_empty() {
+        paragraphs.push(Text::with("question_followed", &names(rules, preselected)));
+    }
+    paragraphs.extend([Text::new("question_nothing_yet"), Text::new("question_waits")]);
+    let mut actions: Vec<PanelAction> = platforms.iter().map(|p| PanelAction::sent_for(*p)).collect();
+    actions.extend([PanelAction::DismissQuestion, PanelAction::Close]);
+    PanelPlan {
+        kind: PanelKind::FormHelper,
+        label: "flow_label",
+        platform: platforms.first().copied().unwrap_or(PlatformId::Facebook),
+        urging: false,
+        paragraphs,
+        link: None,
+        steps: None,
+        footnote: None,
+        reasons: Vec::new(),
+        actions,
+        watch: false,
+    }
+}
+
+/// After the Privacy Center flow showed that an objection was received, for a group whose platforms share
+/// one Accounts Center: both were marked, and the helper says why instead of asking.
+pub fn flow_received_linked(rules: &Rules) -> PanelPlan {
+    let mut plan = flow_received(rules, &PlatformId::ALL);
+    plan.paragraphs.insert(1, Text::new("question_linked"));
     plan
 }
 
@@ -371,8 +435,11 @@ impl PanelPlan {
                 PanelAction::NotNow => "banner_later",
                 PanelAction::LinkBroken => "banner_link_broken",
                 PanelAction::Close => "panel_close",
+                PanelAction::DismissQuestion => "question_dismiss",
+                PanelAction::SentForFacebook | PanelAction::SentForInstagram => "question_sent_for",
             };
-            actions.push(ActionView { action: *a, text: t(key) });
+            let subs: Vec<String> = a.answer().flatten().map(|p| rules.platform(p).name.clone()).into_iter().collect();
+            actions.push(ActionView { action: *a, text: l.text(key, &subs) });
         }
         PanelView {
             kind: self.kind,

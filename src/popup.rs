@@ -38,6 +38,16 @@ pub struct GroupView {
     pub linked: bool,
     pub active: bool,
     pub items: Vec<ChecklistItem>,
+    /// Meta's Privacy Center said it received an objection without saying for which account: still to answer.
+    pub question: Option<QuestionItem>,
+}
+
+/// A pending question, as the popup offers it: the platforms still open that it may have been for (with
+/// their names), those whose form link the user followed first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionItem {
+    pub platforms: Vec<(PlatformId, String)>,
+    pub preselected: Vec<PlatformId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +93,30 @@ pub struct GroupPanel {
     pub linked: Option<ToggleView>,
     pub items: Vec<ItemView>,
     pub remove: Option<ButtonView>,
+    /// The unanswered question about an objection sent in Meta's Privacy Center.
+    pub question: Option<QuestionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QuestionView {
+    pub text: String,
+    /// Why one answer comes first (the user followed its form link). Empty for none.
+    pub followed: String,
+    /// Nothing is marked until answered.
+    pub note: String,
+    /// One per platform, the preselected first; none while the data is read-only.
+    pub answers: Vec<QuestionAnswer>,
+    pub dismiss: Option<ButtonView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QuestionAnswer {
+    pub platform: PlatformId,
+    pub text: String,
+    pub label: String,
+    pub preselected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -221,7 +255,31 @@ fn group_panel(g: &GroupView, several: bool, read_only: bool, l: &dyn Localize) 
         linked: (!read_only).then(|| ToggleView { label: t("group_linked"), checked: g.linked }),
         items,
         remove: (!main && !read_only).then(|| ButtonView { text: t("group_remove"), label: t("group_remove") + ": " + &name }),
+        question: g.question.as_ref().map(|q| question_view(q, &name, read_only, l)),
         name,
+    }
+}
+
+fn question_view(q: &QuestionItem, group: &str, read_only: bool, l: &dyn Localize) -> QuestionView {
+    let t = |key: &str| l.text(key, &[]);
+    let named = |ids: &[PlatformId]| -> String {
+        let names: Vec<&str> = q.platforms.iter().filter(|(p, _)| ids.contains(p)).map(|(_, n)| n.as_str()).collect();
+        names.join(" & ")
+    };
+    let followed = if q.preselected.is_empty() { String::new() } else { l.text("question_followed", &[named(&q.preselected)]) };
+    let mut answers = Vec::new();
+    if !read_only {
+        for (p, name) in &q.platforms {
+            let text = l.text("question_sent_for", &[name.clone()]);
+            answers.push(QuestionAnswer { platform: *p, label: format!("{text} ({group})"), text, preselected: q.preselected.contains(p) });
+        }
+    }
+    QuestionView {
+        text: t("question_text"),
+        followed,
+        note: t("question_nothing_yet"),
+        answers,
+        dismiss: (!read_only).then(|| ButtonView { text: t("question_dismiss"), label: format!("{} ({group})", t("question_dismiss")) }),
     }
 }
 
@@ -293,7 +351,7 @@ mod tests {
     }
 
     fn main_group(items: Vec<ChecklistItem>) -> GroupView {
-        GroupView { id: MAIN_GROUP.into(), name: String::new(), linked: false, active: true, items }
+        GroupView { id: MAIN_GROUP.into(), name: String::new(), linked: false, active: true, items, question: None }
     }
 
     fn actions(i: &ItemView) -> Vec<ChecklistAction> {
@@ -332,7 +390,7 @@ mod tests {
     #[test]
     fn read_only_data_is_shown_but_nothing_can_change_it() {
         let en = Catalogue::new("en");
-        let second = GroupView { id: "g2".into(), name: "Club".into(), linked: true, active: false, items: vec![item(PlatformId::Facebook, Status::NotStarted)] };
+        let second = GroupView { id: "g2".into(), name: "Club".into(), linked: true, active: false, items: vec![item(PlatformId::Facebook, Status::NotStarted)], question: None };
         let v = popup_view(rules(), &view(vec![main_group(vec![item(PlatformId::Facebook, Status::NotStarted)]), second.clone()], true), &en);
         assert!(v.add_group.is_none());
         assert!(v.summary.ends_with(&en.text("popup_read_only", &[])), "{}", v.summary);
@@ -347,6 +405,25 @@ mod tests {
         assert_eq!(club.linked.as_ref().map(|a| a.checked), Some(true));
         assert_eq!(club.remove.as_ref().unwrap().label, "Remove group: Club");
         assert_eq!(writable.add_group.unwrap().max_length, MAX_GROUP_NAME);
+    }
+
+    #[test]
+    fn a_pending_question_offers_one_answer_per_platform_the_followed_one_first() {
+        let en = Catalogue::new("en");
+        let mut g = main_group(vec![item(PlatformId::Facebook, Status::NotStarted), item(PlatformId::Instagram, Status::FormOpened)]);
+        g.question = Some(QuestionItem {
+            platforms: vec![(PlatformId::Instagram, "Instagram".into()), (PlatformId::Facebook, "Facebook".into())],
+            preselected: vec![PlatformId::Instagram],
+        });
+        let v = popup_view(rules(), &view(vec![g.clone()], false), &en);
+        let q = v.groups[0].question.as_ref().expect("the question shows");
+        assert_eq!(q.answers.iter().map(|a| (a.platform, a.preselected)).collect::<Vec<_>>(), [(PlatformId::Instagram, true), (PlatformId::Facebook, false)]);
+        assert_eq!(q.answers[0].text, "It was for Instagram");
+        assert!(q.followed.contains("Instagram"), "{}", q.followed);
+        assert!(q.dismiss.is_some());
+        let ro = popup_view(rules(), &view(vec![g], true), &en);
+        let q = ro.groups[0].question.as_ref().unwrap();
+        assert!(q.answers.is_empty() && q.dismiss.is_none(), "read-only: shown, not answerable");
     }
 
     #[test]

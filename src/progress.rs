@@ -65,6 +65,7 @@ pub struct StoredRecord {
 pub enum StorageValue {
     Record(StoredRecord),
     Groups(StoredGroups),
+    Question(StoredQuestion),
 }
 
 /// Something the user did, or the core saw.
@@ -486,6 +487,116 @@ pub fn valid_group_id(id: &str) -> bool {
     id == MAIN_GROUP || (id.len() <= 20 && id.starts_with('g') && id.len() > 1 && id.bytes().skip(1).all(|b| b.is_ascii_digit()))
 }
 
+/// Prefix of the keys of pending questions, one per account group (`pending/<group>`).
+pub const PENDING_PREFIX: &str = "pending/";
+
+/// Key of an account group's pending question.
+pub fn pending_key(group: &str) -> String {
+    format!("{PENDING_PREFIX}{group}")
+}
+
+/// Meta's Privacy Center said it received an objection, but not for which account (it serves every Meta
+/// account). Until the user answers, nothing is marked sent; this is what waits for the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// The platforms it may have been for (those still open when it was asked), in the order offered.
+    pub platforms: Vec<PlatformId>,
+    /// Those whose form link the user had followed: offered first, and the helper says why.
+    pub preselected: Vec<PlatformId>,
+    /// When Meta showed that it received the objection (ms): the answer marks the platform sent at this time.
+    pub asked_at: f64,
+}
+
+/// The result of reading a stored question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodedQuestion {
+    Missing,
+    Current(Question),
+    /// Written by a newer version: kept untouched, never replaced or removed by this build.
+    Newer(u64),
+    /// Unreadable: no question is shown; the value stays until a new question replaces it.
+    Corrupt(String),
+}
+
+impl DecodedQuestion {
+    pub fn writable(&self) -> bool {
+        !matches!(self, DecodedQuestion::Newer(_))
+    }
+}
+
+/// What is written for a pending question (schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredQuestion {
+    pub v: u64,
+    pub platforms: Vec<PlatformId>,
+    pub preselected: Vec<PlatformId>,
+    pub asked_at: f64,
+}
+
+pub fn encode_question(q: &Question) -> StoredQuestion {
+    StoredQuestion { v: SCHEMA_VERSION, platforms: q.platforms.clone(), preselected: q.preselected.clone(), asked_at: q.asked_at }
+}
+
+#[derive(Deserialize)]
+struct QuestionFields {
+    #[serde(default)]
+    v: Loose,
+    #[serde(default)]
+    platforms: Lenient<Vec<Loose>>,
+    #[serde(default)]
+    preselected: Lenient<Vec<Loose>>,
+    #[serde(default)]
+    asked_at: Loose,
+}
+
+/// Known platform words, each at most once; `None` when any is not.
+fn platform_list(words: Vec<Loose>) -> Option<Vec<PlatformId>> {
+    let mut out: Vec<PlatformId> = Vec::new();
+    for w in words {
+        let Loose::Str(s) = w else { return None };
+        let p = PlatformId::deserialize(de::value::StrDeserializer::<de::value::Error>::new(&s)).ok()?;
+        if out.contains(&p) {
+            return None;
+        }
+        out.push(p);
+    }
+    Some(out)
+}
+
+impl<'de> Deserialize<'de> for DecodedQuestion {
+    /// Total, like [`Decoded`]'s: strict about what a question must hold (a question about an unknown
+    /// platform, or with no date, is unusable), never a panic.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DecodedQuestion, D::Error> {
+        let fields = match object_or::<QuestionFields, D>(d) {
+            Ok(Ok(f)) => f,
+            Ok(Err(found)) => return Ok(DecodedQuestion::Corrupt(format!("expected an object, found {found}"))),
+            Err(_) => return Ok(DecodedQuestion::Newer(UNREADABLE_VERSION)),
+        };
+        let version = match fields.v.version() {
+            Ok(v) => v,
+            Err(reason) => return Ok(DecodedQuestion::Corrupt(reason)),
+        };
+        if version > SCHEMA_VERSION {
+            return Ok(DecodedQuestion::Newer(version));
+        }
+        let Some(platforms) = fields.platforms.0.and_then(platform_list).filter(|p| !p.is_empty()) else {
+            return Ok(DecodedQuestion::Corrupt("missing or unknown platforms".into()));
+        };
+        let Some(preselected) = fields.preselected.0.and_then(platform_list).filter(|s| s.iter().all(|p| platforms.contains(p))) else {
+            return Ok(DecodedQuestion::Corrupt("missing or unknown preselected platforms".into()));
+        };
+        let Some(asked_at) = fields.asked_at.time() else {
+            return Ok(DecodedQuestion::Corrupt("missing or bad asked_at".into()));
+        };
+        Ok(DecodedQuestion::Current(Question { platforms, preselected, asked_at }))
+    }
+}
+
+/// Decode whatever is stored under a pending-question key. Total: any value gives an answer, never a panic.
+pub fn decode_question<'de, D: Deserializer<'de>>(value: D) -> DecodedQuestion {
+    DecodedQuestion::deserialize(value).unwrap_or(DecodedQuestion::Newer(UNREADABLE_VERSION))
+}
+
 /// What the toolbar badge says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Badge {
@@ -671,6 +782,42 @@ mod tests {
         assert_eq!(g.active, MAIN_GROUP);
         let round = decode_groups(Some(&encode_groups(&Groups::default())));
         assert_eq!(round, (Groups::default(), GroupsState::Current));
+    }
+
+    #[test]
+    fn questions_decode_strictly_and_never_panic() {
+        let q = Question { platforms: vec![PlatformId::Instagram, PlatformId::Facebook], preselected: vec![PlatformId::Instagram], asked_at: NOW };
+        let v = serde_json::to_value(encode_question(&q)).unwrap();
+        assert_eq!(v, json!({"v": 1, "platforms": ["instagram", "facebook"], "preselected": ["instagram"], "asked_at": NOW}));
+        assert_eq!(decode_question(&v), DecodedQuestion::Current(q.clone()));
+        // Odd extra fields are dropped, not fatal.
+        let mut extra = v.clone();
+        extra["note"] = json!([1, 2]);
+        assert_eq!(decode_question(&extra), DecodedQuestion::Current(q));
+        assert_eq!(pending_key(MAIN_GROUP), "pending/main");
+        for bad in [
+            json!(null),
+            json!("pending"),
+            json!([]),
+            json!({}),
+            json!({"v": "1", "platforms": ["facebook"], "preselected": [], "asked_at": NOW}),
+            json!({"v": 1, "platforms": [], "preselected": [], "asked_at": NOW}),
+            json!({"v": 1, "platforms": ["whatsapp"], "preselected": [], "asked_at": NOW}),
+            json!({"v": 1, "platforms": ["facebook", "facebook"], "preselected": [], "asked_at": NOW}),
+            json!({"v": 1, "platforms": "facebook", "preselected": [], "asked_at": NOW}),
+            json!({"v": 1, "platforms": ["facebook"], "preselected": ["instagram"], "asked_at": NOW}),
+            json!({"v": 1, "platforms": ["facebook"], "asked_at": NOW}),
+            json!({"v": 1, "platforms": ["facebook"], "preselected": [], "asked_at": -1}),
+            json!({"v": 1, "platforms": ["facebook"], "preselected": [], "asked_at": "today"}),
+            json!({"v": 1, "platforms": [3], "preselected": [], "asked_at": NOW}),
+        ] {
+            let d = decode_question(&bad);
+            assert!(matches!(d, DecodedQuestion::Corrupt(_)), "{bad} → {d:?}");
+            assert!(d.writable());
+        }
+        let newer = decode_question(json!({"v": 2, "platforms": ["threads"], "accounts": ["x"]}));
+        assert_eq!(newer, DecodedQuestion::Newer(2));
+        assert!(!newer.writable());
     }
 
     #[test]

@@ -85,6 +85,21 @@ pub struct GroupActive {
     pub group: String,
 }
 
+/// The answer to a group's pending question: the objection sent in Meta's Privacy Center was for `platform`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QuestionAnswered {
+    pub group: String,
+    pub platform: PlatformId,
+}
+
+/// The pending question goes without marking anything.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QuestionDismissed {
+    pub group: String,
+}
+
 /// Everything a context may ask the background. The `type` tag picks the variant ([`RequestKind`]); the
 /// variant's struct holds the other fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +114,8 @@ pub enum Request {
     GroupRemove(GroupRemove),
     GroupLinked(GroupLinked),
     GroupActive(GroupActive),
+    QuestionAnswered(QuestionAnswered),
+    QuestionDismissed(QuestionDismissed),
 }
 
 /// The `type` tags of [`Request`], in its order. Read by serde from the tag; the one place they are spelt.
@@ -114,6 +131,8 @@ pub enum RequestKind {
     GroupRemove,
     GroupLinked,
     GroupActive,
+    QuestionAnswered,
+    QuestionDismissed,
 }
 
 impl RequestKind {
@@ -175,6 +194,8 @@ impl Request {
             RequestKind::GroupRemove => Request::GroupRemove(body(kind, read(fields::<GroupRemove>())?)?),
             RequestKind::GroupLinked => Request::GroupLinked(body(kind, read(fields::<GroupLinked>())?)?),
             RequestKind::GroupActive => Request::GroupActive(body(kind, read(fields::<GroupActive>())?)?),
+            RequestKind::QuestionAnswered => Request::QuestionAnswered(body(kind, read(fields::<QuestionAnswered>())?)?),
+            RequestKind::QuestionDismissed => Request::QuestionDismissed(body(kind, read(fields::<QuestionDismissed>())?)?),
         })
     }
 
@@ -195,6 +216,8 @@ impl Request {
             Request::GroupRemove(_) => RequestKind::GroupRemove,
             Request::GroupLinked(_) => RequestKind::GroupLinked,
             Request::GroupActive(_) => RequestKind::GroupActive,
+            Request::QuestionAnswered(_) => RequestKind::QuestionAnswered,
+            Request::QuestionDismissed(_) => RequestKind::QuestionDismissed,
         }
     }
 
@@ -210,6 +233,8 @@ impl Request {
             Request::GroupRemove(m) => serde_json::to_value(m),
             Request::GroupLinked(m) => serde_json::to_value(m),
             Request::GroupActive(m) => serde_json::to_value(m),
+            Request::QuestionAnswered(m) => serde_json::to_value(m),
+            Request::QuestionDismissed(m) => serde_json::to_value(m),
         };
         let mut v = body.expect("a request serialises");
         v["type"] = self.kind().tag().into();
@@ -288,7 +313,9 @@ pub fn authorize(req: &Request, sender: &Sender, own_id: &str, own_base: &str) -
         return Err("sender is neither an extension page nor a tab of one of Meta's sites".into());
     };
     let allowed = match (context, req) {
-        (Context::MetaPage(_), Request::PageShown(_) | Request::PanelClicked(_)) => true,
+        (Context::MetaPage(_), Request::PageShown(_)) => true,
+        // The answer to "which account was it for?" only from Meta's Privacy Center flow, which asks it.
+        (Context::MetaPage(page), Request::PanelClicked(m)) => m.action.answer().is_none() || page == Page::PrivacyFlow,
         // Only the objection form page itself (or Meta's Privacy Center flow) may say what it shows.
         (Context::MetaPage(Page::ObjectionForm { .. } | Page::PrivacyFlow), Request::FormSignal(_)) => true,
         (
@@ -298,7 +325,9 @@ pub fn authorize(req: &Request, sender: &Sender, own_id: &str, own_base: &str) -
             | Request::GroupAdd(_)
             | Request::GroupRemove(_)
             | Request::GroupLinked(_)
-            | Request::GroupActive(_),
+            | Request::GroupActive(_)
+            | Request::QuestionAnswered(_)
+            | Request::QuestionDismissed(_),
         ) => true,
         _ => false,
     };

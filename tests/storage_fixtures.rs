@@ -6,7 +6,9 @@
 //! - `corrupt.json`: wrong types, a truncated status word, a truncated JSON text, garbage, a 1 MB string,
 //!   odd fields in a good record, and keys that are not ours;
 //! - `corrupt-groups.json`: an unreadable account-group list beside good progress;
-//! - `newer-progress-only.json`: a current group list, but one group's progress written by a newer schema.
+//! - `newer-progress-only.json`: a current group list, but one group's progress written by a newer schema;
+//! - `pending-v1.json`: a question from Meta's Privacy Center waiting for its answer (`pending/<group>`, schema
+//!   1), beside an unreadable one and one of a group that is not in the list.
 //!
 //! Promises checked (SECURITY.md, "Stored data"): good data reads back as written; newer data is
 //! read-only and no message ever writes or removes it; corrupt data counts as "not started" with one
@@ -17,7 +19,7 @@ use std::collections::BTreeSet;
 use widerspruch::classify::Page;
 use widerspruch::handler::{handle, Outcome, Stored};
 use widerspruch::protocol::{Context, PageShown, Request};
-use widerspruch::progress::{decode, encode, Decoded, Record, Status};
+use widerspruch::progress::{decode, decode_question, encode, encode_question, Decoded, DecodedQuestion, Question, Record, Status};
 use widerspruch::rules::{rules, PlatformId};
 
 use PlatformId::{Facebook, Instagram};
@@ -56,6 +58,20 @@ fn every_request(stored: &Stored) -> Vec<(Context, Request)> {
         }
         wire.push((form, json!({"type": "page_shown", "url": url})));
         wire.push((form, json!({"type": "form_signal", "url": url, "signal": "received"})));
+    }
+    // Meta's Privacy Center flow asks which account; the flow and the popup answer.
+    let flow_url = "https://help.meta.com/support/privacy/object/meta-ai/";
+    let flow = Context::MetaPage(Page::PrivacyFlow);
+    wire.push((flow, json!({"type": "page_shown", "url": flow_url})));
+    wire.push((flow, json!({"type": "form_signal", "url": flow_url, "signal": "received"})));
+    for action in ["sent_for_facebook", "sent_for_instagram", "dismiss_question"] {
+        wire.push((flow, json!({"type": "panel_clicked", "url": flow_url, "action": action})));
+    }
+    for g in &stored.groups.groups {
+        wire.push((Context::ExtensionPage, json!({"type": "question_dismissed", "group": g.id})));
+        for p in PlatformId::ALL {
+            wire.push((Context::ExtensionPage, json!({"type": "question_answered", "group": g.id, "platform": p.as_str()})));
+        }
     }
     wire.into_iter()
         .map(|(ctx, w)| (ctx, Request::from_json(&w).unwrap_or_else(|e| panic!("{w} no longer decodes: {e}"))))
@@ -119,10 +135,12 @@ fn newer_data_is_read_only_and_never_written() {
     let dump = fixture("newer-v2.json");
     let stored = Stored::from_storage(&dump);
     assert!(stored.read_only());
-    // One warning each for the group list and the two progress records; `settings` is not ours to judge.
+    // One warning each for the group list, the two progress records and the question; `settings` is not
+    // ours to judge.
     let warnings = stored.warnings();
-    assert_eq!(warnings.len(), 3, "{warnings:#?}");
-    for key in ["groups", "progress/facebook/main", "progress/instagram/main"] {
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert_eq!(stored.question("main"), &DecodedQuestion::Newer(2));
+    for key in ["groups", "progress/facebook/main", "progress/instagram/main", "pending/main"] {
         assert_eq!(warnings.iter().filter(|w| w.starts_with(&format!("{key}:"))).count(), 1, "{key}: {warnings:#?}");
     }
     // What this build understands is shown: a status word it knows, nothing for one it does not.
@@ -211,10 +229,48 @@ fn an_unreadable_group_list_falls_back_to_one_group_and_keeps_progress() {
 
 #[test]
 fn every_fixture_value_decodes_without_panicking() {
-    for name in ["v1.json", "newer-v2.json", "corrupt.json", "corrupt-groups.json", "newer-progress-only.json"] {
+    for name in ["v1.json", "newer-v2.json", "corrupt.json", "corrupt-groups.json", "newer-progress-only.json", "pending-v1.json"] {
         for (key, value) in fixture(name).as_object().unwrap() {
             let d = decode(value);
             assert_eq!(d.writable(), !matches!(d, Decoded::Newer { .. }), "{name}: {key}");
+            let q = decode_question(value);
+            assert_eq!(q.writable(), !matches!(q, DecodedQuestion::Newer(_)), "{name}: {key}");
         }
     }
+}
+
+#[test]
+fn a_pending_question_reads_back_as_written_and_waits_for_its_answer() {
+    let dump = fixture("pending-v1.json");
+    let stored = Stored::from_storage(&dump);
+    let asked_at = 1_748_390_400_000.0;
+    let want = Question { platforms: vec![Facebook, Instagram], preselected: vec![Facebook], asked_at };
+    assert_eq!(stored.question("g1"), &DecodedQuestion::Current(want.clone()));
+    assert!(same_json(&serde_json::to_value(encode_question(&want)).unwrap(), &dump["pending/g1"]), "this build writes what it read");
+    // The unreadable one: one warning, no question; the orphan is not read at all.
+    let warnings = stored.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].starts_with("pending/main:"), "{warnings:#?}");
+    assert!(matches!(stored.question("main"), DecodedQuestion::Corrupt(_)));
+    assert!(!stored.read_only());
+    assert_eq!(stored.badge().text, "4", "nothing is sent until the question is answered");
+
+    // Looking changes nothing: no request but an answer (or a new question replacing a corrupt one) touches
+    // a question, and none touches the orphan.
+    for (ctx, msg) in every_request(&stored) {
+        let out = run(&stored, ctx, &msg);
+        let hit = touched(&out);
+        assert!(!hit.contains("pending/g9"), "{msg:?} touched another group's question");
+        let answers = matches!(msg, Request::QuestionAnswered(_) | Request::QuestionDismissed(_) | Request::GroupRemove(_) | Request::PanelClicked(_));
+        if !answers {
+            assert!(!hit.contains("pending/g1"), "{msg:?} from {ctx:?} touched the waiting question: {hit:?}");
+        }
+    }
+
+    // The popup's answer, long after: exactly that platform, at the time Meta answered; the question goes.
+    let msg = Request::from_json(&json!({"type": "question_answered", "group": "g1", "platform": "instagram"})).unwrap();
+    let out = run(&stored, Context::ExtensionPage, &msg);
+    assert_eq!(serde_json::to_value(&out.writes).unwrap(), json!([["progress/instagram/g1", {"v": 1, "status": "submitted", "changed_at": asked_at}]]));
+    assert_eq!(out.removals, ["pending/g1"]);
+    assert_eq!(out.stored.record("g1", Facebook).status, Status::FormOpened);
 }

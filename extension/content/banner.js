@@ -113,11 +113,12 @@
   // content/form.js shares this script's world; it does nothing until a form helper asks it to.
   const form = () => globalThis.widerspruchForm;
 
+  // The background's answer decides what follows a click: a panel (the route, or what an answer marked)
+  // replaces this one; anything else takes it away.
   /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
-    if (action !== 'link_broken') hide();
-    send({ type: 'panel_clicked', url: location.href, action }).then((a) => action === 'link_broken' && answer(a));
+    send({ type: 'panel_clicked', url: location.href, action }).then((a) => (a?.type === 'show_panel' ? answer(a) : hide()));
   }
 
   function hide() {

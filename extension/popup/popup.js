@@ -87,11 +87,27 @@
       if (g.active) toggle(g.active, { type: 'radio', name: 'active-group', 'data-action': 'group_active' });
       if (g.linked) toggle(g.linked, { type: 'checkbox', 'data-action': 'group_linked' });
     }
+    if (g.question) question(section, g.question);
     const list = el(section, 'ul', g.main ? { id: 'checklist', class: 'checklist' } : { class: 'checklist' });
     for (const item of g.items) entry(list, item);
     if (g.remove) {
       el(section, 'button', { type: 'button', 'data-action': 'group_remove', 'aria-label': g.remove.label }, g.remove.text);
     }
+  }
+
+  // Meta's Privacy Center said it received an objection, not for which account: one answer per platform.
+  /** @param {ParentNode} section @param {import('../protocol').QuestionView} q */
+  function question(section, q) {
+    const box = el(section, 'div', { class: 'question', role: 'group', 'data-role': 'question', 'aria-label': q.text });
+    el(box, 'p', {}, q.text);
+    if (q.followed) el(box, 'p', { class: 'note' }, q.followed);
+    el(box, 'p', { class: 'note' }, q.note);
+    const row = el(box, 'div', { class: 'actions' });
+    for (const a of q.answers) {
+      el(row, 'button', { type: 'button', 'data-action': 'question_answered', 'data-platform': a.platform,
+        'data-preselected': String(a.preselected), 'aria-label': a.label }, a.text);
+    }
+    if (q.dismiss) el(row, 'button', { type: 'button', 'data-action': 'question_dismissed', 'aria-label': q.dismiss.label }, q.dismiss.text);
   }
 
   /** @param {ParentNode} list @param {import('../protocol').ItemView} item */
@@ -126,7 +142,9 @@
     const action = c.getAttribute('data-action');
     const platform = /** @type {import('../protocol').PlatformId} */ (c.closest('[data-platform]')?.getAttribute('data-platform'));
     ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }
-      : { type: 'checklist_clicked', group: groupOf(c), platform, action: /** @type {import('../protocol').ChecklistAction} */ (action) });
+      : action === 'question_answered' ? { type: 'question_answered', group: groupOf(c), platform }
+        : action === 'question_dismissed' ? { type: 'question_dismissed', group: groupOf(c) }
+          : { type: 'checklist_clicked', group: groupOf(c), platform, action: /** @type {import('../protocol').ChecklistAction} */ (action) });
   });
   document.addEventListener('change', (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);

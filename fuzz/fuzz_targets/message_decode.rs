@@ -4,13 +4,14 @@
 //! Invariants, beyond "never panics":
 //! - a decoded message re-encodes to the same JSON (numbers compared by value), and that decodes to the
 //!   same message: nothing the sender added survives, nothing is lost;
-//! - `authorize` accepts only this extension's id; a tab only for `page_shown`/`panel_clicked` (and
-//!   `form_signal` only from an objection form page), only on a Facebook/Instagram URL, and judged by the
-//!   URL the message claims only when it is on the sender's origin; an extension page
-//!   only for the checklist and account-group requests; replies (`show_panel`, `checklist`, `done`, ...) from
-//!   nobody;
+//! - `authorize` accepts only this extension's id; a tab only for `page_shown`/`panel_clicked` (the answer
+//!   to "which account was it for?" only from Meta's Privacy Center flow, and `form_signal` only from an
+//!   objection form page or that flow), only on one of Meta's sites, and judged by the URL the message claims
+//!   only when it is on the sender's origin; an extension page only for the checklist, account-group and
+//!   question requests; replies (`show_panel`, `checklist`, `done`, ...) from nobody;
 //! - whatever a page is allowed to send never moves progress backwards nor past "submitted", and touches
-//!   only progress keys: a page can neither reset progress, mark it confirmed, nor change account groups.
+//!   only progress keys and the active group's question: a page can neither reset progress, mark it
+//!   confirmed, nor change account groups.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -33,7 +34,8 @@ const WORDS: &[&str] = &[
     "page_shown", "panel_clicked", "form_signal", "get_checklist", "checklist_clicked", "group_add", "group_remove",
     "group_linked", "group_active", "show_panel", "no_panel", "checklist", "done", "rejected", "open_form",
     "already_done", "not_now", "link_broken", "close", "received", "unavailable", "login", "mark_submitted",
-    "mark_confirmed", "reset", "facebook", "instagram", "whatsapp", "main", "g1", "PageShown",
+    "mark_confirmed", "reset", "facebook", "instagram", "whatsapp", "main", "g1", "PageShown", "question_answered",
+    "question_dismissed", "sent_for_facebook", "sent_for_instagram", "dismiss_question",
 ];
 // Hints for the decoder, not expectations: any URL string will do, a stale form id included.
 const URLS: &[&str] = &[
@@ -42,6 +44,7 @@ const URLS: &[&str] = &[
     "https://www.facebook.com/messages/t/1", "https://evil.example/", "https://facebook.com.evil.example/",
     "http://www.facebook.com/", "chrome-extension://iddanobcjbciolaflajffjajfcapogle/popup/popup.html",
     "chrome-extension://otherextensionid/popup.html", "moz-extension://4b6f2f6e/popup/popup.html", "about:blank", "",
+    "https://help.meta.com/support/privacy/object/meta-ai/",
 ];
 
 fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
@@ -132,20 +135,26 @@ fn check(v: Value, u: &mut Unstructured) {
                 assert!(url.starts_with(BASE), "not an extension page: {url:?}");
                 assert!(
                     matches!(msg, Request::GetChecklist(_) | Request::ChecklistClicked(_) | Request::GroupAdd(_)
-                        | Request::GroupRemove(_) | Request::GroupLinked(_) | Request::GroupActive(_)),
+                        | Request::GroupRemove(_) | Request::GroupLinked(_) | Request::GroupActive(_)
+                        | Request::QuestionAnswered(_) | Request::QuestionDismissed(_)),
                     "{msg:?} from the popup"
                 );
             }
             Context::MetaPage(page) => {
                 assert!(s.tab.is_some(), "a page message without a tab");
-                assert!(classify(url).platform().is_some(), "the sender {url:?} is no platform page");
+                assert!(classify(url).is_meta(), "the sender {url:?} is none of Meta's pages");
                 let claimed = msg.page_url().expect("page messages carry the page's URL");
                 assert!(same_origin(claimed, url), "{claimed:?} claimed from {url:?}");
                 assert_eq!(page, classify(claimed));
-                assert!(page.platform().is_some(), "{claimed:?} is no platform page");
+                assert!(page.is_meta(), "{claimed:?} is none of Meta's pages");
                 match msg {
-                    Request::PageShown(_) | Request::PanelClicked(_) => {}
-                    Request::FormSignal(_) => assert!(matches!(page, Page::ObjectionForm { .. }), "form_signal from {url:?}"),
+                    Request::PageShown(_) => {}
+                    Request::PanelClicked(ref m) => {
+                        assert!(m.action.answer().is_none() || page == Page::PrivacyFlow, "{:?} from {url:?}", m.action)
+                    }
+                    Request::FormSignal(_) => {
+                        assert!(matches!(page, Page::ObjectionForm { .. } | Page::PrivacyFlow), "form_signal from {url:?}")
+                    }
                     _ => panic!("{msg:?} from a page"),
                 }
             }
@@ -159,9 +168,13 @@ fn check(v: Value, u: &mut Unstructured) {
             }));
             let out = handle(rules(), &msg, ctx, &stored, 1_795_000_000_000.0, "en");
             if let Context::MetaPage(_) = ctx {
-                assert!(out.removals.is_empty(), "a page removed {:?}", out.removals);
+                assert!(out.removals.iter().all(|k| k == "pending/main"), "a page removed {:?}", out.removals);
             }
             for (key, w) in &out.writes {
+                if key == "pending/main" {
+                    assert!(matches!(ctx, Context::MetaPage(Page::PrivacyFlow)), "{key} written from {ctx:?}");
+                    continue;
+                }
                 let after = decode(&serde_json::to_value(w).unwrap()).record().status;
                 if let Context::MetaPage(_) = ctx {
                     assert!(key.starts_with("progress/") && key.ends_with("/main"), "a page wrote {key}");

@@ -1,6 +1,6 @@
 use super::*;
 use crate::rules::rules;
-use crate::protocol::{GetChecklist, PageShown};
+use crate::protocol::{GetChecklist, PageShown, QuestionAnswered, QuestionDismissed};
 use serde_json::{json, Value};
 
 const NOW: f64 = 1_795_000_000_000.0;
@@ -273,9 +273,17 @@ fn the_flow_continues_the_journey_of_the_form_link_that_led_there() {
     assert_eq!(plan.reasons.len(), 3);
     // Facebook was not touched: the flow is for the objection the user set out to send.
     assert_eq!(status_after(&before, &out, PlatformId::Facebook), Status::NotStarted);
-    // "Received" there marks Instagram sent, and only Instagram.
+    // "Received" there asks, Instagram first because its link led here; nothing is marked yet.
     let after = persist(&before, &out);
     let out = run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after));
+    assert_eq!(status_after(&after, &out, PlatformId::Instagram), Status::FormOpened);
+    assert_eq!(status_after(&after, &out, PlatformId::Facebook), Status::NotStarted);
+    let plan = plan_of(&out);
+    assert_eq!(plan.actions, [PanelAction::SentForInstagram, PanelAction::SentForFacebook, PanelAction::DismissQuestion, PanelAction::Close]);
+    assert_eq!(plan.paragraphs[1], Text::with("question_followed", "Instagram"), "and it says why Instagram comes first");
+    // The answer marks Instagram sent, and only Instagram.
+    let after = persist(&after, &out);
+    let out = run(clicked(PanelAction::SentForInstagram), FLOW, &Stored::from_storage(&after));
     assert_eq!(status_after(&after, &out, PlatformId::Instagram), Status::Submitted);
     assert_eq!(status_after(&after, &out, PlatformId::Facebook), Status::NotStarted);
     assert_eq!(plan_of(&out).paragraphs[0], Text::with("received_text", "Instagram"));
@@ -290,7 +298,10 @@ fn opening_the_flow_directly_counts_as_form_opened_for_what_is_still_open() {
     }
     let after = persist(&json!({}), &out);
     let out = run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after));
-    assert_eq!(plan_of(&out).paragraphs[0], Text::with("received_text", "Facebook & Instagram"));
+    let plan = plan_of(&out);
+    assert_eq!(plan.paragraphs[0], Text::new("question_text"), "it asks");
+    assert!(!plan.paragraphs.iter().any(|t| t.key == "question_followed"), "no link was followed: nothing preselected");
+    assert_eq!(plan.actions[..2], [PanelAction::SentForFacebook, PanelAction::SentForInstagram]);
     // Nothing in progress: a "received" from the flow has nothing to mark.
     let out = run(signalled(FormSignal::Received), FLOW, &empty());
     assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty());
@@ -315,4 +326,180 @@ fn the_privacy_centers_ai_page_points_to_the_form_and_changes_nothing() {
     assert!(out.writes.is_empty() && !plan.watch);
     // Its page may not report form signals, and has no banner buttons.
     assert!(matches!(run(clicked(PanelAction::AlreadyDone), guide, &empty()).reply, Answer::Rejected(_)));
+}
+
+// ── Issue 14: the flow asks which account ──
+
+fn flow_question_of(out: &Outcome) -> Vec<PanelAction> {
+    let plan = plan_of(out);
+    assert_eq!(plan.paragraphs[0], Text::new("question_text"), "{plan:?}");
+    plan.actions.clone()
+}
+
+fn stored_question(all: &Value) -> Value {
+    all.get("pending/main").cloned().unwrap_or(Value::Null)
+}
+
+/// The flow shown, then Meta's "received" in it: (storage after both, the second outcome).
+fn flow_sent(before: &Value) -> (Value, Outcome) {
+    let shown_out = run(shown(), FLOW, &Stored::from_storage(before));
+    let after = persist(before, &shown_out);
+    let out = run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after));
+    (persist(&after, &out), out)
+}
+
+#[test]
+fn a_received_in_the_flow_asks_and_marks_nothing() {
+    // Facebook's form link was followed (it led into the flow).
+    let before = persist(&json!({}), &run(clicked(PanelAction::OpenForm), FB_FEED, &empty()));
+    let (after, out) = flow_sent(&before);
+    assert_eq!(flow_question_of(&out), [PanelAction::SentForFacebook, PanelAction::SentForInstagram, PanelAction::DismissQuestion, PanelAction::Close]);
+    assert_eq!(plan_of(&out).paragraphs[1], Text::with("question_followed", "Facebook"));
+    assert!(!plan_of(&out).watch, "the question is not a form: nothing more to watch");
+    let stored = Stored::from_storage(&after);
+    for p in PlatformId::ALL {
+        assert!(!stored.record(MAIN_GROUP, p).status.is_protected(), "{p:?} marked before the user answered");
+    }
+    assert_eq!(stored.badge().text, "2", "the badge still counts both");
+    // The question is stored, and the popup offers it (Facebook first).
+    assert_eq!(stored_question(&after), json!({"v": 1, "platforms": ["facebook", "instagram"], "preselected": ["facebook"], "asked_at": NOW}));
+    let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &stored)).clone();
+    let q = c.groups[0].question.as_ref().expect("the popup shows the question");
+    assert_eq!(q.platforms.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [PlatformId::Facebook, PlatformId::Instagram]);
+    assert_eq!(q.preselected, [PlatformId::Facebook]);
+    assert_eq!(c.open, 2);
+}
+
+#[test]
+fn the_answer_marks_exactly_that_platform_at_the_time_meta_answered() {
+    let (after, _) = flow_sent(&json!({}));
+    let later = NOW + 3.0 * DAY;
+    // From the popup, days later, after the tab is gone.
+    let msg = Request::QuestionAnswered(QuestionAnswered { group: MAIN_GROUP.into(), platform: PlatformId::Instagram });
+    let out = handle(rules(), &msg, POPUP, &Stored::from_storage(&after), later, "en");
+    assert_eq!(out.removals, ["pending/main"], "the question goes");
+    let done = persist(&after, &out);
+    let stored = Stored::from_storage(&done);
+    assert_eq!(stored.record(MAIN_GROUP, PlatformId::Instagram), Record { status: Status::Submitted, changed_at: Some(NOW), snoozed_until: None });
+    assert_eq!(stored.record(MAIN_GROUP, PlatformId::Facebook).status, Status::FormOpened);
+    assert_eq!(stored_question(&done), Value::Null);
+    let c = checklist_of(&out);
+    assert!(c.groups[0].question.is_none() && c.open == 1, "{c:?}");
+    // Answering again: no question is waiting.
+    assert!(matches!(run(msg, POPUP, &stored).reply, Answer::Rejected(_)));
+    // Answered in the flow instead: the same.
+    let out = run(clicked(PanelAction::SentForFacebook), FLOW, &Stored::from_storage(&after));
+    let done = persist(&after, &out);
+    assert_eq!(Stored::from_storage(&done).record(MAIN_GROUP, PlatformId::Facebook).status, Status::Submitted);
+    assert_eq!(Stored::from_storage(&done).record(MAIN_GROUP, PlatformId::Instagram).status, Status::FormOpened);
+    assert_eq!(plan_of(&out).paragraphs[0], Text::with("received_text", "Facebook"));
+}
+
+#[test]
+fn dismissing_marks_nothing() {
+    let (after, _) = flow_sent(&json!({}));
+    for (msg, ctx) in [
+        (Request::QuestionDismissed(QuestionDismissed { group: MAIN_GROUP.into() }), POPUP),
+        (clicked(PanelAction::DismissQuestion), FLOW),
+    ] {
+        let out = run(msg.clone(), ctx, &Stored::from_storage(&after));
+        assert!(out.writes.is_empty(), "{msg:?}: {:?}", out.writes);
+        assert_eq!(out.removals, ["pending/main"]);
+        let stored = Stored::from_storage(persist(&after, &out));
+        assert_eq!(stored.badge().text, "2");
+        assert!(PlatformId::ALL.iter().all(|p| stored.record(MAIN_GROUP, *p).status == Status::FormOpened));
+    }
+}
+
+#[test]
+fn a_linked_group_marks_both_and_says_why_without_asking() {
+    let link = run(Request::GroupLinked(GroupLinked { group: MAIN_GROUP.into(), linked: true }), POPUP, &empty());
+    let before = persist(&json!({}), &link);
+    let (after, out) = flow_sent(&before);
+    let plan = plan_of(&out);
+    assert_eq!(plan.paragraphs[..2], [Text::with("received_text", "Facebook & Instagram"), Text::new("question_linked")]);
+    assert!(!plan.actions.contains(&PanelAction::SentForFacebook), "no question");
+    let stored = Stored::from_storage(&after);
+    assert!(PlatformId::ALL.iter().all(|p| stored.record(MAIN_GROUP, *p).status == Status::Submitted));
+    assert_eq!(stored_question(&after), Value::Null, "nothing to ask");
+}
+
+#[test]
+fn meta_showing_it_again_asks_nothing_new_and_moves_no_date() {
+    let (after, _) = flow_sent(&json!({}));
+    // A reload or re-render of the confirmation, an hour later.
+    let again = handle(rules(), &signalled(FormSignal::Received), FLOW, &Stored::from_storage(&after), NOW + 3_600_000.0, "en");
+    assert!(again.writes.is_empty() && again.removals.is_empty(), "{:?}", again.writes);
+    assert_eq!(flow_question_of(&again)[..2], [PanelAction::SentForFacebook, PanelAction::SentForInstagram], "the same question, shown again");
+    assert_eq!(stored_question(&persist(&after, &again))["asked_at"], json!(NOW));
+    // A question whose platforms were all marked meanwhile (by hand in the popup) is stale: a new one replaces it.
+    let mark = checklist_clicked(MAIN_GROUP, PlatformId::Facebook, ChecklistAction::MarkSubmitted);
+    let s1 = persist(&after, &run(mark, POPUP, &Stored::from_storage(&after)));
+    let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &Stored::from_storage(&s1))).clone();
+    assert_eq!(c.groups[0].question.as_ref().unwrap().platforms.len(), 1, "only what is still open is offered");
+    let mark = checklist_clicked(MAIN_GROUP, PlatformId::Instagram, ChecklistAction::MarkSubmitted);
+    let s2 = persist(&s1, &run(mark, POPUP, &Stored::from_storage(&s1)));
+    let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &Stored::from_storage(&s2))).clone();
+    assert!(c.groups[0].question.is_none());
+}
+
+#[test]
+fn answers_only_from_the_flow_and_only_for_the_question_asked() {
+    let (after, _) = flow_sent(&json!({}));
+    let stored = Stored::from_storage(&after);
+    for ctx in [FB_FEED, FB_FORM, IG_FEED] {
+        let out = run(clicked(PanelAction::SentForFacebook), ctx, &stored);
+        assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty() && out.removals.is_empty(), "{ctx:?}");
+    }
+    // No question waiting: an answer changes nothing.
+    for msg in [clicked(PanelAction::SentForInstagram), clicked(PanelAction::DismissQuestion)] {
+        let out = run(msg, FLOW, &empty());
+        assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty() && out.removals.is_empty());
+    }
+    // A question about Instagram alone (Facebook was already sent) takes no answer for Facebook.
+    let only_ig = json!({"progress/facebook/main": {"v": 1, "status": "submitted", "changed_at": NOW},
+        "pending/main": {"v": 1, "platforms": ["instagram"], "preselected": [], "asked_at": NOW}});
+    let out = run(clicked(PanelAction::SentForFacebook), FLOW, &Stored::from_storage(&only_ig));
+    assert!(matches!(out.reply, Answer::Rejected(_)) && out.removals.is_empty());
+}
+
+#[test]
+fn unreadable_and_newer_questions() {
+    // Corrupt: no question shown, one warning, and a new question replaces it.
+    let corrupt = json!({"pending/main": {"v": 1, "platforms": ["threads"], "asked_at": "x"}});
+    let stored = Stored::from_storage(&corrupt);
+    assert_eq!(stored.warnings().len(), 1, "{:?}", stored.warnings());
+    assert!(stored.warnings()[0].starts_with("pending/main:"));
+    assert!(checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &stored)).groups[0].question.is_none());
+    assert!(matches!(run(Request::QuestionDismissed(QuestionDismissed { group: MAIN_GROUP.into() }), POPUP, &stored).reply, Answer::Rejected(_)));
+    let (after, _) = flow_sent(&corrupt);
+    assert_eq!(stored_question(&after)["v"], json!(1), "replaced by a readable question");
+    // Newer: never written nor removed; the flow still asks (unstored), and its answer still counts.
+    let newer = json!({"pending/main": {"v": 2, "accounts": ["x"]}});
+    let stored = Stored::from_storage(&newer);
+    assert!(stored.read_only());
+    let (after, out) = flow_sent(&newer);
+    assert_eq!(flow_question_of(&out)[..2], [PanelAction::SentForFacebook, PanelAction::SentForInstagram]);
+    assert_eq!(after["pending/main"], newer["pending/main"]);
+    let out = run(clicked(PanelAction::SentForInstagram), FLOW, &Stored::from_storage(&after));
+    assert!(out.removals.is_empty());
+    assert_eq!(status_after(&after, &out, PlatformId::Instagram), Status::Submitted);
+    let out = run(Request::QuestionAnswered(QuestionAnswered { group: MAIN_GROUP.into(), platform: PlatformId::Facebook }), POPUP, &Stored::from_storage(&after));
+    assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty() && out.removals.is_empty());
+    // A question of a group that does not exist is not ours to read.
+    let orphan = Stored::from_storage(json!({"pending/g404": "garbage"}));
+    assert!(orphan.warnings().is_empty() && !orphan.read_only());
+}
+
+#[test]
+fn removing_a_group_removes_its_question() {
+    let add = run(Request::GroupAdd(GroupAdd { name: "Club".into() }), POPUP, &empty());
+    let s1 = persist(&json!({}), &add);
+    let club = Stored::from_storage(&s1).groups.active.clone();
+    let shown_out = run(shown(), FLOW, &Stored::from_storage(&s1));
+    let s2 = persist(&s1, &shown_out);
+    let s3 = persist(&s2, &run(signalled(FormSignal::Received), FLOW, &Stored::from_storage(&s2)));
+    assert!(s3.get(format!("pending/{club}").as_str()).is_some(), "the question is the active group's");
+    let rm = run(Request::GroupRemove(GroupRemove { group: club.clone() }), POPUP, &Stored::from_storage(&s3));
+    assert!(rm.removals.contains(&format!("pending/{club}")), "{:?}", rm.removals);
 }

@@ -45,6 +45,46 @@ fn request_shapes_are_pinned() {
     assert_eq!(wire(json!({"type": "group_remove", "group": "g1"})), Request::GroupRemove(GroupRemove { group: "g1".into() }));
     assert_eq!(wire(json!({"type": "group_linked", "group": "g1", "linked": true})), Request::GroupLinked(GroupLinked { group: "g1".into(), linked: true }));
     assert_eq!(wire(json!({"type": "group_active", "group": "g1"})), Request::GroupActive(GroupActive { group: "g1".into() }));
+    assert_eq!(
+        wire(json!({"type": "question_answered", "group": "main", "platform": "facebook"})),
+        Request::QuestionAnswered(QuestionAnswered { group: "main".into(), platform: PlatformId::Facebook })
+    );
+    assert_eq!(wire(json!({"type": "question_dismissed", "group": "main"})), Request::QuestionDismissed(QuestionDismissed { group: "main".into() }));
+    for (action, word) in [
+        (PanelAction::SentForFacebook, "sent_for_facebook"),
+        (PanelAction::SentForInstagram, "sent_for_instagram"),
+        (PanelAction::DismissQuestion, "dismiss_question"),
+    ] {
+        assert_eq!(wire(json!({"type": "panel_clicked", "url": FEED, "action": word})), Request::PanelClicked(PanelClicked { url: FEED.into(), action }));
+    }
+    for bad in [
+        json!({"type": "question_answered", "group": "main", "platform": "whatsapp"}),
+        json!({"type": "question_answered", "group": "main"}),
+        json!({"type": "question_dismissed", "group": "main", "platform": "facebook"}),
+        json!({"type": "panel_clicked", "url": FEED, "action": "sent_for_threads"}),
+    ] {
+        assert!(Request::from_json(&bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn only_the_flow_asks_which_account_and_only_the_flow_and_the_popup_answer() {
+    let flow = "https://help.meta.com/support/privacy/object/meta-ai/";
+    let answer = |url: &str, word: &str| Request::from_json(&json!({"type": "panel_clicked", "url": url, "action": word})).unwrap();
+    for word in ["sent_for_facebook", "sent_for_instagram", "dismiss_question"] {
+        assert_eq!(authorize(&answer(flow, word), &sender(ID, flow, true), ID, BASE), Ok(Context::MetaPage(Page::PrivacyFlow)), "{word}");
+        for url in [FEED, "https://www.facebook.com/help/contact/712876720715583", "https://www.threads.com/"] {
+            assert!(authorize(&answer(url, word), &sender(ID, url, true), ID, BASE).is_err(), "{word} from {url}");
+        }
+    }
+    // The feed's own buttons are still the feed's.
+    assert!(authorize(&answer(FEED, "already_done"), &sender(ID, FEED, true), ID, BASE).is_ok());
+    let popup = sender(ID, &format!("{BASE}popup/popup.html"), false);
+    for v in [json!({"type": "question_answered", "group": "main", "platform": "instagram"}), json!({"type": "question_dismissed", "group": "main"})] {
+        let req = popup_request(v.clone());
+        assert_eq!(authorize(&req, &popup, ID, BASE), Ok(Context::ExtensionPage), "{v}");
+        assert!(authorize(&req, &sender(ID, flow, true), ID, BASE).is_err(), "{v} from a page");
+    }
 }
 
 fn reply(r: &Reply) -> Value {
@@ -101,6 +141,7 @@ fn reply_shapes_are_pinned() {
         linked: Some(ToggleView { label: "l".into(), checked: true }),
         items: vec![item],
         remove: None,
+        question: None,
     };
     let checklist = PopupView {
         lang: "en".into(),
@@ -117,7 +158,7 @@ fn reply_shapes_are_pinned() {
     let item = json!({"platform": "facebook", "name": "Facebook", "state": "submitted", "state_text": "Sent",
         "covered": "", "also": "a", "remind": "r", "link": link, "actions": [action]});
     let group = json!({"id": "main", "name": "Yours", "main": true, "active": null,
-        "linked": {"label": "l", "checked": true}, "items": [item], "remove": null});
+        "linked": {"label": "l", "checked": true}, "items": [item], "remove": null, "question": null});
     let full = json!({"type": "checklist", "checklist": {"lang": "en", "title": "t", "summary": "s", "timing": "t",
         "groups": [group], "add_group": {"hint": "h", "label": "l", "button": "b", "max_length": 40}, "scope": "s",
         "who_else": {"title": "t", "third_party": "t", "third_party_link": link, "pages": "p", "whatsapp": "w"}}});
@@ -179,7 +220,7 @@ fn malformed_messages_are_refused() {
 
 #[test]
 fn every_tag_is_known_to_the_reader() {
-    assert_eq!(RequestKind::tags().len(), 9);
+    assert_eq!(RequestKind::tags().len(), 11);
     for kind in RequestKind::tags() {
         let err = Request::from_json(&json!({"type": kind, "unexpected": 1})).unwrap_err();
         assert!(err.starts_with(&format!("malformed {kind} message")), "{kind}: {err}");
@@ -310,6 +351,8 @@ fn protocol_typedefs_are_current() {
         GroupRemove::decl(&cfg),
         GroupLinked::decl(&cfg),
         GroupActive::decl(&cfg),
+        QuestionAnswered::decl(&cfg),
+        QuestionDismissed::decl(&cfg),
         Reply::decl(&cfg),
         PanelView::decl(&cfg),
         LinkView::decl(&cfg),
@@ -327,6 +370,8 @@ fn protocol_typedefs_are_current() {
         crate::popup::ButtonView::decl(&cfg),
         AddGroupView::decl(&cfg),
         WhoElseView::decl(&cfg),
+        crate::popup::QuestionView::decl(&cfg),
+        crate::popup::QuestionAnswer::decl(&cfg),
         ChecklistAction::decl(&cfg),
         Status::decl(&cfg),
         PlatformId::decl(&cfg),

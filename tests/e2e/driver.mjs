@@ -287,6 +287,18 @@ export function createDriver(browser, { server, ...rest } = {}) {
           { timeout: 5000, what: `the popup to repaint ${platform} (was ${before}) after ${action}` });
       });
     },
+    /** A trusted click on a group's pending question (Meta's Privacy Center flow): an answer, by platform,
+     * or 'dismiss'; waits for the repaint. */
+    async popupAnswer(groupId, answer) {
+      return withPopup(async (p) => {
+        await p.eval(countPopupRepaints);
+        const q = `section.group[data-group="${groupId}"] [data-role=question]`;
+        const sel = answer === 'dismiss' ? `${q} [data-action="question_dismissed"]`
+          : `${q} [data-action="question_answered"][data-platform="${answer}"]`;
+        await p.click(findInPage, sel, `popupAnswer(${groupId}, ${answer})`);
+        await until(() => p.eval(popupRepaints), (n) => n > 0, { timeout: 5000, what: `the popup to repaint after answering ${answer}` });
+      });
+    },
     async popupGroups() { return withPopup((p) => p.eval(readGroupsInPopup)); },
     async popupInfo() { return withPopup((p) => p.eval(readPopupInfo)); },
     /** Types name into #group-name and submits #add-group with a trusted click → the new group's id | null. */

@@ -127,6 +127,18 @@ const rulesPlatform = (id) => rules().platforms.find((p) => p.id === id);
 const routeIn = (id, lang) => (rulesPlatform(id).fallback_route[lang] ?? rulesPlatform(id).fallback_route.en).steps;
 const collapse = (t) => t.replace(/[ \t\r\n\f]+/g, ' ').trim();
 
+/** The popup's pending question of a group, in the popup (self-contained: it runs there) → null | {paragraphs, answers, dismiss}. */
+function readPopupQuestion(group) {
+  const q = document.querySelector(`section.group[data-group="${group}"] [data-role=question]`);
+  if (!q) return null;
+  return {
+    paragraphs: [...q.querySelectorAll('p')].map((p) => p.textContent),
+    answers: [...q.querySelectorAll('[data-action=question_answered]')]
+      .map((b) => ({ platform: b.dataset.platform, text: b.textContent, preselected: b.dataset.preselected === 'true' })),
+    dismiss: !!q.querySelector('[data-action=question_dismissed]'),
+  };
+}
+
 /** Waits for a panel that satisfies `pred` (a panel may change in place: helper → received / fallback). */
 async function expectPanel(driver, pred, what, timeout = 8000) {
   const got = await driver.waitPanel(pred, what, { timeout });
@@ -168,6 +180,8 @@ function assertFormHelper(p, platform, where) {
 const isReceived = (platform) => (p) => p.kind === 'form-helper' && p.lang &&
   p.paragraphs[0] === collapse(message(p.lang, 'received_text', [rulesPlatform(platform).name]));
 const isFallback = (p) => p.steps.length > 0;
+/** The helper asking which account an objection sent in the Privacy Center flow was for (issue 14). */
+const isQuestion = (p) => p.kind === 'form-helper' && !!p.lang && p.paragraphs[0] === collapse(message(p.lang, 'question_text'));
 const FORM_VARIANT = (platform, variant) => `${FORM[platform]}?replica=${variant}`;
 
 /**
@@ -724,7 +738,7 @@ export const scenarios = [
     },
   },
   {
-    name: 'Meta\'s Privacy Center flow (as reported in 2026): the helper names the choice, counts as "form opened", and Meta\'s UK email wording marks it sent',
+    name: 'Meta\'s Privacy Center flow (as reported in 2026): the helper names the choice, counts as "form opened", and on Meta\'s UK email wording asks which account before marking it sent',
     async run(driver) {
       await driver.launch();
       await driver.open('https://help.meta.com/support/privacy/?confirm=en-uk-email');
@@ -755,10 +769,16 @@ export const scenarios = [
       const sentReason = await until(() => driver.pageText('#replica-submitted-reason'), (t) => !!t,
         { timeout: 4000, what: 'what the flow submitted' });
       assert.equal(sentReason, collapse(helper.reasons[0].text), 'what the flow submitted holds the inserted reason');
-      const received = await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(lang, 'received_text', ['Facebook & Instagram'])),
-        'the helper sees Meta\'s reported UK wording ("will honour your objection") and names what it marked');
-      assert.equal(received.kind, 'form-helper');
-      await expectPopup(driver, { facebook: 'submitted', instagram: 'submitted' }, 'after the flow said it received the objection');
+      // The flow serves every Meta account and does not say which one: the helper asks (issue 14).
+      const asked = await driver.waitPanel(isQuestion, 'the helper sees Meta\'s reported UK wording ("will honour your objection") and asks which account');
+      assert.equal(asked.kind, 'form-helper');
+      assert.deepEqual(asked.paragraphs, [message(lang, 'question_text'), message(lang, 'question_nothing_yet'), message(lang, 'question_waits')].map(collapse),
+        'opened directly, no form link tells the platforms apart: nothing is preselected');
+      assert.deepEqual(asked.actions, ['sent_for_facebook', 'sent_for_instagram', 'dismiss_question', 'close']);
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'while the question waits');
+      await driver.clickPanel('sent_for_instagram');
+      await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(lang, 'received_text', ['Instagram'])), 'the answer marks Instagram sent and says so');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'submitted' }, 'after the answer "Instagram"');
     },
   },
   {
@@ -775,8 +795,13 @@ export const scenarios = [
       assert.equal(helper.platform, 'instagram', 'it continues the Instagram objection');
       await driver.pageClick('a[data-replica-choice=meta-ai]');
       await driver.pageClick('#replica-send');
+      const asked = await driver.waitPanel(isQuestion, 'Meta\'s reported 2024 wording ("will honor your objection") makes the helper ask');
+      assert.deepEqual(asked.actions.slice(0, 2), ['sent_for_instagram', 'sent_for_facebook'], 'Instagram, whose link led here, first');
+      assert.equal(asked.paragraphs[1], collapse(message(asked.lang, 'question_followed', ['Instagram'])), 'and it says why');
+      await expectPopup(driver, { facebook: 'not_started', instagram: 'form_opened' }, 'nothing sent before the answer');
+      await driver.clickPanel('sent_for_instagram');
       await driver.waitPanel((p) => p.paragraphs[0] === collapse(message(p.lang, 'received_text', ['Instagram'])),
-        'Meta\'s reported 2024 wording ("will honor your objection") marks Instagram sent');
+        'the answer marks Instagram sent');
       await expectPopup(driver, { facebook: 'not_started', instagram: 'submitted' }, 'only Instagram was sent');
     },
   },
@@ -825,6 +850,108 @@ export const scenarios = [
       if (ctx.browser === 'firefox') ctx.gap('make a viewport narrower than 500 CSS px', 'https://github.com/microsoft/playwright/pull/14558');
       await driver.launch();
       await expectHelperNeverCovers(driver, [[360, 740]]);
+    },
+  },
+
+  // Issue 14: the flow asks which account
+  // Meta's Privacy Center serves every Meta account and does not say which one an objection was for, so a
+  // "received" there marks nothing by itself: the helper asks (one click per platform, the one whose form
+  // link led there first), and the question waits in the popup until answered. In a group whose Facebook
+  // and Instagram share one Accounts Center, one objection covers both and the helper says so.
+  {
+    name: 'the flow asks which account (a): reached from the Facebook form link, "received" asks with Facebook first, nothing is sent until the answer, and "Facebook" marks only Facebook',
+    async run(driver) {
+      await driver.launch();
+      await expectBanner(driver, 'https://www.facebook.com/', 'facebook');
+      await driver.clickPanel('form-link');
+      await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'form_opened', 'Facebook "form opened" from the banner link');
+      await driver.open(`${FORM.facebook}?replica=redirect`);
+      assert.equal(new URL(await driver.url()).host, 'help.meta.com', 'the Facebook form link led into the Privacy Center flow');
+      const helper = await expectPanel(driver, (p) => p.kind === 'form-helper', 'the helper in the flow');
+      assert.equal(helper.platform, 'facebook');
+      await driver.pageClick('a[data-replica-choice=meta-ai]');
+      await driver.pageClick('#replica-send');
+      const asked = await expectPanel(driver, isQuestion, 'the helper asks which account the objection was for');
+      const lang = asked.lang;
+      assert.deepEqual(asked.paragraphs, [message(lang, 'question_text'), message(lang, 'question_followed', ['Facebook']),
+        message(lang, 'question_nothing_yet'), message(lang, 'question_waits')].map(collapse), 'Facebook first, and why; nothing marked yet, and it waits in the popup');
+      assert.deepEqual(asked.actions, ['sent_for_facebook', 'sent_for_instagram', 'dismiss_question', 'close'], 'one click per platform');
+      // Nothing is sent yet: the badge still counts both, the popup shows no change, and the question waits there.
+      await expectBadge(driver, '2', 'while the question waits');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'not_started' }, 'while the question waits');
+      const st = await driver.storage();
+      assert.deepEqual({ ...st['pending/main'], asked_at: 0 }, { v: 1, platforms: ['facebook', 'instagram'], preselected: ['facebook'], asked_at: 0 },
+        'the question is stored');
+      const q = await driver.inPopup(readPopupQuestion, 'main');
+      assert.ok(q, 'the popup shows the question');
+      assert.deepEqual(q.answers, [{ platform: 'facebook', text: message(lang, 'question_sent_for', ['Facebook']), preselected: true },
+        { platform: 'instagram', text: message(lang, 'question_sent_for', ['Instagram']), preselected: false }], 'the same answers in the popup');
+      assert.equal(q.dismiss, true, 'and a way to dismiss it');
+      // The answer in the helper: only Facebook.
+      await driver.clickPanel('sent_for_facebook');
+      await expectPanel(driver, isReceived('facebook'), 'the helper says Facebook was marked');
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'not_started' }, 'after the answer "Facebook"');
+      await expectBadge(driver, '1', 'after the answer "Facebook"');
+      const after = await driver.storage();
+      assert.equal(after['pending/main'], undefined, 'the question is gone');
+      assert.equal(after['progress/facebook/main'].changed_at, st['pending/main'].asked_at, 'sent at the time Meta said it received it');
+      assert.equal(await driver.inPopup(readPopupQuestion, 'main'), null, 'and gone from the popup');
+    },
+  },
+  {
+    name: 'the flow asks which account (b): the question waits in the popup after the browser closed; the popup dismisses it marking nothing, and answers it',
+    timeout: 240000,
+    async run(driver) {
+      await driver.launch();
+      const sendInFlow = async () => {
+        await driver.open('https://help.meta.com/support/privacy/');
+        await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length === 3, 'the helper in the flow');
+        await driver.pageClick('a[data-replica-choice=meta-ai]');
+        await driver.pageClick('#replica-send');
+        return expectPanel(driver, isQuestion, 'the helper asks which account');
+      };
+      await sendInFlow();
+      let q = await driver.inPopup(readPopupQuestion, 'main');
+      assert.deepEqual(q?.answers.map((a) => [a.platform, a.preselected]), [['facebook', false], ['instagram', false]],
+        'opened directly: both answers, none preselected');
+      await driver.popupAnswer('main', 'dismiss');
+      assert.equal(await driver.inPopup(readPopupQuestion, 'main'), null, 'dismissed');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'a dismissed question marks nothing');
+      await expectBadge(driver, '2', 'after dismissing');
+      assert.equal((await driver.storage())['pending/main'], undefined, 'nothing stored');
+
+      await sendInFlow();
+      const askedAt = (await driver.waitStorage((st) => !!st['pending/main'], 'the question stored'))['pending/main'].asked_at;
+      await driver.restart();
+      await expectBadge(driver, '2', 'after a browser restart, with the question unanswered');
+      q = await driver.inPopup(readPopupQuestion, 'main');
+      assert.equal(q?.answers.length, 2, 'the question waits in the popup after the browser was closed');
+      await driver.popupAnswer('main', 'instagram');
+      await expectPopup(driver, { facebook: 'form_opened', instagram: 'submitted' }, 'the popup\'s answer "Instagram" marks only Instagram');
+      await expectBadge(driver, '1', 'after the popup\'s answer');
+      const st = await driver.storage();
+      assert.equal(st['pending/main'], undefined, 'the question is gone');
+      assert.equal(st['progress/instagram/main'].changed_at, askedAt, 'sent at the time Meta said it received it');
+    },
+  },
+  {
+    name: 'the flow asks which account (c): in a linked group one "received" marks both, and the helper says why instead of asking',
+    async run(driver) {
+      await driver.launch();
+      await driver.popupToggle('main', 'group_linked');
+      assert.equal((await driver.popupGroups())[0].linked, true, 'Facebook and Instagram share one Accounts Center');
+      await driver.open('https://help.meta.com/support/privacy/');
+      await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length === 3, 'the helper in the flow');
+      await driver.pageClick('a[data-replica-choice=meta-ai]');
+      await driver.pageClick('#replica-send');
+      const done = await expectPanel(driver, (p) => p.lang && p.paragraphs[0] === collapse(message(p.lang, 'received_text', ['Facebook & Instagram'])),
+        'the helper says both were marked');
+      assert.equal(done.paragraphs[1], collapse(message(done.lang, 'question_linked')), 'and why: one Accounts Center');
+      assert.ok(!done.actions.some((a) => a.startsWith('sent_for_')), `no question (${show(done.actions)})`);
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'submitted' }, 'both sent');
+      await expectBadge(driver, '✓', 'both sent');
+      assert.equal((await driver.storage())['pending/main'], undefined, 'nothing asked');
+      assert.equal(await driver.inPopup(readPopupQuestion, 'main'), null, 'no question in the popup');
     },
   },
 ];
