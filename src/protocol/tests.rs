@@ -1,5 +1,6 @@
 use super::*;
-use crate::panel::{ActionView, LinkView, PanelKind, WatchView};
+use crate::panel::{ActionView, LinkView, PanelKind, WatchView, WatchedSignal};
+use crate::rules::SignalWhen;
 use crate::popup::{AddGroupView, GroupPanel, ItemAction, ItemView, ToggleView, WhoElseView};
 use crate::progress::Status;
 use serde_json::{json, Value};
@@ -68,7 +69,11 @@ fn reply_shapes_are_pinned() {
         footnote: "".into(),
         reasons: vec![],
         actions: vec![ActionView { action: PanelAction::Close, text: "x".into() }],
-        watch: Some(WatchView { received: vec!["r".into()], unavailable: vec![], login: vec![], reason_field: "textarea".into() }),
+        watch: Some(WatchView {
+            signals: vec![WatchedSignal { signal: FormSignal::Received, when: SignalWhen::Answer, fragments: vec!["r".into()] }],
+            form_area: "form".into(),
+            reason_field: "textarea".into(),
+        }),
     };
     assert_eq!(
         reply(&Reply::ShowPanel { panel }),
@@ -76,7 +81,8 @@ fn reply_shapes_are_pinned() {
             "lang": "de", "label": "l", "paragraphs": ["p"],
             "link": {"text": "k", "href": "https://www.facebook.com/help/contact/712876720715583"},
             "steps_title": "", "steps": [], "footnote": "", "reasons": [], "actions": [{"action": "close", "text": "x"}],
-            "watch": {"received": ["r"], "unavailable": [], "login": [], "reason_field": "textarea"}}})
+            "watch": {"signals": [{"signal": "received", "when": "answer", "fragments": ["r"]}], "form_area": "form",
+                "reason_field": "textarea"}}})
     );
     // What the popup renders (extension/popup/popup.js reads these names).
     let link = LinkView { text: "Open the form".into(), href: "u".into() };
@@ -313,6 +319,8 @@ fn protocol_typedefs_are_current() {
         crate::panel::ReasonView::decl(&cfg),
         ActionView::decl(&cfg),
         WatchView::decl(&cfg),
+        crate::panel::WatchedSignal::decl(&cfg),
+        crate::rules::SignalWhen::decl(&cfg),
         PanelKind::decl(&cfg),
         PanelAction::decl(&cfg),
         FormSignal::decl(&cfg),
