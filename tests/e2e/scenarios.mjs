@@ -971,18 +971,26 @@ function issue14Scenarios() {
         // Control: the helper was watching all along: Meta's answer, where the form was, counts.
         await driver.pageClick('#replica-send');
         await expectPanel(driver, isReceived('facebook'), 'the real answer still counts');
-        // The Privacy Center's own pages that are not its form: an article and search results quoting the answer.
+        // The Privacy Center's own pages that are not its form: an article and search results quoting the answer,
+        // also reached in-page from the flow's form without sending (the form goes, new text comes where it was).
         await driver.popupAddGroup('Second');
-        for (const url of ['https://help.meta.com/support/privacy/article/123456/', 'https://help.meta.com/support/privacy/search/?q=objection']) {
-          await driver.open(url);
-          await expectPanel(driver, isHelper, `the flow's helper on ${url}`);
+        await driver.open(FLOW_STEP);
+        await expectPanel(driver, isHelper, 'the helper on the flow\'s form step');
+        await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+        await driver.inPage(() => { window.replicaSameDocument = true; return true; });
+        await driver.clientNavigate('/support/privacy/article/123456/');
+        const ARTICLE = 'https://help.meta.com/support/privacy/article/123456/';
+        for (const [url, how] of [[ARTICLE, 'in-page from the form'], [ARTICLE, 'loaded'], ['https://help.meta.com/support/privacy/search/?q=objection', 'loaded']]) {
+          if (how === 'loaded') await driver.open(url);
+          else assert.equal(await driver.inPage(() => window.replicaSameDocument === true), true, 'the article was reached in-page');
+          await expectPanel(driver, isHelper, `the flow's helper on ${url} (${how})`);
           await eventually(() => driver.inPage(() => document.querySelector('[data-replica-loaded]')?.dataset.replicaLoaded), (l) => l === 'true', { timeout: 4000 });
           assert.ok(norm(await driver.pageText()).includes('will honour your objection'), `${url} quotes the answer`);
-          await observe(1500, `${url}: nothing there is an answer`);
+          await observe(1500, `${url} (${how}): nothing there is an answer`);
           const st = await driver.storage();
           const sent = Object.entries(st).filter(([k, v]) => k.startsWith('progress/') && !k.endsWith('/main') && v?.status === 'submitted');
-          assert.deepEqual(sent, [], `${url}: nothing marked sent for the new group`);
-          assert.ok(isHelper(await driver.panel()), `${url}: the helper stays the helper`);
+          assert.deepEqual(sent, [], `${url} (${how}): nothing marked sent for the new group`);
+          assert.ok(isHelper(await driver.panel()), `${url} (${how}): the helper stays the helper`);
         }
       },
     },
