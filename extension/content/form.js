@@ -130,14 +130,15 @@
       }
 
       // The form is gone: look where it was (the nearest ancestor still on the page), unless a form is
-      // there again (a re-render) or the user never acted on it (a navigation, not an answer).
+      // there again (a re-render) or the user never sent it (a navigation, not an answer).
       function leave() {
         const at = /** @type {Element | undefined} */ (chain.find((n) => n.isConnected && n.nodeType === Node.ELEMENT_NODE));
         const where = at ?? document.documentElement;
         const again = formIn(where);
         if (again) return anchorTo(again);
         anchor = null;
-        region = acted ? where : null;
+        // Not after a page-wide change either: an answer takes the form's place; a new <body> is a new page.
+        region = acted && where !== document.body && where !== document.documentElement ? where : null;
         fresh = new WeakSet();
         observer.disconnect();
         if (region) observer.observe(region, { childList: true, subtree: true, characterData: true });
