@@ -52,49 +52,38 @@
       field.focus();
     },
 
-    /**
-     * Reports the first signal the page shows, each by its rule (the rules' `signals.watch`, src/rules):
-     * - "load" (an error page, a login wall): the page's readable text, only until an objection form has
-     *   been seen. A form whose help text mentions logging in or errors is still the form.
-     * - "answer" (received): only text the page adds or changes where the form was, after the form went
-     *   away following the user's own click on a button (or submit), and while no form is back there. Text
-     *   that was on the page while the form was (its intro, help, FAQ, footer) never counts, nor does text
-     *   anywhere else (a chat, a toast, a post).
-     * The objection form is the form area (`form_area`) around the reason field, or the field itself (a login
-     * wall has a form but no reason field). While it is there, only the child lists of it and its ancestors
-     * are observed: a busy page beside the form costs nothing. At most one read per frame.
-     * @param {import('../protocol').WatchView} w
-     * @param {(signal: import('../protocol').FormSignal) => void} report
-     */
+    // Reports the first signal the page shows, each by its rule (the rules' `signals.watch`, src/rules):
+    // "load" (error page, login wall): the readable text, only until the objection form was seen (a form
+    // whose help text mentions errors or logging in is still the form). "answer" (received): only text
+    // the page adds or changes where the form was, after the form went away following the user's click
+    // on a button (or a submit), while no form is back. Text there while the form was (intro, help, FAQ,
+    // footer) never counts, nor text elsewhere (a chat, a toast, a post). The objection form is the form
+    // area around the reason field, else the field (a login wall has a form, no reason field). While it
+    // is there, only its ancestors' child lists are observed: a busy page beside it costs nothing.
+    /** @param {import('../protocol').WatchView} w @param {(s: import('../protocol').FormSignal) => void} report */
     watch(w, report) {
       this.unwatch();
-      const byRule = (when) => w.signals.filter((s) => s.when === when);
-      const atLoad = byRule('load');
-      const answers = byRule('answer');
+      const rule = (when) => w.signals.filter((s) => s.when === when);
+      const [atLoad, answers] = [rule('load'), rule('answer')];
       const match = (list, text) => list.find((s) => s.fragments.some((f) => text.includes(f)))?.signal;
       const formIn = (root) => {
         const field = root.querySelector(w.reason_field);
         return field ? field.closest(w.form_area) ?? field : null;
       };
-
-      /** @type {Element | null} */
+      const html = document.documentElement;
       let anchor = null; // the objection form, while it is on the page
-      /** @type {Node[]} */
       let chain = []; // its ancestors, nearest first
-      /** @type {Element | null} */
       let region = null; // where it was, once it is gone
       let fresh = new WeakSet(); // text nodes added or changed in the region since the form went
       let acted = false; // the user clicked a button or submitted while the form was there
       let pending = false;
       let done = false;
+      const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(check); } };
 
       const observer = new MutationObserver((records) => {
-        if (anchor) {
-          if (anchor.isConnected) return anchorTo(anchor); // still there (maybe moved): nothing counts
-          leave();
-          if (!region) return;
-        }
-        if (region && !region.isConnected) leave();
+        if (anchor?.isConnected) return anchorTo(anchor); // still there (maybe moved): nothing counts
+        if (anchor || (region && !region.isConnected)) leave();
+        if (anchor) return;
         if (region) {
           for (const r of records) {
             if (!region.contains(r.target)) continue; // elsewhere on the page: not read
@@ -102,97 +91,74 @@
             else for (const n of r.addedNodes) markFresh(n);
           }
         }
-        if (!pending) { pending = true; requestAnimationFrame(check); }
+        schedule();
       });
 
-      /** @param {Node} n */
       const markFresh = (n) => {
-        if (n.nodeType === Node.TEXT_NODE) fresh.add(n);
-        else if (n.nodeType === Node.ELEMENT_NODE) {
-          const walk = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
-          for (let t = walk.nextNode(); t; t = walk.nextNode()) fresh.add(t);
-        }
+        if (n.nodeType === Node.TEXT_NODE) return void fresh.add(n);
+        const walk = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
+        for (let t = walk.nextNode(); t; t = walk.nextNode()) fresh.add(t);
       };
 
-      /** @param {Element} form */
       function anchorTo(form) {
         const parents = [];
         for (let n = form.parentNode; n; n = n.parentNode) parents.push(n);
         if (form === anchor && parents.length === chain.length && parents.every((p, i) => p === chain[i])) return;
         if (form !== anchor) acted = false; // a form back in its place starts over
-        anchor = form;
-        chain = parents;
-        region = null;
-        fresh = new WeakSet();
+        [anchor, chain, region, fresh] = [form, parents, null, new WeakSet()];
         observer.disconnect();
-        // Taking the form away is a change to the child list of one of these.
-        for (const p of chain) observer.observe(p, { childList: true });
+        for (const p of chain) observer.observe(p, { childList: true }); // how a form is taken away
       }
 
-      // The form is gone: look where it was (the nearest ancestor still on the page), unless a form is
-      // there again (a re-render) or the user never sent it (a navigation, not an answer).
+      // The form is gone: watch where it was (its nearest ancestor still on the page), unless a form is back
+      // there (a re-render), the user never sent it (a navigation), or the whole <body> went (a new page).
       function leave() {
-        const at = /** @type {Element | undefined} */ (chain.find((n) => n.isConnected && n.nodeType === Node.ELEMENT_NODE));
-        const where = at ?? document.documentElement;
+        const where = chain.find((n) => n.isConnected && n.nodeType === Node.ELEMENT_NODE) ?? html;
         const again = formIn(where);
         if (again) return anchorTo(again);
         anchor = null;
-        // Not after a page-wide change either: an answer takes the form's place; a new <body> is a new page.
-        region = acted && where !== document.body && where !== document.documentElement ? where : null;
+        region = acted && where !== document.body && where !== html ? where : null;
         fresh = new WeakSet();
         observer.disconnect();
         if (region) observer.observe(region, { childList: true, subtree: true, characterData: true });
-        else observer.observe(document.documentElement, { childList: true, subtree: true });
+        else {
+          observer.observe(html, { childList: true, subtree: true }); // for a form elsewhere, later
+          schedule();
+        }
       }
 
       function check() {
         pending = false;
         if (done) return;
-        if (!anchor) {
-          const form = formIn(region ?? document);
-          if (form) return anchorTo(form);
+        const form = !anchor && formIn(region ?? document);
+        if (form) return anchorTo(form);
+        const signal = !chain.length ? document.body && match(atLoad, normalise(readText(document.body)))
+          : region && match(answers, normalise(readText(region, (t) => fresh.has(t))));
+        if (signal) {
+          stopWatching?.();
+          stopWatching = null;
+          report(signal);
         }
-        if (!chain.length) {
-          // No objection form seen yet in this watch: the page as it loads.
-          const signal = atLoad.length && document.body ? match(atLoad, normalise(readText(document.body))) : undefined;
-          if (signal) finish(signal);
-          return;
-        }
-        if (!region) return;
-        const signal = match(answers, normalise(readText(region, (t) => fresh.has(t))));
-        if (signal) finish(signal);
       }
 
-      // A trusted click on a button, a submit, or Enter/Space on a button (Enter in a one-line field
-      // submits): the user sent, or tried to. Anything the page does by itself is not.
+      // The user sent, or tried to: a trusted click on a button, a submit, Enter or Space on a button, Enter
+      // in a one-line field. Nothing the page does by itself.
       const BUTTON = 'button, [role=button], input[type=submit], input[type=image]';
-      /** @param {Event} e */
       const onAct = (e) => {
-        if (!e.isTrusted || !anchor) return;
         const t = e.target instanceof Element ? e.target : null;
-        if (e.type === 'submit') acted = true;
-        else if (e.type === 'click') acted ||= !!t?.closest(BUTTON);
-        else if (e instanceof KeyboardEvent && (e.key === 'Enter' || e.key === ' ')) {
-          acted ||= !!t?.closest(BUTTON) || (e.key === 'Enter' && t instanceof HTMLInputElement);
-        }
+        const key = e instanceof KeyboardEvent ? e.key : '';
+        if (!e.isTrusted || !anchor || (e.type === 'keydown' && key !== 'Enter' && key !== ' ')) return;
+        acted ||= e.type === 'submit' || !!t?.closest(BUTTON) || (key === 'Enter' && t instanceof HTMLInputElement);
       };
       const ACTS = ['click', 'submit', 'keydown'];
       for (const type of ACTS) document.addEventListener(type, onAct, true);
-
-      const stop = () => {
+      stopWatching = () => {
         done = true;
         observer.disconnect();
         for (const type of ACTS) document.removeEventListener(type, onAct, true);
       };
-      /** @param {import('../protocol').FormSignal} signal */
-      const finish = (signal) => {
-        this.unwatch();
-        report(signal);
-      };
-      stopWatching = stop;
-
-      // From document_start on, so the whole document (the body may not exist yet) until a form is seen.
-      observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+      // The whole document from document_start on (the body may not exist yet), until a form is seen.
+      observer.observe(html, { childList: true, subtree: true, characterData: true });
       check();
     },
 
