@@ -43,7 +43,15 @@ export type ReasonView = { label: string, text: string, };
 
 export type ActionView = { action: PanelAction, text: string, };
 
-export type WatchView = { received: Array<string>, unavailable: Array<string>, login: Array<string>, reason_field: string, };
+export type WatchView = { signals: Array<WatchedSignal>, 
+/**
+ * CSS selector of the form's area (the rules' `form_area`): an answer counts only where it was.
+ */
+form_area: string, reason_field: string, };
+
+export type WatchedSignal = { signal: FormSignal, when: SignalWhen, fragments: Array<string>, };
+
+export type SignalWhen = "answer" | "load";
 
 export type PanelKind = "banner" | "form_helper";
 

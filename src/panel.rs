@@ -4,7 +4,7 @@
 
 use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, Status};
-use crate::rules::{in_language, Choice, ChoiceId, PlatformId, Rules, Signals};
+use crate::rules::{in_language, Choice, ChoiceId, PlatformId, Rules, SignalWhen, Signals};
 use serde::{Deserialize, Serialize};
 
 /// A substitution in a message.
@@ -178,14 +178,25 @@ pub struct ActionView {
     pub text: String,
 }
 
-/// What the form page's text is checked for, and where a reason goes. Only sent to objection form pages.
+/// What the form page's text is checked for, when and where, and where a reason goes. Only sent to
+/// objection form pages and the Privacy Center flow.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WatchView {
-    pub received: Vec<String>,
-    pub unavailable: Vec<String>,
-    pub login: Vec<String>,
+    pub signals: Vec<WatchedSignal>,
+    /// CSS selector of the form's area (the rules' `form_area`): an answer counts only where it was.
+    pub form_area: String,
     pub reason_field: String,
+}
+
+/// One signal, its fragments (every language's: Meta may show a language other than the browser's) and
+/// when its text counts (the rules' `signals.watch`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WatchedSignal {
+    pub signal: FormSignal,
+    pub when: SignalWhen,
+    pub fragments: Vec<String>,
 }
 
 /// The honest sentence about timing, from the rules' date and today.
@@ -454,11 +465,18 @@ impl PanelPlan {
             footnote: self.footnote.as_ref().map(|f| l.resolve(f)).unwrap_or_default(),
             reasons,
             actions,
-            watch: self.watch.then(|| WatchView {
-                received: Signals::all(&rules.signals.received),
-                unavailable: Signals::all(&rules.signals.unavailable),
-                login: Signals::all(&rules.signals.login),
-                reason_field: rules.reason_field.clone(),
+            watch: self.watch.then(|| {
+                let s = &rules.signals;
+                let watched = |signal, when, list| WatchedSignal { signal, when, fragments: Signals::all(list) };
+                WatchView {
+                    signals: vec![
+                        watched(FormSignal::Received, s.watch.received.when, &s.received),
+                        watched(FormSignal::Unavailable, s.watch.unavailable.when, &s.unavailable),
+                        watched(FormSignal::Login, s.watch.login.when, &s.login),
+                    ],
+                    form_area: rules.form_area.selector.clone(),
+                    reason_field: rules.reason_field.clone(),
+                }
             }),
         }
     }
@@ -534,9 +552,19 @@ mod tests {
         assert_eq!(v.reasons.len(), 3);
         assert!(v.reasons.iter().all(|r| r.text.len() > 20 && !r.label.is_empty()));
         let w = v.watch.expect("the form page is watched");
-        assert!(w.received.iter().any(|f| f.contains("will honour your objection")));
-        assert!(w.received.iter().any(|f| f.contains("anfrage")), "every language's signals are sent");
+        let received = w.signals.iter().find(|s| s.signal == FormSignal::Received).unwrap();
+        assert!(received.fragments.iter().any(|f| f.contains("will honour your objection")));
+        assert!(received.fragments.iter().any(|f| f.contains("anfrage")), "every language's signals are sent");
+        assert_eq!(received.when, SignalWhen::Answer, "\"received\" counts only as Meta's answer");
+        for s in &w.signals {
+            assert!(!s.fragments.is_empty(), "{:?}", s.signal);
+            if s.signal != FormSignal::Received {
+                assert_eq!(s.when, SignalWhen::Load, "{:?}: about the page as it loads", s.signal);
+            }
+        }
+        assert_eq!(w.signals.len(), 3);
         assert_eq!(w.reason_field, "textarea");
+        assert_eq!(w.form_area, rules().form_area.selector);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::*;
-use crate::panel::{ActionView, LinkView, PanelKind, WatchView};
+use crate::panel::{ActionView, LinkView, PanelKind, WatchView, WatchedSignal};
+use crate::rules::SignalWhen;
 use crate::popup::{AddGroupView, GroupPanel, ItemAction, ItemView, ToggleView, WhoElseView};
 use crate::progress::Status;
 use crate::testing::{form_url, third_party_form_url};
@@ -110,7 +111,11 @@ fn reply_shapes_are_pinned() {
         footnote: "".into(),
         reasons: vec![],
         actions: vec![ActionView { action: PanelAction::Close, text: "x".into() }],
-        watch: Some(WatchView { received: vec!["r".into()], unavailable: vec![], login: vec![], reason_field: "textarea".into() }),
+        watch: Some(WatchView {
+            signals: vec![WatchedSignal { signal: FormSignal::Received, when: SignalWhen::Answer, fragments: vec!["r".into()] }],
+            form_area: "form".into(),
+            reason_field: "textarea".into(),
+        }),
     };
     assert_eq!(
         reply(&Reply::ShowPanel { panel }),
@@ -118,7 +123,8 @@ fn reply_shapes_are_pinned() {
             "lang": "de", "label": "l", "paragraphs": ["p"],
             "link": {"text": "k", "href": form},
             "steps_title": "", "steps": [], "footnote": "", "reasons": [], "actions": [{"action": "close", "text": "x"}],
-            "watch": {"received": ["r"], "unavailable": [], "login": [], "reason_field": "textarea"}}})
+            "watch": {"signals": [{"signal": "received", "when": "answer", "fragments": ["r"]}], "form_area": "form",
+                "reason_field": "textarea"}}})
     );
     // What the popup renders (extension/popup/popup.js reads these names).
     let link = LinkView { text: "Open the form".into(), href: "u".into() };
@@ -359,6 +365,8 @@ fn protocol_typedefs_are_current() {
         crate::panel::ReasonView::decl(&cfg),
         ActionView::decl(&cfg),
         WatchView::decl(&cfg),
+        crate::panel::WatchedSignal::decl(&cfg),
+        crate::rules::SignalWhen::decl(&cfg),
         PanelKind::decl(&cfg),
         PanelAction::decl(&cfg),
         FormSignal::decl(&cfg),

@@ -75,6 +75,8 @@ pub struct Rules {
     pub third_party_form: Linked,
     /// CSS selector of the form's free-text reason field (a standard element, never Meta's class names).
     pub reason_field: String,
+    /// Where the objection form is: the form helper looks for Meta's answer where it was (see [`SignalWhen`]).
+    pub form_area: FormArea,
     pub signals: Signals,
     /// "Not now" hides the banner for this many days.
     pub snooze_days: u32,
@@ -146,6 +148,63 @@ pub struct Signals {
     pub unavailable: Vec<Signal>,
     /// A login wall instead of the form.
     pub login: Vec<Signal>,
+    /// When each signal's text counts, and why.
+    pub watch: SignalWatch,
+}
+
+/// CSS selector of the objection form's area, with why it is what it is.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormArea {
+    /// Standard elements and roles only, never Meta's class names.
+    pub selector: String,
+    pub why: String,
+}
+
+/// When a signal's text counts (`extension/content/form.js` does what this says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SignalWhen {
+    /// Only text the page adds or changes where the form area was, after the form area is gone, and only
+    /// while no form area is back there: an answer to what the user sent. Text that was on the page while
+    /// the form was never counts.
+    Answer,
+    /// Text of the page as it loads, only until a form area has been seen: what stands instead of the form.
+    Load,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalRule {
+    pub when: SignalWhen,
+    pub why: String,
+}
+
+/// The rule for each signal. "Received" marks an objection sent, so it must be [`SignalWhen::Answer`]
+/// (tested): a load-time match is how text already on the page, or quoting it, marked objections sent.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalWatch {
+    pub received: SignalRule,
+    pub unavailable: SignalRule,
+    pub login: SignalRule,
+}
+
+impl SignalWatch {
+    /// Refuses a rule that could mark an objection sent from text already on the page, and a rule without
+    /// its reason.
+    pub fn check(&self) -> Result<(), String> {
+        if self.received.when != SignalWhen::Answer {
+            return Err("signals.watch.received: only Meta's answer after sending may mark an objection sent (\"when\": \"answer\")".into());
+        }
+        for (name, r) in [("received", &self.received), ("unavailable", &self.unavailable), ("login", &self.login)] {
+            if r.why.trim().is_empty() {
+                return Err(format!("signals.watch.{name}: say why"));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Signals {
@@ -1014,6 +1073,28 @@ mod tests {
         }
         let reported: Vec<_> = r.signals.received.iter().filter(|s| s.reported).map(|s| s.lang.as_str()).collect();
         assert!(reported.contains(&"it") && reported.contains(&"en"), "{reported:?}");
+    }
+
+    /// "Received" counts only as Meta's answer (the false-"sent" path is closed in the data); the form area is
+    /// a standard selector.
+    #[test]
+    fn received_counts_only_as_an_answer() {
+        let r = rules();
+        assert_eq!(r.signals.watch.check(), Ok(()));
+        assert_eq!(r.signals.watch.received.when, SignalWhen::Answer);
+        let load = RULES_JSON.replacen("\"when\": \"answer\"", "\"when\": \"load\"", 1);
+        assert_ne!(load, RULES_JSON);
+        let spoilt = Rules::from_json(&load).unwrap();
+        assert!(spoilt.signals.watch.check().is_err(), "\"received\" at load time was accepted");
+        for bad in [RULES_JSON.replacen("\"when\": \"answer\"", "\"when\": \"always\"", 1), RULES_JSON.replacen("\"when\": \"load\",", "", 1)] {
+            assert!(Rules::from_json(&bad).is_err(), "an unknown or missing rule was accepted");
+        }
+        let rule = |when, why: &str| SignalRule { when, why: why.into() };
+        let unexplained = SignalWatch { received: rule(SignalWhen::Answer, "x"), unavailable: rule(SignalWhen::Load, " "), login: rule(SignalWhen::Load, "x") };
+        assert!(unexplained.check().is_err(), "a rule without its reason was accepted");
+        let sel = &r.form_area.selector;
+        assert!(!sel.contains('.') && !sel.contains("class"), "the form area is found by standard elements and roles: {sel}");
+        assert!(!r.form_area.why.trim().is_empty());
     }
 
     #[test]

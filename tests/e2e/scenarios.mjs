@@ -954,4 +954,228 @@ export const scenarios = [
       assert.equal(await driver.inPopup(readPopupQuestion, 'main'), null, 'no question in the popup');
     },
   },
+
+  // Issue 14: only Meta's answer counts
+  // A phrase of Meta's answer may be on the page before sending (the form explains what happens to an
+  // honoured objection): only what the page shows where the form was, after the user sent, marks it sent.
+  // The replica's answer modes (tests/replica/README.md): quote=all, answer=late|pieces|rerender,
+  // outside=1, persist=1, mentions=1; their fragments come from src/rules/meta.json.
+  ...issue14Scenarios(),
 ];
+
+// ── Issue 14: only Meta's answer counts (the scenarios above spread these in) ──
+function issue14Scenarios() {
+  const received = rules().signals.received;
+  // The form helper's normalisation (extension/content/form.js), to find a fragment in the page's text.
+  const norm = (t) => t.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/\s+/g, ' ');
+  const ANSWER = 'confirm=en-uk-email'; // "will honour your objection": Meta's reported wording
+  const FLOW_STEP = 'https://help.meta.com/support/privacy/object/meta-ai/';
+  const statusOf = async (driver, platform, group = 'main') => (await driver.storage())[`progress/${platform}/${group}`]?.status ?? 'not_started';
+  const isHelper = (p) => p.kind === 'form-helper' && p.reasons.length === 3 && p.steps.length === 0;
+
+  /** The page really shows every language's "received" fragment before anything is sent. */
+  async function assertQuotesEveryFragment(driver, where) {
+    const text = norm(await driver.pageText());
+    const missing = received.map((s) => s.text).filter((f) => !text.includes(f));
+    assert.deepEqual(missing, [], `${where}: the page quotes every "received" fragment before sending`);
+  }
+
+  /** A window in which nothing may count: the helper stays the helper, the platforms stay "form opened". */
+  async function assertNothingCounted(driver, platforms, why) {
+    await observe(1500, why);
+    const p = await driver.panel();
+    assert.ok(isHelper(p), `${why}: still the form helper, neither "received" nor the fallback route (${show(p)})`);
+    for (const platform of platforms) {
+      assert.equal(await statusOf(driver, platform), 'form_opened', `${why}: ${platform} stays "form opened"`);
+    }
+  }
+
+  /** On the Facebook form with every fragment quoted: nothing before "Senden", Meta's answer after it. */
+  async function answerCounts(driver, mode, duringAnswer = async () => {}) {
+    await driver.launch();
+    await driver.open(`${FORM.facebook}?quote=all&${ANSWER}${mode ? `&answer=${mode}` : ''}`);
+    assertFormHelper(await expectPanel(driver, isHelper, 'the helper on the form'), 'facebook', 'form quoting every fragment');
+    await assertQuotesEveryFragment(driver, 'Facebook form');
+    await assertNothingCounted(driver, ['facebook'], 'before "Senden", with the answer\'s words already on the page');
+    await expectBadge(driver, '2', 'before sending');
+    await driver.pageClick('#replica-send');
+    await duringAnswer();
+    await expectPanel(driver, isReceived('facebook'), 'Meta\'s answer where the form was marks it received', 10000);
+    await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'submitted', 'Facebook "sent" after Senden');
+    await expectBadge(driver, '1', 'after sending');
+  }
+
+  return [
+    {
+      name: 'Issue 14: text on the form page before sending never counts, in any language (intro, help text, FAQ, footer; forms and the Privacy Center flow)',
+      timeout: 120000,
+      async run(driver) {
+        await driver.launch();
+        for (const [platform, url] of [['facebook', FORM.facebook], ['instagram', FORM.instagram]]) {
+          await driver.open(`${url}?quote=all&${ANSWER}`);
+          assertFormHelper(await expectPanel(driver, isHelper, `the helper on the ${platform} form`), platform, `${platform} form quoting every fragment`);
+          await assertQuotesEveryFragment(driver, `${platform} form`);
+          for (const where of ['intro', 'help', 'faq', 'footer']) {
+            const t = norm(await driver.pageText(`[data-replica-quote=${where}]`) ?? '');
+            assert.ok(received.every((s) => t.includes(s.text)), `${platform}: the ${where} quotes every fragment`);
+          }
+          await assertNothingCounted(driver, [platform], `the ${platform} form quoting Meta's answer in every language`);
+        }
+        // The Privacy Center flow: its start page, then its form, reached in-page.
+        await driver.open(`https://help.meta.com/support/privacy/?quote=all&${ANSWER}`);
+        await expectPanel(driver, isHelper, 'the helper in the flow');
+        await assertQuotesEveryFragment(driver, 'the flow\'s start page');
+        await driver.pageClick('a[data-replica-choice=meta-ai]');
+        await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+        await assertQuotesEveryFragment(driver, 'the flow\'s form');
+        await assertNothingCounted(driver, ['facebook', 'instagram'], 'the flow quoting Meta\'s answer in every language');
+        await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'after forms that quote the answer');
+        await expectBadge(driver, '2', 'nothing was sent');
+      },
+    },
+    {
+      name: 'Issue 14: Meta\'s answer counts when it replaces the whole form area (not before Senden, after it; the form and the flow)',
+      timeout: 120000,
+      async run(driver) {
+        await answerCounts(driver, '');
+        // The page showed the answer's words before sending; after it, the intro and help went with the form.
+        const after = norm(await driver.pageText('[data-replica-state]'));
+        assert.ok(after.includes('will honour your objection'), 'the answer is on the page');
+        // The flow: the form step replaced by the answer. (Which platform it marks is item 5's question:
+        // here only that the helper leaves the form for the answer, and only after sending.)
+        await driver.open(`${FLOW_STEP}?quote=all&${ANSWER}`);
+        const helper = await expectPanel(driver, isHelper, 'the helper on the flow\'s form step');
+        await observe(1500, 'the flow\'s form quotes the answer: nothing may count before sending');
+        const before = await driver.panel();
+        assert.ok(isHelper(before), `the flow's helper is still the helper before sending (${show(before)})`);
+        assert.equal(await statusOf(driver, 'instagram'), 'form_opened', 'Instagram is not sent before sending in the flow');
+        await driver.pageClick('#replica-send');
+        await driver.waitPanel((p) => p.kind === 'form-helper' && p.reasons.length === 0 && p.paragraphs[0] !== helper.paragraphs[0],
+          'the flow\'s helper answers Meta\'s answer after sending');
+      },
+    },
+    {
+      name: 'Issue 14: Meta\'s answer counts when it arrives late (a spinner first, the answer 1.5 s later)',
+      timeout: 90000,
+      async run(driver) {
+        await answerCounts(driver, 'late', async () => {
+          await eventually(() => driver.inPage(() => !!document.querySelector('[data-replica-answer=pending]')), Boolean, { timeout: 4000 });
+          assert.equal(await statusOf(driver, 'facebook'), 'form_opened', 'the spinner is no answer');
+        });
+        assert.equal(await driver.inPage(() => document.querySelector('[data-replica-answer]')?.dataset.replicaAnswer), 'shown', 'the late answer came');
+      },
+    },
+    {
+      name: 'Issue 14: Meta\'s answer counts when it arrives in pieces (a few characters per element, over several frames)',
+      timeout: 90000,
+      async run(driver) {
+        let seen = 0;
+        await answerCounts(driver, 'pieces', async () => {
+          seen = await eventually(() => driver.inPage(() => document.querySelectorAll('#replica-received > span').length), (n) => n > 0, { timeout: 4000 });
+        });
+        await eventually(() => driver.inPage(() => document.querySelector('[data-replica-complete]')?.dataset.replicaComplete), (c) => c === 'true', { timeout: 8000 });
+        const pieces = await driver.inPage(() => document.querySelectorAll('#replica-received > span').length);
+        assert.ok(seen > 0 && pieces > 10, `the answer came in pieces of 5 characters (first seen ${seen} elements, ${pieces} in the end)`);
+      },
+    },
+    {
+      name: 'Issue 14: Meta\'s answer counts when React replaces it with equal nodes (a re-render)',
+      timeout: 90000,
+      async run(driver) {
+        await answerCounts(driver, 'rerender');
+        const gen = await eventually(() => driver.inPage(() => Number(document.querySelector('[data-replica-generation]')?.dataset.replicaGeneration)),
+          (g) => g === 2, { timeout: 4000 });
+        assert.equal(gen, 2, 'the answer was re-rendered twice');
+      },
+    },
+    {
+      name: 'Issue 14: the answer\'s words outside the form area (chat, toast, comment, a note beside the form) never count; the Privacy Center\'s articles and search results neither',
+      timeout: 120000,
+      async run(driver) {
+        await driver.launch();
+        await driver.open(`${FORM.facebook}?outside=1&${ANSWER}`);
+        await expectPanel(driver, isHelper, 'the helper on the form');
+        assert.equal(norm(await driver.pageText()).includes('will honour your objection'), false, 'no answer on the page yet');
+        await driver.inPage(() => { window.replicaOutside(); return true; });
+        await eventually(() => driver.inPage(() => document.querySelector('#replica-chat')?.dataset.replicaDone), (d) => d === 'true', { timeout: 8000 });
+        await assertQuotesEveryFragment(driver, 'the chat');
+        assert.ok(norm(await driver.pageText('[data-replica-note]') ?? '').includes('will honour your objection'), 'a note beside the form quotes it too');
+        await assertNothingCounted(driver, ['facebook'], 'the answer\'s words in a chat, a toast, a comment and beside the form, while the form stays');
+        // Control: the helper was watching all along: Meta's answer, where the form was, counts.
+        await driver.pageClick('#replica-send');
+        await expectPanel(driver, isReceived('facebook'), 'the real answer still counts');
+        // The Privacy Center's own pages that are not its form: an article and search results quoting the answer,
+        // also reached in-page from the flow's form without sending (the form goes, new text comes where it was).
+        await driver.popupAddGroup('Second');
+        await driver.open(FLOW_STEP);
+        await expectPanel(driver, isHelper, 'the helper on the flow\'s form step');
+        await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+        await driver.inPage(() => { window.replicaSameDocument = true; return true; });
+        await driver.clientNavigate('/support/privacy/article/123456/');
+        const ARTICLE = 'https://help.meta.com/support/privacy/article/123456/';
+        for (const [url, how] of [[ARTICLE, 'in-page from the form'], [ARTICLE, 'loaded'], ['https://help.meta.com/support/privacy/search/?q=objection', 'loaded']]) {
+          if (how === 'loaded') await driver.open(url);
+          else assert.equal(await driver.inPage(() => window.replicaSameDocument === true), true, 'the article was reached in-page');
+          await expectPanel(driver, isHelper, `the flow's helper on ${url} (${how})`);
+          await eventually(() => driver.inPage(() => document.querySelector('[data-replica-loaded]')?.dataset.replicaLoaded), (l) => l === 'true', { timeout: 4000 });
+          assert.ok(norm(await driver.pageText()).includes('will honour your objection'), `${url} quotes the answer`);
+          await observe(1500, `${url} (${how}): nothing there is an answer`);
+          const st = await driver.storage();
+          const sent = Object.entries(st).filter(([k, v]) => k.startsWith('progress/') && !k.endsWith('/main') && v?.status === 'submitted');
+          assert.deepEqual(sent, [], `${url} (${how}): nothing marked sent for the new group`);
+          assert.ok(isHelper(await driver.panel()), `${url} (${how}): the helper stays the helper`);
+        }
+      },
+    },
+    {
+      name: 'Issue 14: reloading the confirmation page marks nothing and does not move the date',
+      timeout: 120000,
+      async run(driver) {
+        await driver.launch();
+        const url = `${FORM.facebook}?persist=1&${ANSWER}`;
+        await driver.open(url);
+        await expectPanel(driver, isHelper, 'the helper on the form');
+        await driver.pageClick('#replica-send');
+        await expectPanel(driver, isReceived('facebook'), 'the answer marks it received');
+        const first = (await driver.waitStorage((st) => st['progress/facebook/main']?.status === 'submitted', 'Facebook sent'))['progress/facebook/main'];
+        assert.ok(first.changed_at > 0, `a date (${show(first)})`);
+        for (let i = 0; i < 2; i++) {
+          await driver.reload();
+          await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+          await expectPanel(driver, (p) => p.kind === 'form-helper', 'a panel after the reload');
+          await observe(1500, 'the confirmation is on the page at load: nothing may be marked');
+          assert.deepEqual((await driver.storage())['progress/facebook/main'], first, `reload ${i + 1}: the record and its date did not move`);
+        }
+        await expectBadge(driver, '1', 'after reloads');
+        // Another account group, active: the confirmation page of the first group's objection, reloaded
+        // (a restored tab), is not an objection of this one.
+        const id = await driver.popupAddGroup('Club');
+        assert.ok(id, 'a second group');
+        await driver.reload();
+        await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+        await driver.waitStorage((st) => st[`progress/facebook/${id}`]?.status === 'form_opened', 'the page counts as the form opened for the new group');
+        await observe(1500, 'the answer on the page at load must not mark the new group sent');
+        const st = await driver.storage();
+        assert.equal(st[`progress/facebook/${id}`]?.status, 'form_opened', 'the new group is not sent by a reloaded confirmation');
+        assert.deepEqual(st['progress/facebook/main'], first, 'the first group\'s record did not move');
+      },
+    },
+    {
+      name: 'Issue 14: a form whose help text mentions errors and logging in keeps the form helper (form and flow)',
+      timeout: 90000,
+      async run(driver) {
+        await driver.launch();
+        for (const [platforms, url] of [[['facebook'], `${FORM.facebook}?mentions=1`], [['instagram'], `${FORM.instagram}?mentions=1`],
+          [['facebook', 'instagram'], `${FLOW_STEP}?mentions=1`]]) {
+          await driver.open(url);
+          await expectPanel(driver, isHelper, `the helper on ${url}`);
+          const text = norm(await driver.pageText());
+          for (const kind of ['unavailable', 'login']) {
+            assert.ok(rules().signals[kind].every((s) => text.includes(s.text)), `${url}: the help text mentions every "${kind}" fragment`);
+          }
+          await assertNothingCounted(driver, platforms, `${url}: a form that mentions errors and logging in is still the form`);
+        }
+      },
+    },
+  ];
+}

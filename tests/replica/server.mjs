@@ -137,7 +137,10 @@ export function reactBundle() {
   bundle ??= import('esbuild').then((esbuild) => esbuild.build({
     entryPoints: [path.join(HERE, 'app', 'main.jsx')], bundle: true, write: false, format: 'iife',
     jsx: 'automatic', minify: true, legalComments: 'eof', target: ['chrome120', 'firefox115'],
-    define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+    // The rules' signal fragments, for the answer modes' quoting pages (app/modes.jsx): read, not copied.
+    define: { 'process.env.NODE_ENV': '"production"', __REPLICA_SIGNALS__: JSON.stringify(Object.fromEntries(
+      ['received', 'unavailable', 'login'].map((k) => [k, RULES.signals[k].map(({ text, lang }) => ({ text, lang }))]))) },
+    logLevel: 'silent',
   })).then((r) => r.outputFiles[0].contents);
   return bundle;
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { CONFIRMATIONS } from './wording.mjs';
 import { PresendIntro } from './PresendIntro.jsx';
+import { Answer, ChatDock, keepAnswer, keptAnswer, Mentions, modes, Quote } from './modes.jsx';
 
 const COUNTRIES = {
   facebook: [['DE', 'Deutschland'], ['AT', 'Österreich'], ['CH', 'Schweiz']],
@@ -16,7 +17,9 @@ export function ObjectionForm({ site, formId, confirm }) {
   const [country, setCountry] = useState('DE');
   const [email, setEmail] = useState('replica.user@example.org');
   const [reason, setReason] = useState('');
-  const [submitted, setSubmitted] = useState(null);
+  const [m] = useState(() => modes());
+  const [submitted, setSubmitted] = useState(() => keptAnswer(m));
+  const [note, setNote] = useState('');
   const [tick, setTick] = useState(0);
   const renders = useRef(0);
   renders.current += 1;
@@ -31,21 +34,37 @@ export function ObjectionForm({ site, formId, confirm }) {
 
   const submit = (e) => {
     e?.preventDefault();
-    if (!submitted) setSubmitted({ country, email, reason });
+    if (!submitted) {
+      keepAnswer(m, { country, email, reason });
+      setSubmitted({ country, email, reason });
+    }
   };
+
+  // The parts that stay whatever the state (answer modes, README): an FAQ inside the state's <div>, beside
+  // the part that the answer replaces; a footer and a chat dock outside it.
+  const stays = (state, part) => (
+    <>
+      <div data-replica-state={state} data-replica-renders={state === 'open' ? renders.current : undefined}>
+        {part}
+        {note && <p data-replica-note="">{note}</p>}
+        {m.quote && <Quote where="faq" />}
+      </div>
+      {m.quote && <Quote where="footer" />}
+      {m.outside && <ChatDock besideForm={setNote} />}
+    </>
+  );
 
   if (submitted) {
     const wording = CONFIRMATIONS[confirm] ?? CONFIRMATIONS.legacy;
-    return (
-      <div data-replica-state="submitted">
-        <div role="status" id="replica-received" data-wording={confirm} lang={wording.lang}>{wording.text}</div>
+    return stays('submitted', (
+      <Answer key="answer" mode={m.answer} wording={wording} confirm={confirm}>
         <dl id="replica-submitted" aria-label="Submitted (replica)">
           <dt>country</dt><dd id="replica-submitted-country">{submitted.country}</dd>
           <dt>email</dt><dd id="replica-submitted-email">{submitted.email}</dd>
           <dt>reason</dt><dd id="replica-submitted-reason">{submitted.reason}</dd>
         </dl>
-      </div>
-    );
+      </Answer>
+    ));
   }
 
   const action = site === 'instagram' ? `/contact/${formId}` : `/help/contact/${formId}`;
@@ -55,11 +74,12 @@ export function ObjectionForm({ site, formId, confirm }) {
       <div role="button" tabIndex={0} aria-label="Senden" id="replica-send" className="replica-button"
         onClick={submit} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') submit(e); }}>Senden</div>
     );
-  return (
-    <div data-replica-state="open" data-replica-renders={renders.current}>
+  return stays('open', (
+    <div key="open" data-replica-part="open">
       <h2>Einspruch gegen die Verwendung deiner Informationen für KI bei Meta</h2>
       <PresendIntro page="form" />
       <p>Replica form for tests, rendered by React. It only imitates the layout of a help-centre contact form.</p>
+      {m.quote && <Quote where="intro" />}
       <form id="replica-form" action={action} method="get" aria-label="Kontaktformular" onSubmit={submit}>
         <label>Land, in dem du lebst
           <select name="country" aria-label="Land" required value={country}
@@ -81,8 +101,10 @@ export function ObjectionForm({ site, formId, confirm }) {
           {' · '}
           <span id="replica-tick" data-tick={tick}>Entwurf gespeichert ({tick})</span>
         </p>
+        {m.quote && <Quote where="help" />}
+        {m.mentions && <Mentions />}
         {send}
       </form>
     </div>
-  );
+  ));
 }

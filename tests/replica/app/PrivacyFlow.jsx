@@ -6,12 +6,16 @@
 import { useEffect, useState } from 'react';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './wording.mjs';
 import { PresendIntro } from './PresendIntro.jsx';
+import { Answer, Mentions, modes, Quote, SIGNALS } from './modes.jsx';
 
 export const FLOW_ROOT = '/support/privacy/';
 const stepPath = (id) => `${FLOW_ROOT}object/${id}/`;
 
 function parse(pathname) {
   if (pathname === '/support/privacy' || pathname === FLOW_ROOT) return { step: 'choices' };
+  // Pages of the Privacy Center that are not the flow's form (issue 14): an article, search results.
+  if (/^\/support\/privacy\/article\/[0-9]+\/?$/.test(pathname)) return { step: 'article' };
+  if (/^\/support\/privacy\/search\/?$/.test(pathname)) return { step: 'search' };
   const m = /^\/support\/privacy\/object\/([a-z-]+)\/?$/.exec(pathname);
   const choice = m && PRIVACY_CHOICES.find((c) => c.id === m[1]);
   return choice ? { step: 'form', choice } : { step: 'missing' };
@@ -38,6 +42,7 @@ export function PrivacyFlow({ confirm }) {
   };
 
   const route = parse(path);
+  const [m] = useState(() => modes());
   let body;
   if (route.step === 'choices') {
     body = (
@@ -53,7 +58,9 @@ export function PrivacyFlow({ confirm }) {
       </section>
     );
   } else if (route.step === 'form') {
-    body = <ChoiceForm key={route.choice.id} choice={route.choice} confirm={confirm} back={go(FLOW_ROOT)} />;
+    body = <ChoiceForm key={route.choice.id} choice={route.choice} confirm={confirm} back={go(FLOW_ROOT)} m={m} />;
+  } else if (route.step === 'article' || route.step === 'search') {
+    body = <QuotingPage step={route.step} />;
   } else {
     body = (
       <section data-replica-step="missing">
@@ -62,10 +69,38 @@ export function PrivacyFlow({ confirm }) {
       </section>
     );
   }
-  return <div data-replica-path={path}>{body}</div>;
+  return (
+    <div data-replica-path={path}>
+      {body}
+      {m.quote && <Quote where="faq" />}
+      {m.quote && <Quote where="footer" />}
+    </div>
+  );
 }
 
-function ChoiceForm({ choice, confirm, back }) {
+// A help article and search results that quote the "received" wording, every language, with a search box
+// (a form, but not an objection form: no reason field). Not the flow's form: nothing there is an answer.
+function QuotingPage({ step }) {
+  const [more, setMore] = useState(0);
+  useEffect(() => {
+    if (more >= 2) return undefined;
+    const t = setTimeout(() => setMore((n) => n + 1), 300); // more results load later, as search pages do
+    return () => clearTimeout(t);
+  }, [more]);
+  const title = step === 'article' ? 'What happens after you object to the use of your information for AI'
+    : 'Search results';
+  return (
+    <section data-replica-step={step} data-replica-loaded={more >= 2 ? 'true' : 'false'}>
+      <form role="search" aria-label="Search the Help Center"><input type="search" name="q" defaultValue="objection" /></form>
+      <h2>{title}</h2>
+      {SIGNALS.received.slice(0, Math.ceil((SIGNALS.received.length * (more + 1)) / 3)).map((s, i) => (
+        <article key={i} lang={s.lang}><h3>Result {i + 1}</h3><p>… {s.text.replace(/'/g, '\u2019')} …</p></article>
+      ))}
+    </section>
+  );
+}
+
+function ChoiceForm({ choice, confirm, back, m }) {
   const [email, setEmail] = useState('replica.user@example.org');
   const [reason, setReason] = useState('');
   const [submitted, setSubmitted] = useState(null);
@@ -75,11 +110,12 @@ function ChoiceForm({ choice, confirm, back }) {
     return (
       <section data-replica-step="confirmation" data-replica-choice-step={choice.id}>
         <h2>{choice.text}</h2>
-        <div role="status" id="replica-received" data-wording={confirm} lang={wording.lang}>{wording.text}</div>
-        <dl id="replica-submitted" aria-label="Submitted (replica)">
-          <dt>email</dt><dd id="replica-submitted-email">{submitted.email}</dd>
-          <dt>reason</dt><dd id="replica-submitted-reason">{submitted.reason}</dd>
-        </dl>
+        <Answer mode={m.answer} wording={wording} confirm={confirm}>
+          <dl id="replica-submitted" aria-label="Submitted (replica)">
+            <dt>email</dt><dd id="replica-submitted-email">{submitted.email}</dd>
+            <dt>reason</dt><dd id="replica-submitted-reason">{submitted.reason}</dd>
+          </dl>
+        </Answer>
       </section>
     );
   }
@@ -89,6 +125,7 @@ function ChoiceForm({ choice, confirm, back }) {
       <h2>{choice.text}</h2>
       <PresendIntro page="flow" />
       <p>Replica step for tests, rendered by React. Fill in the form to send your request.</p>
+      {m.quote && <Quote where="intro" />}
       <form id="replica-form" aria-label="Privacy request" onSubmit={submit}>
         <label>Email address
           <input type="email" name="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -97,6 +134,8 @@ function ChoiceForm({ choice, confirm, back }) {
           <textarea name="reason" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <p className="replica-meta"><span id="replica-reason-count" data-count={reason.length}>{reason.length} / 5000</span></p>
+        {m.quote && <Quote where="help" />}
+        {m.mentions && <Mentions />}
         <button type="submit" id="replica-send" className="replica-button">Send</button>
       </form>
     </section>
