@@ -254,6 +254,47 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       }
     },
 
+    // The busy objection form (pages/busy-form.html under the real form URL) for `windowMs`: the page's
+    // main-thread time over the window, from CDP Performance.getMetrics (thread time of the renderer's main
+    // thread: the page's script, the content scripts' callbacks in their isolated world, style, layout,
+    // paint, GC), and the page's own account of its frames (window.__busyForm, see busy-form.js), both
+    // read right before and right after the window. `waitHelper`: the window starts only once the form
+    // helper is in the page (then `settleMs` more, for all configurations alike, so the window sees the
+    // steady state, not the load). Afterwards, outside the window: is the helper still there, and the
+    // page's text, which the harness checks for signal fragments (one would stop the helper's watching).
+    async busyForm(url, { windowMs = 5000, settleMs = 1000, waitHelper = false } = {}) {
+      const page = await context.newPage();
+      try {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+        const t0 = Date.now();
+        await page.goto(url, { waitUntil: 'load' });
+        const helperPresent = () => !!document.querySelector('widerspruch-banner[data-kind=form_helper]');
+        let helperAfterMs = null;
+        if (waitHelper) {
+          await page.waitForFunction(helperPresent, null, { timeout: 15000, polling: 50 });
+          helperAfterMs = Date.now() - t0;
+        }
+        await sleep(settleMs);
+        const own = () => page.evaluate(() => ({ ...window.__busyForm }));
+        const s0 = await own();
+        const m0 = await metricsOf(cdp);
+        await sleep(windowMs);
+        const m1 = await metricsOf(cdp);
+        const s1 = await own();
+        const helperAfter = await page.evaluate(helperPresent);
+        const text = await page.evaluate(() => document.documentElement.innerText);
+        await cdp.detach().catch(() => {});
+        const d = (k) => (m1[k] - m0[k]) * 1000;
+        return { windowMs, helperAfterMs, helperAtEnd: helperAfter, text,
+          taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'),
+          styleMs: d('RecalcStyleDuration'), frames: s1.frames - s0.frames, rafMs: s1.rafMs - s0.rafMs,
+          slowFrames: s1.slow - s0.slow };
+      } finally {
+        await page.close();
+      }
+    },
+
     // One traced load: where the time from DOMContentLoaded to the banner goes. Returns the milestones in ms
     // after DOMContentLoaded start, all on the trace clock: when the content script is evaluated, when the
     // service worker's code runs (message handler, WASM), when the reply reaches the content script, when
