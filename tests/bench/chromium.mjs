@@ -262,7 +262,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
     // helper is in the page (then `settleMs` more, for all configurations alike, so the window sees the
     // steady state, not the load). Afterwards, outside the window: is the helper still there, and the
     // page's text, which the harness checks for signal fragments (one would stop the helper's watching).
-    async busyForm(url, { windowMs = 5000, settleMs = 1000, waitHelper = false } = {}) {
+    // `profile`: a V8 CPU profile over the window too (for attribution only: sampling slows the page).
+    async busyForm(url, { windowMs = 5000, settleMs = 1000, waitHelper = false, profile = false } = {}) {
       const page = await context.newPage();
       try {
         const cdp = await context.newCDPSession(page);
@@ -277,16 +278,22 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
         }
         await sleep(settleMs);
         const own = () => page.evaluate(() => ({ ...window.__busyForm }));
+        if (profile) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
         const s0 = await own();
         const m0 = await metricsOf(cdp);
         await sleep(windowMs);
         const m1 = await metricsOf(cdp);
+        const cpuProfile = profile ? (await cdp.send('Profiler.stop')).profile : null;
         const s1 = await own();
         const helperAfter = await page.evaluate(helperPresent);
         const text = await page.evaluate(() => document.documentElement.innerText);
         await cdp.detach().catch(() => {});
         const d = (k) => (m1[k] - m0[k]) * 1000;
-        return { windowMs, helperAfterMs, helperAtEnd: helperAfter, text,
+        return { windowMs, helperAfterMs, helperAtEnd: helperAfter, text, cpuProfile,
           taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'),
           styleMs: d('RecalcStyleDuration'), frames: s1.frames - s0.frames, rafMs: s1.rafMs - s0.rafMs,
           slowFrames: s1.slow - s0.slow };

@@ -1,8 +1,12 @@
 // The busy objection form (served under the real form URL, see server.mjs): the form stays still while the
-// page's own script rewrites a feed-sized side column on EVERY animation frame, as Meta's busy pages do
-// (chat lists, notifications, "people you may know" re-rendering around the form). Each frame replaces the
-// column with 60 freshly built posts (feed.js's hydration size); once a second the form's status area
-// changes too (a small, ordinary change inside the form's own region). None of the text is a signal.
+// page's own script rewrites a feed-sized side column of 60 posts (feed.js's hydration size) on EVERY
+// animation frame, as Meta's busy pages do around a form (chat lists, notifications, suggestions). Two
+// ways, chosen by the address's fragment, because what an observer of the page pays depends on which:
+//   #rebuild  a React root re-render without reuse: the column is replaced by 60 freshly built posts;
+//   #update   React reconciliation: the nodes stay, every post's time label and reaction count get new
+//             text (120 text changes a frame, little new layout).
+// Once a second the form's status area changes too (a small, ordinary change inside the form's own
+// region). None of the text is a signal.
 //
 // It keeps its own account in window.__busyForm, read by the harness before and after a window:
 //   frames  rAF callbacks run (frames the page rendered),
@@ -13,13 +17,29 @@
   const POSTS = 60;
   const feed = document.querySelector('[data-bench=feed]');
   const status = document.querySelector('[data-bench=status]');
-  const r = (window.__busyForm = { posts: POSTS, frames: 0, rafMs: 0, slow: 0 });
+  const mode = location.hash === '#update' ? 'update' : 'rebuild';
+  const r = (window.__busyForm = { mode, posts: POSTS, frames: 0, rafMs: 0, slow: 0 });
   let lastStatus = 0;
+
+  // #update: each post's time label and its first action (the reaction count), in document order.
+  let labels = [];
+  if (mode === 'update') {
+    feed.replaceChildren(window.benchFeed.list(POSTS));
+    labels = [...feed.querySelectorAll('.time, [role=toolbar] > :first-child')];
+  }
+  let n = 0;
 
   function frame(now) {
     requestAnimationFrame(frame);
     const t0 = performance.now();
-    feed.replaceChildren(window.benchFeed.list(POSTS));
+    if (mode === 'rebuild') feed.replaceChildren(window.benchFeed.list(POSTS));
+    else {
+      n += 1;
+      for (let k = 0; k < labels.length; k += 2) {
+        labels[k].textContent = `${(n + k) % 60} s`;
+        labels[k + 1].textContent = `Gefällt mir · ${n + k}`;
+      }
+    }
     if (now - lastStatus >= 1000) {
       lastStatus = now;
       status.textContent = `Entwurf gespeichert um ${new Date().toLocaleTimeString('de-DE')}`;
