@@ -30,7 +30,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startBenchServer, FORM_URL, SIGNAL_FRAGMENTS } from './server.mjs';
+import { startBenchServer, FORM_URL, SIGNAL_FRAGMENTS, ANSWER_FRAGMENT } from './server.mjs';
 import { launchConfig, profileAttribution, traceAttribution, selfTimeBy, sleep } from './chromium.mjs';
 import { median, quantile, count, spread, fmtMs, fmtKiB, fmtRatio, fmtPct, table } from './stats.mjs';
 
@@ -272,6 +272,10 @@ async function busyFormPhase(server) {
         .map(([f, us]) => [f.replace(/chrome-extension:\/\/[a-z]+\//, ''), us / 1000 / x.frames]);
       r.profiled[mode] = { frames: x.frames, extMsPerFrame: pa.extMs / x.frames, busyMsPerFrame: pa.busyMs / x.frames, top };
     }
+    // Last (it marks the platform sent in W's profile): was W's helper watching this page at all? The user
+    // sends, the page shows Meta's answer where the form was, and the helper must react. A build that
+    // watched nothing would otherwise pass the budget for free.
+    r.answer = { text: ANSWER_FRAGMENT, ...await W.busyFormAnswer(`${FORM_URL}#update`, ANSWER_FRAGMENT) };
   } finally {
     await Promise.all([W.close(), E.close(), N.close()]);
     fs.rmSync(eDir, { recursive: true, force: true });
@@ -320,6 +324,11 @@ function busyFormReport(all) {
         `${fmtMs(p.extMsPerFrame, 2)} a frame of ${fmtMs(p.busyMsPerFrame, 2)} sampled (${p.frames} frames); ` +
         p.top.map(([fn, ms]) => `${fn} ${fmtMs(ms, 2)}`).join(', '), '(information)');
     }
+  }
+  if (all.answer) {
+    add('validity: after the windows, the user sends and the page shows Meta\'s answer where the form was; the helper reacts',
+      all.answer.reacted ? `yes, ${all.answer.afterMs} ms after the click ("${all.answer.text}")` : `NO reaction within 10 s ("${all.answer.text}")`,
+      'reacts', all.answer.reacted ? 'valid' : '**INVALID**: the helper did not watch');
   }
   return `Busy objection form (${all.url}, Chromium ${all.version}; ${FORM_RUNS} rounds of ${all.windowMs / 1000} s windows; ` +
     `load average over the rounds ${Math.min(...all.load).toFixed(1)}–${Math.max(...all.load).toFixed(1)}; W = ${all.extensionDir})\n` +

@@ -302,6 +302,31 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       }
     },
 
+    // On the busy form: the user sends (a trusted click on the submit button), the page replaces its form
+    // area with an answer holding `answerText`; does the helper react (its shadow content changes or it
+    // goes) within `timeoutMs`? Proof that the helper was watching this page, not idle on it.
+    async busyFormAnswer(url, answerText, { timeoutMs = 10000 } = {}) {
+      const page = await context.newPage();
+      try {
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction(() => !!document.querySelector('widerspruch-banner[data-kind=form_helper]'), null,
+          { timeout: 15000, polling: 50 });
+        await page.evaluate((t) => {
+          window.__helperBefore = document.querySelector('widerspruch-banner').shadowRoot.innerHTML;
+          document.querySelector('form').dataset.answer = t;
+        }, answerText);
+        const t0 = Date.now();
+        await page.click('button[type=submit]');
+        const reacted = await page.waitForFunction(() => {
+          const host = document.querySelector('widerspruch-banner');
+          return !host || host.shadowRoot?.innerHTML !== window.__helperBefore;
+        }, null, { timeout: timeoutMs, polling: 50 }).then(() => true, () => false);
+        return { reacted, afterMs: reacted ? Date.now() - t0 : null };
+      } finally {
+        await page.close();
+      }
+    },
+
     // One traced load: where the time from DOMContentLoaded to the banner goes. Returns the milestones in ms
     // after DOMContentLoaded start, all on the trace clock: when the content script is evaluated, when the
     // service worker's code runs (message handler, WASM), when the reply reaches the content script, when

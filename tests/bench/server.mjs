@@ -27,6 +27,9 @@ const PAGES = path.join(HERE, 'pages');
 const RULES = JSON.parse(fs.readFileSync(path.join(HERE, '..', '..', 'src', 'rules', 'meta.json'), 'utf8'));
 /** Facebook's objection form as the rules name it (the address the banner links to). */
 export const FORM_URL = RULES.platforms.find((p) => p.id === 'facebook').form;
+/** A reported "received" fragment of the rules: the answer the busy form shows once sent. */
+export const ANSWER_FRAGMENT = RULES.signals.received.find((f) => f.reported && f.lang === 'en')?.text
+  ?? RULES.signals.received[0].text;
 /** Every signal fragment of the rules: the busy form's text must contain none, or the helper stops watching. */
 export const SIGNAL_FRAGMENTS = Object.entries(RULES.signals).filter(([k]) => !k.startsWith('$'))
   .flatMap(([, list]) => list.map((f) => f.text));

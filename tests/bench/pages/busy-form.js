@@ -50,4 +50,16 @@
     if (d > 1000 / 60) r.slow += 1;
   }
   requestAnimationFrame(frame);
+
+  // Sending: like Meta's form, no page load; the answer replaces the whole form area. The harness sets the
+  // answer's text (a "received" fragment of the rules) on the form before it clicks, to check once, after
+  // the windows, that the helper under test still notices Meta's answer on this page.
+  const form = document.querySelector('form');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const answer = document.createElement('p');
+    answer.setAttribute('role', 'status');
+    answer.textContent = `Thank you. Meta ${form.dataset.answer ?? ''}.`;
+    document.querySelector('[data-bench=form-region]').replaceChildren(answer);
+  });
 })();
