@@ -230,6 +230,8 @@ function noopExtensionLike(extDir) {
   return dir;
 }
 
+// content/form.js's normalisation (case, apostrophes, spaces, NFKC), for the validity check only: is any of
+// the rules' fragments on the busy page, where the helper would find it?
 const normalise = (t) => t.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/\s+/g, ' ');
 
 async function busyFormPhase(server) {
