@@ -2,17 +2,27 @@
 // Widerspruch benchmark: "the extension costs Meta's pages nothing and answers within a frame".
 //
 //   npm run bench                      (= node tests/bench/bench.mjs; measures the BUILT dist/, run ./build.sh first)
+//   node tests/bench/bench.mjs --only busy-form     one part alone (also BENCH_ONLY=busy-form; a comma list of
+//                                                   sizes, chromium, busy-form, firefox, build)
+//   BENCH_EXTENSION_DIR=/path/to/dist/chromium node tests/bench/bench.mjs --only busy-form
+//                                                   the same measurement of another build (Chromium side)
 //
 // Environment knobs (defaults in brackets): BENCH_RUNS [15] loads per configuration and figure,
 // BENCH_BUSY_RUNS [3] busy-feed windows per configuration, BENCH_BUSY_MS [10000], BENCH_BUILD [1] time a
 // wasm release build from clean, BENCH_FIREFOX [1] Firefox time to banner when geckodriver is there,
-// BENCH_JSON [target/bench/<timestamp>.json] where the raw numbers go.
+// BENCH_JSON [target/bench/<timestamp>.json] where the raw numbers go, BENCH_EXTENSION_DIR [dist/chromium]
+// the Chromium extension under test (sizes are read from its sibling dist folders), BENCH_FORM_RUNS [8]
+// rounds, BENCH_FORM_MS [5000] window and BENCH_FORM_MODES [rebuild,update] page behaviours of the busy
+// objection form.
 //
 // Method (details in BENCHMARKS.md): three Chromium browsers side by side, one with dist/chromium ("W"),
 // one with the hand-written baseline extension ("B", tests/bench/baseline-extension), one with none ("N").
 // Loads alternate W/B/N with a rotating order, each in a fresh tab of its browser, against the bench
 // server's feed page (strict CSP, like Meta's worst case). The page's own probe script times the banner;
 // CDP reads Performance metrics, heap, CPU profiles and traces. It prints; it never fails on a figure.
+// The busy objection form (issue 14 item 8) has its own three browsers: W, "E" (an extension that does
+// nothing, tests/bench/noop-extension) and N, alternating windows on a form page that rewrites a
+// feed-sized DOM every frame.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +30,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startBenchServer } from './server.mjs';
+import { startBenchServer, FORM_URL, SIGNAL_FRAGMENTS, ANSWER_FRAGMENT } from './server.mjs';
 import { launchConfig, profileAttribution, traceAttribution, selfTimeBy, sleep } from './chromium.mjs';
 import { median, quantile, count, spread, fmtMs, fmtKiB, fmtRatio, fmtPct, table } from './stats.mjs';
 
@@ -31,6 +41,22 @@ const BUSY_RUNS = Number(process.env.BENCH_BUSY_RUNS || 3);
 const BUSY_MS = Number(process.env.BENCH_BUSY_MS || 10000);
 const DO_BUILD = process.env.BENCH_BUILD !== '0';
 const DO_FIREFOX = process.env.BENCH_FIREFOX !== '0';
+const FORM_RUNS = Number(process.env.BENCH_FORM_RUNS || 8);
+const FORM_MS = Number(process.env.BENCH_FORM_MS || 5000);
+// How the busy form's own script rewrites its feed every frame (pages/busy-form.js): rebuilt, or updated in place.
+const FORM_MODES = (process.env.BENCH_FORM_MODES || 'rebuild,update').split(',').map((x) => x.trim()).filter(Boolean);
+const EXT_DIR = path.resolve(process.env.BENCH_EXTENSION_DIR || path.join(ROOT, 'dist', 'chromium'));
+// The built packages the sizes are read from: the extension under test's own dist folder.
+const DIST = path.dirname(EXT_DIR);
+const PARTS = ['sizes', 'chromium', 'busy-form', 'firefox', 'build'];
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  const v = i >= 0 ? process.argv[i + 1] : process.env.BENCH_ONLY;
+  if (!v) return new Set(PARTS);
+  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of parts) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (parts: ${PARTS.join(', ')})`);
+  return new Set(parts);
+})();
 const QUIET_URL = 'https://www.facebook.com/bench/quiet';
 const BUSY_URL = 'https://www.facebook.com/bench/busy';
 
@@ -83,7 +109,7 @@ function baselineExtension() {
 function fileSizes() {
   const out = {};
   for (const browser of ['chromium', 'firefox']) {
-    const dir = path.join(ROOT, 'dist', browser);
+    const dir = browser === 'chromium' ? EXT_DIR : path.join(DIST, browser);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     const pages = {};
     for (const [page, url] of Object.entries(SIZE_PAGES)) {
@@ -107,7 +133,7 @@ function fileSizes() {
     }
     const wasm = fs.readFileSync(path.join(dir, 'core', 'widerspruch_bg.wasm'));
     const glue = fs.readFileSync(path.join(dir, 'core', 'widerspruch.js'));
-    const zip = path.join(ROOT, 'dist', `widerspruch-${browser}.zip`);
+    const zip = path.join(DIST, `widerspruch-${browser}.zip`);
     out[browser] = {
       content: pages,
       wasmRaw: wasm.length, wasmGzip: zlib.gzipSync(wasm, { level: 9 }).length,
@@ -122,11 +148,11 @@ function fileSizes() {
 
 // -------------------------------------------------------------------------------------------- Chromium
 async function chromiumPhase(server) {
-  log('launching three Chromium browsers: W = dist/chromium, B = baseline extension, N = no extension');
+  log(`launching three Chromium browsers: W = ${path.relative(ROOT, EXT_DIR) || EXT_DIR}, B = baseline extension, N = no extension`);
   // W runs a copy of dist/chromium with one file added, the popup's floor (pages/popup-floor.html): a static
   // page timed like the popup in the same extension, so both open in the same process state.
   const wDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-W-ext-'));
-  fs.cpSync(path.join(ROOT, 'dist', 'chromium'), wDir, { recursive: true });
+  fs.cpSync(EXT_DIR, wDir, { recursive: true });
   fs.copyFileSync(path.join(HERE, 'pages', 'popup-floor.html'), path.join(wDir, 'popup', 'bench-floor.html'));
   const W = await launchConfig({ name: 'W', extensionDir: wDir, serverPort: server.port });
   const B = await launchConfig({ name: 'B', extensionDir: baselineExtension(), serverPort: server.port });
@@ -204,6 +230,131 @@ async function chromiumPhase(server) {
     fs.rmSync(wDir, { recursive: true, force: true });
   }
   return r;
+}
+
+// ------------------------------------------------------------------------------------ busy objection form
+// Issue 14 item 8: on a form page whose own script rewrites a feed-sized DOM on every frame, how much does
+// the extension add to the page's main-thread time while its form helper shows? Three browsers: W (the
+// extension under test), E (an extension whose content script does nothing, on the same pages at the same
+// run_at) and N (none). Each round runs one window in each, the order rotating, so every W/E ratio pairs
+// windows made within the same half minute on this shared machine.
+function noopExtensionLike(extDir) {
+  // The do-nothing extension on exactly the pages and at the moment the extension under test runs: its
+  // content-script matches and run_at are copied, only the script differs.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-E-ext-'));
+  fs.cpSync(path.join(HERE, 'noop-extension'), dir, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const theirs = JSON.parse(fs.readFileSync(path.join(extDir, 'manifest.json'), 'utf8')).content_scripts ?? [];
+  manifest.content_scripts = theirs.map((c) => ({ ...c, js: ['content/noop.js'], css: undefined }));
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+// content/form.js's normalisation (case, apostrophes, spaces, NFKC), for the validity check only: is any of
+// the rules' fragments on the busy page, where the helper would find it?
+const normalise = (t) => t.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/\s+/g, ' ');
+
+async function busyFormPhase(server) {
+  const eDir = noopExtensionLike(EXT_DIR);
+  log(`busy objection form ${FORM_URL}: launching W = ${path.relative(ROOT, EXT_DIR) || EXT_DIR}, E = an extension that ` +
+    'does nothing, N = no extension');
+  const W = await launchConfig({ name: 'W', extensionDir: EXT_DIR, serverPort: server.port });
+  const E = await launchConfig({ name: 'E', extensionDir: eDir, serverPort: server.port });
+  const N = await launchConfig({ name: 'N', serverPort: server.port });
+  const r = { url: FORM_URL, version: W.version, extensionDir: EXT_DIR, windowMs: FORM_MS, modes: {}, load: [] };
+  try {
+    if (!W.extensionId) throw new Error(`the extension's service worker did not appear (is ${EXT_DIR} built?)`);
+    log('warming up: one short window each');
+    for (const c of [W, E, N]) await c.busyForm(FORM_URL, { windowMs: 500, waitHelper: c === W });
+    log(`${FORM_RUNS} rounds of W/E/N × ${FORM_MODES.join(', ')}, ${FORM_MS / 1000} s windows`);
+    for (const mode of FORM_MODES) r.modes[mode] = { W: [], E: [], N: [] };
+    for (let i = 0; i < FORM_RUNS; i++) {
+      const order = [W, E, N].slice(i % 3).concat([W, E, N].slice(0, i % 3));
+      for (const mode of FORM_MODES) {
+        for (const c of order) {
+          const x = await c.busyForm(`${FORM_URL}#${mode}`, { windowMs: FORM_MS, waitHelper: c === W });
+          delete x.cpuProfile;
+          const text = normalise(x.text);
+          x.signalsInPage = SIGNAL_FRAGMENTS.filter((f) => text.includes(f));
+          x.textChars = x.text.length;
+          delete x.text;
+          r.modes[mode][c.name].push(x);
+        }
+      }
+      r.load.push(os.loadavg()[0]);
+      log(`round ${i + 1}/${FORM_RUNS} done, load average ${os.loadavg()[0].toFixed(1)}`);
+    }
+    // Where W's extra time goes: one more W window per mode under the CPU profiler (not in the figures
+    // above; sampling slows the page): time in stacks that hold an extension frame, per frame.
+    r.profiled = {};
+    for (const mode of FORM_MODES) {
+      const x = await W.busyForm(`${FORM_URL}#${mode}`, { windowMs: FORM_MS, waitHelper: true, profile: true });
+      const pa = profileAttribution(x.cpuProfile);
+      const top = [...pa.extFunctions].sort((a, b) => b[1] - a[1]).slice(0, 4)
+        .map(([f, us]) => [f.replace(/chrome-extension:\/\/[a-z]+\//, ''), us / 1000 / x.frames]);
+      r.profiled[mode] = { frames: x.frames, extMsPerFrame: pa.extMs / x.frames, busyMsPerFrame: pa.busyMs / x.frames, top };
+    }
+    // Last (it marks the platform sent in W's profile): was W's helper watching this page at all? The user
+    // sends, the page shows Meta's answer where the form was, and the helper must react. A build that
+    // watched nothing would otherwise pass the budget for free.
+    r.answer = { text: ANSWER_FRAGMENT, ...await W.busyFormAnswer(`${FORM_URL}#update`, ANSWER_FRAGMENT) };
+  } finally {
+    await Promise.all([W.close(), E.close(), N.close()]);
+    fs.rmSync(eDir, { recursive: true, force: true });
+  }
+  return r;
+}
+
+function busyFormReport(all) {
+  if (all.error) return `Busy objection form: harness error: ${all.error}`;
+  const rows = [];
+  const add = (figure, measured, goal, verdict = '—') => rows.push([figure, measured, goal, verdict]);
+  const pct = (xs) => `${fmtPct(median(xs), 1)} (IQR ${fmtPct(quantile(xs, 0.25), 1)} – ${fmtPct(quantile(xs, 0.75), 1)}, n=${count(xs)})`;
+  for (const [mode, f] of Object.entries(all.modes)) {
+    const perFrame = (x, k) => (x.frames > 0 ? x[k] / x.frames : null);
+    const col = (name, k) => f[name].map((x) => perFrame(x, k));
+    // Paired by round: W's window against E's window of the same round.
+    const paired = (k) => f.W.map((w, i) => 100 * (perFrame(w, k) / perFrame(f.E[i], k) - 1));
+    const added = paired('taskMs');
+    const ok = median(added) != null && median(added) <= 15;
+    add(`#${mode}: extension's added main-thread time per frame while the helper shows, W vs E (paired by round)`,
+      pct(added), '≤ 15 %', ok ? 'meets' : '**MISSES**');
+    add('  main-thread time per frame (TaskDuration, thread time): W / E / N', `${spread(col('W', 'taskMs'), 2)} / ` +
+      `${spread(col('E', 'taskMs'), 2)} / ${spread(col('N', 'taskMs'), 2)}`, '(reference)');
+    add('  same, per window, W vs E (paired)', `W ${fmtMs(median(f.W.map((x) => x.taskMs)), 0)}, E ${fmtMs(median(f.E.map((x) => x.taskMs)), 0)}: ` +
+      `${pct(f.W.map((w, i) => 100 * (w.taskMs / f.E[i].taskMs - 1)))}`, '(information)');
+    add('  frames per window: W / E / N (the page\'s rAF callbacks)', `${median(f.W.map((x) => x.frames))} / ${median(f.E.map((x) => x.frames))} / ` +
+      `${median(f.N.map((x) => x.frames))}`, '(information)');
+    add('  script (ScriptDuration) per frame, W vs E', `${fmtMs(median(col('W', 'scriptMs')), 2)} vs ${fmtMs(median(col('E', 'scriptMs')), 2)}: ` +
+      `+${fmtMs(median(f.W.map((w, i) => perFrame(w, 'scriptMs') - perFrame(f.E[i], 'scriptMs'))), 2)} a frame`, '(information)');
+    add('  style + layout per frame, W vs E', `${fmtMs(median(f.W.map((x) => (x.styleMs + x.layoutMs) / x.frames)), 2)} vs ` +
+      `${fmtMs(median(f.E.map((x) => (x.styleMs + x.layoutMs) / x.frames)), 2)}`, '(information)');
+    add('  the page\'s own rAF script per frame (in-page, wall time), W vs E', `${fmtMs(median(col('W', 'rafMs')), 2)} vs ` +
+      `${fmtMs(median(col('E', 'rafMs')), 2)}: ${pct(paired('rafMs'))}`, '(information)');
+    add('  an extension that does nothing vs none, E vs N (per frame, paired)',
+      pct(f.E.map((e, i) => 100 * (perFrame(e, 'taskMs') / perFrame(f.N[i], 'taskMs') - 1))), '(information)');
+    const missingHelper = f.W.filter((x) => !x.helperAtEnd).length;
+    const signals = [...new Set(['W', 'E', 'N'].flatMap((k) => f[k].flatMap((x) => x.signalsInPage)))];
+    add('  validity: the helper showed through every W window; no signal text on the page',
+      `helper in the page ${median(f.W.map((x) => x.helperAfterMs))} ms after navigation start (median), gone at the end of ` +
+      `${missingHelper} windows; signal fragments in the page's text: ${signals.length ? signals.join(', ') : 'none'} ` +
+      `(${median(f.W.map((x) => x.textChars))} characters)`,
+      'helper in all, no fragment', missingHelper === 0 && !signals.length ? 'valid' : '**INVALID**');
+    const p = all.profiled?.[mode];
+    if (p) {
+      add('  where it goes: one more W window under the CPU profiler, time in stacks with an extension frame',
+        `${fmtMs(p.extMsPerFrame, 2)} a frame of ${fmtMs(p.busyMsPerFrame, 2)} sampled (${p.frames} frames); ` +
+        p.top.map(([fn, ms]) => `${fn} ${fmtMs(ms, 2)}`).join(', '), '(information)');
+    }
+  }
+  if (all.answer) {
+    add('validity: after the windows, the user sends and the page shows Meta\'s answer where the form was; the helper reacts',
+      all.answer.reacted ? `yes, ${all.answer.afterMs} ms after the click ("${all.answer.text}")` : `NO reaction within 10 s ("${all.answer.text}")`,
+      'reacts', all.answer.reacted ? 'valid' : '**INVALID**: the helper did not watch');
+  }
+  return `Busy objection form (${all.url}, Chromium ${all.version}; ${FORM_RUNS} rounds of ${all.windowMs / 1000} s windows; ` +
+    `load average over the rounds ${Math.min(...all.load).toFixed(1)}–${Math.max(...all.load).toFixed(1)}; W = ${all.extensionDir})\n` +
+    table(['Figure', 'Measured (median)', 'Budget', 'Verdict'], rows);
 }
 
 // --------------------------------------------------------------------------------------------- Firefox
@@ -311,24 +462,24 @@ function report(sz, c, fx, build, setup) {
   const verdict = (ok) => (ok == null ? '—' : ok ? 'meets' : '**MISSES**');
   const rows = [];
   const add = (figure, measured, goal, ok) => rows.push([figure, measured, goal, verdict(ok)]);
-  const cr = sz.chromium, ff = sz.firefox;
+  const cr = sz?.chromium, ff = sz?.firefox;
 
-  for (const [page, x] of Object.entries(cr.content)) {
+  if (sz) for (const [page, x] of Object.entries(cr.content)) {
     add(`content-script bytes a ${page} page parses (JS + CSS)`,
       `${x.bytes} B = ${fmtKiB(x.bytes, 2)} (${x.files.join(' + ')}; ${x.lines} lines, longest ${x.longest}, ` +
       `${x.commentLines} comment lines: ${x.readable ? 'readable' : 'NOT readable'})`,
       '≤ 6 KiB, readable', x.bytes <= 6144 && x.readable);
   }
-  add('WASM core after wasm-opt -Oz, Chromium build',
+  if (sz) add('WASM core after wasm-opt -Oz, Chromium build',
     `${fmtKiB(cr.wasmRaw)} raw, ${fmtKiB(cr.wasmGzip)} gzip -9 (brotli ${fmtKiB(cr.wasmBrotli)}); JS glue ${fmtKiB(cr.glueRaw)} ` +
     `(${fmtKiB(cr.glueGzip)} gzip); zip ${fmtKiB(cr.zip)}`,
     '≤ 120 KiB raw, ≤ 50 KiB gzip', cr.wasmRaw <= 120 * 1024 && cr.wasmGzip <= 50 * 1024);
-  add('WASM core, Firefox build',
+  if (sz) add('WASM core, Firefox build',
     `${fmtKiB(ff.wasmRaw)} raw, ${fmtKiB(ff.wasmGzip)} gzip -9; JS glue ${fmtKiB(ff.glueRaw)}; zip ${fmtKiB(ff.zip)}`,
     '≤ 120 KiB raw, ≤ 50 KiB gzip', ff.wasmRaw <= 120 * 1024 && ff.wasmGzip <= 50 * 1024);
 
-  if (c.error) {
-    add('Chromium figures', `harness error: ${c.error}`, '', null);
+  if (c.error || c.skipped) {
+    add('Chromium figures', c.error ? `harness error: ${c.error}` : `skipped: ${c.skipped}`, '', null);
   } else {
     const painted = (xs) => xs.map((x) => x.dclToPainted);
     const ins = (xs) => xs.map((x) => x.dclToInserted);
@@ -446,25 +597,44 @@ function breakdownText(c) {
 
 // ------------------------------------------------------------------------------------------------- main
 async function main() {
-  log(`machine: ${results.machine.cores} × ${results.machine.cpu}, load average ${results.machine.loadAtStart.join(' ')}`);
-  const sizes = fileSizes();
+  log(`machine: ${results.machine.cores} × ${results.machine.cpu}, load average ${results.machine.loadAtStart.join(' ')}; ` +
+    `parts: ${[...ONLY].join(', ')}`);
+  const sizes = ONLY.has('sizes') ? fileSizes() : null;
   results.sizes = sizes;
-  const server = await startBenchServer({ port: 0 });
-  let c;
-  try {
-    c = await chromiumPhase(server);
-  } catch (e) {
-    log(`Chromium phase failed: ${e.stack || e.message}`);
-    c = { error: e.message };
-  } finally {
-    await server.close();
+  let c = { skipped: 'not asked for (--only)' };
+  let form = null;
+  if (ONLY.has('chromium') || ONLY.has('busy-form')) {
+    const server = await startBenchServer({ port: 0 });
+    try {
+      if (ONLY.has('chromium')) {
+        c = await chromiumPhase(server).catch((e) => {
+          log(`Chromium phase failed: ${e.stack || e.message}`);
+          return { error: e.message };
+        });
+      }
+      if (ONLY.has('busy-form')) {
+        form = await busyFormPhase(server).catch((e) => {
+          log(`busy-form phase failed: ${e.stack || e.message}`);
+          return { error: e.message };
+        });
+      }
+    } finally {
+      await server.close();
+    }
   }
   results.chromium = c;
-  log('Firefox (optional)');
-  const fx = await firefoxPhase().catch((e) => ({ error: e.message }));
+  results.busyForm = form;
+  let fx = { skipped: 'not asked for (--only)' };
+  if (ONLY.has('firefox')) {
+    log('Firefox (optional)');
+    fx = await firefoxPhase().catch((e) => ({ error: e.message }));
+  }
   results.firefox = fx;
-  log('wasm release build from clean (a temporary CARGO_TARGET_DIR; target/ is left alone)');
-  const build = buildPhase();
+  let build = { skipped: 'not asked for (--only)' };
+  if (ONLY.has('build')) {
+    log('wasm release build from clean (a temporary CARGO_TARGET_DIR; target/ is left alone)');
+    build = buildPhase();
+  }
   results.build = build;
   const setup = setupFromLogs();
   results.setup = setup;
@@ -480,10 +650,14 @@ async function main() {
   console.log(`\nWiderspruch benchmark, ${results.date}`);
   console.log(`Machine: ${m.cores} × ${m.cpu}, ${m.memGiB} GiB, Debian ${m.os}, Node ${m.node}; load average at start ` +
     `${m.loadAtStart.join(' ')}, at end ${m.loadAtEnd.join(' ')}`);
-  console.log(`Chromium ${c.version ?? 'n/a'} (/usr/bin/chromium, --headless=new, via playwright-core); ` +
-    `${RUNS} alternating loads per configuration; dist built ${sizes.chromium.builtAt}\n`);
-  console.log(report(sizes, c, fx, build, setup));
-  console.log(`\n${breakdownText(c)}`);
+  const builtAt = (() => { try { return fs.statSync(path.join(EXT_DIR, 'manifest.json')).mtime.toISOString(); } catch { return 'n/a'; } })();
+  console.log(`Chromium ${c.version ?? form?.version ?? 'n/a'} (/usr/bin/chromium, --headless=new, via playwright-core); ` +
+    `${RUNS} alternating loads per configuration; extension ${path.relative(ROOT, EXT_DIR) || EXT_DIR}, built ${builtAt}\n`);
+  if ([...ONLY].some((p) => p !== 'busy-form')) {
+    console.log(report(sizes, c, fx, build, setup));
+    if (c.breakdown) console.log(`\n${breakdownText(c)}`);
+  }
+  if (form) console.log(`\n${busyFormReport(form)}`);
   console.log(`\nRaw numbers: ${path.relative(ROOT, jsonPath)}. Runtime ${results.runtimeS.toFixed(0)} s.`);
 }
 

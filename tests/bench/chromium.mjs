@@ -254,6 +254,79 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       }
     },
 
+    // The busy objection form (pages/busy-form.html under the real form URL) for `windowMs`: the page's
+    // main-thread time over the window, from CDP Performance.getMetrics (thread time of the renderer's main
+    // thread: the page's script, the content scripts' callbacks in their isolated world, style, layout,
+    // paint, GC), and the page's own account of its frames (window.__busyForm, see busy-form.js), both
+    // read right before and right after the window. `waitHelper`: the window starts only once the form
+    // helper is in the page (then `settleMs` more, for all configurations alike, so the window sees the
+    // steady state, not the load). Afterwards, outside the window: is the helper still there, and the
+    // page's text, which the harness checks for signal fragments (one would stop the helper's watching).
+    // `profile`: a V8 CPU profile over the window too (for attribution only: sampling slows the page).
+    async busyForm(url, { windowMs = 5000, settleMs = 1000, waitHelper = false, profile = false } = {}) {
+      const page = await context.newPage();
+      try {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+        const t0 = Date.now();
+        await page.goto(url, { waitUntil: 'load' });
+        const helperPresent = () => !!document.querySelector('widerspruch-banner[data-kind=form_helper]');
+        let helperAfterMs = null;
+        if (waitHelper) {
+          await page.waitForFunction(helperPresent, null, { timeout: 15000, polling: 50 });
+          helperAfterMs = Date.now() - t0;
+        }
+        await sleep(settleMs);
+        const own = () => page.evaluate(() => ({ ...window.__busyForm }));
+        if (profile) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
+        const s0 = await own();
+        const m0 = await metricsOf(cdp);
+        await sleep(windowMs);
+        const m1 = await metricsOf(cdp);
+        const cpuProfile = profile ? (await cdp.send('Profiler.stop')).profile : null;
+        const s1 = await own();
+        const helperAfter = await page.evaluate(helperPresent);
+        const text = await page.evaluate(() => document.documentElement.innerText);
+        await cdp.detach().catch(() => {});
+        const d = (k) => (m1[k] - m0[k]) * 1000;
+        return { windowMs, helperAfterMs, helperAtEnd: helperAfter, text, cpuProfile,
+          taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'),
+          styleMs: d('RecalcStyleDuration'), frames: s1.frames - s0.frames, rafMs: s1.rafMs - s0.rafMs,
+          slowFrames: s1.slow - s0.slow };
+      } finally {
+        await page.close();
+      }
+    },
+
+    // On the busy form: the user sends (a trusted click on the submit button), the page replaces its form
+    // area with an answer holding `answerText`; does the helper react (its shadow content changes or it
+    // goes) within `timeoutMs`? Proof that the helper was watching this page, not idle on it.
+    async busyFormAnswer(url, answerText, { timeoutMs = 10000 } = {}) {
+      const page = await context.newPage();
+      try {
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction(() => !!document.querySelector('widerspruch-banner[data-kind=form_helper]'), null,
+          { timeout: 15000, polling: 50 });
+        await page.evaluate((t) => {
+          window.__helperBefore = document.querySelector('widerspruch-banner').shadowRoot.innerHTML;
+          document.querySelector('form').dataset.answer = t;
+        }, answerText);
+        const t0 = Date.now();
+        await page.click('button[type=submit]');
+        const reacted = await page.waitForFunction(() => {
+          const host = document.querySelector('widerspruch-banner');
+          return !host || host.shadowRoot?.innerHTML !== window.__helperBefore;
+        }, null, { timeout: timeoutMs, polling: 50 }).then(() => true, () => false);
+        return { reacted, afterMs: reacted ? Date.now() - t0 : null };
+      } finally {
+        await page.close();
+      }
+    },
+
     // One traced load: where the time from DOMContentLoaded to the banner goes. Returns the milestones in ms
     // after DOMContentLoaded start, all on the trace clock: when the content script is evaluated, when the
     // service worker's code runs (message handler, WASM), when the reply reaches the content script, when

@@ -1,6 +1,7 @@
 // "Hydration" of the bench feed: like a React root, the first client render replaces the server markup
 // with freshly built nodes (posts with author, text, actions). Shared by the quiet and the busy page;
-// busy.js reuses window.benchFeed to keep rendering.
+// busy.js reuses window.benchFeed to keep rendering. The busy form page (<body data-no-hydrate>) keeps
+// its own markup and only borrows list() for its side column (busy-form.js).
 (() => {
   'use strict';
   const WORDS = ('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut ' +
@@ -33,9 +34,14 @@
         el('span', { role: 'button', tabindex: '0' }, 'Share')));
   }
 
-  function render(count) {
+  function list(count) {
     const feed = el('div', { role: 'feed', 'aria-busy': 'false' });
     for (let k = 0; k < count; k++) feed.append(post());
+    return feed;
+  }
+
+  function render(count) {
+    const feed = list(count);
     const mount = el('div', { id: 'mount', class: 'x9f619 x1n2onr6' },
       el('div', { role: 'banner', class: 'x78zum5 nav' }, el('a', { href: '/' }, 'f'),
         el('input', { type: 'search', 'aria-label': 'Search' })),
@@ -44,6 +50,6 @@
     return feed;
   }
 
-  window.benchFeed = { post, render };
-  render(60);
+  window.benchFeed = { post, list, render };
+  if (!document.body.hasAttribute('data-no-hydrate')) render(60);
 })();
