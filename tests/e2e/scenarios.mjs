@@ -1026,7 +1026,7 @@ function issue14Scenarios() {
         await expectPanel(driver, isHelper, 'the helper in the flow');
         await assertQuotesEveryFragment(driver, 'the flow\'s start page');
         await driver.pageClick('a[data-replica-choice=meta-ai]');
-        await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+        await until(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000, what: "the flow's form step (its reason field)" });
         await assertQuotesEveryFragment(driver, 'the flow\'s form');
         await assertNothingCounted(driver, ['facebook', 'instagram'], 'the flow quoting Meta\'s answer in every language');
         await expectPopup(driver, { facebook: 'form_opened', instagram: 'form_opened' }, 'after forms that quote the answer');
@@ -1059,7 +1059,7 @@ function issue14Scenarios() {
       timeout: 90000,
       async run(driver) {
         await answerCounts(driver, 'late', async () => {
-          await eventually(() => driver.inPage(() => !!document.querySelector('[data-replica-answer=pending]')), Boolean, { timeout: 4000 });
+          await until(() => driver.inPage(() => !!document.querySelector('[data-replica-answer=pending]')), Boolean, { timeout: 4000, what: "the replica's spinner (the answer pending)" });
           assert.equal(await statusOf(driver, 'facebook'), 'form_opened', 'the spinner is no answer');
         });
         assert.equal(await driver.inPage(() => document.querySelector('[data-replica-answer]')?.dataset.replicaAnswer), 'shown', 'the late answer came');
@@ -1073,7 +1073,7 @@ function issue14Scenarios() {
         await answerCounts(driver, 'pieces', async () => {
           seen = await eventually(() => driver.inPage(() => document.querySelectorAll('#replica-received > span').length), (n) => n > 0, { timeout: 4000 });
         });
-        await eventually(() => driver.inPage(() => document.querySelector('[data-replica-complete]')?.dataset.replicaComplete), (c) => c === 'true', { timeout: 8000 });
+        await until(() => driver.inPage(() => document.querySelector('[data-replica-complete]')?.dataset.replicaComplete), (c) => c === 'true', { timeout: 8000, what: "the replica's answer complete (all its pieces)" });
         const pieces = await driver.inPage(() => document.querySelectorAll('#replica-received > span').length);
         assert.ok(seen > 0 && pieces > 10, `the answer came in pieces of 5 characters (first seen ${seen} elements, ${pieces} in the end)`);
       },
@@ -1097,7 +1097,7 @@ function issue14Scenarios() {
         await expectPanel(driver, isHelper, 'the helper on the form');
         assert.equal(norm(await driver.pageText()).includes('will honour your objection'), false, 'no answer on the page yet');
         await driver.inPage(() => { window.replicaOutside(); return true; });
-        await eventually(() => driver.inPage(() => document.querySelector('#replica-chat')?.dataset.replicaDone), (d) => d === 'true', { timeout: 8000 });
+        await until(() => driver.inPage(() => document.querySelector('#replica-chat')?.dataset.replicaDone), (d) => d === 'true', { timeout: 8000, what: "the replica's chat messages, toast and comment posted" });
         await assertQuotesEveryFragment(driver, 'the chat');
         assert.ok(norm(await driver.pageText('[data-replica-note]') ?? '').includes('will honour your objection'), 'a note beside the form quotes it too');
         await assertNothingCounted(driver, ['facebook'], 'the answer\'s words in a chat, a toast, a comment and beside the form, while the form stays');
@@ -1109,7 +1109,7 @@ function issue14Scenarios() {
         await driver.popupAddGroup('Second');
         await driver.open(FLOW_STEP);
         await expectPanel(driver, isHelper, 'the helper on the flow\'s form step');
-        await eventually(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000 });
+        await until(() => driver.inPage(() => !!document.querySelector('textarea[name=reason]')), Boolean, { timeout: 4000, what: "the flow's form step (its reason field)" });
         await driver.inPage(() => { window.replicaSameDocument = true; return true; });
         await driver.clientNavigate('/support/privacy/article/123456/');
         const ARTICLE = 'https://help.meta.com/support/privacy/article/123456/';
@@ -1117,7 +1117,7 @@ function issue14Scenarios() {
           if (how === 'loaded') await driver.open(url);
           else assert.equal(await driver.inPage(() => window.replicaSameDocument === true), true, 'the article was reached in-page');
           await expectPanel(driver, isHelper, `the flow's helper on ${url} (${how})`);
-          await eventually(() => driver.inPage(() => document.querySelector('[data-replica-loaded]')?.dataset.replicaLoaded), (l) => l === 'true', { timeout: 4000 });
+          await until(() => driver.inPage(() => document.querySelector('[data-replica-loaded]')?.dataset.replicaLoaded), (l) => l === 'true', { timeout: 4000, what: 'the Privacy Center article loaded' });
           assert.ok(norm(await driver.pageText()).includes('will honour your objection'), `${url} quotes the answer`);
           await observe(1500, `${url} (${how}): nothing there is an answer`);
           const st = await driver.storage();
@@ -1141,7 +1141,7 @@ function issue14Scenarios() {
         assert.ok(first.changed_at > 0, `a date (${show(first)})`);
         for (let i = 0; i < 2; i++) {
           await driver.reload();
-          await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+          await until(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000, what: "the replica's answer on the page" });
           await expectPanel(driver, (p) => p.kind === 'form-helper', 'a panel after the reload');
           await observe(1500, 'the confirmation is on the page at load: nothing may be marked');
           assert.deepEqual((await driver.storage())['progress/facebook/main'], first, `reload ${i + 1}: the record and its date did not move`);
@@ -1152,7 +1152,7 @@ function issue14Scenarios() {
         const id = await driver.popupAddGroup('Club');
         assert.ok(id, 'a second group');
         await driver.reload();
-        await eventually(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000 });
+        await until(() => driver.pageText('#replica-received'), (t) => !!t, { timeout: 4000, what: "the replica's answer on the page" });
         await driver.waitStorage((st) => st[`progress/facebook/${id}`]?.status === 'form_opened', 'the page counts as the form opened for the new group');
         await observe(1500, 'the answer on the page at load must not mark the new group sent');
         const st = await driver.storage();
