@@ -113,12 +113,19 @@
   // content/form.js shares this script's world; it does nothing until a form helper asks it to.
   const form = () => globalThis.widerspruchForm;
 
-  // The background's answer decides what follows a click: a panel (the route, or what an answer marked)
-  // replaces this one; anything else takes it away.
+  // A click that only records something takes the panel away at once (even while a sleeping worker
+  // wakes). Two kinds bring a panel back: the route ("The link doesn't work") and the answer to the flow's
+  // question (what it marked); for them the background's answer decides.
   /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
-    send({ type: 'panel_clicked', url: location.href, action }).then((a) => (a?.type === 'show_panel' ? answer(a) : hide()));
+    const answered = action === 'link_broken' || action.startsWith('sent_for_');
+    if (!answered) hide();
+    send({ type: 'panel_clicked', url: location.href, action }).then((a) => {
+      if (!answered) return;
+      if (a?.type === 'show_panel') answer(a);
+      else hide();
+    });
   }
 
   function hide() {
