@@ -31,8 +31,7 @@ export const FORM_URL = RULES.platforms.find((p) => p.id === 'facebook').form;
 export const ANSWER_FRAGMENT = RULES.signals.received.find((f) => f.reported && f.lang === 'en')?.text
   ?? RULES.signals.received[0].text;
 /** Every signal fragment of the rules: the busy form's text must contain none, or the helper stops watching. */
-export const SIGNAL_FRAGMENTS = Object.entries(RULES.signals).filter(([k]) => !k.startsWith('$'))
-  .flatMap(([, list]) => list.map((f) => f.text));
+export const SIGNAL_FRAGMENTS = Object.keys(RULES.signals.watch).flatMap((kind) => RULES.signals[kind].map((f) => f.text));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8' };
 
