@@ -5,25 +5,33 @@ export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_cl
 
 export type PageShown = { url: string, };
 
-export type PanelClicked = { url: string, action: PanelAction, };
-
-export type FormSignalled = { url: string, signal: FormSignal, };
-
-export type GetChecklist = Record<symbol, never>;
-
-export type ChecklistClicked = { group: string, platform: PlatformId, action: ChecklistAction, };
+export type QuestionDismissed = { group: string, };
 
 export type GroupAdd = { name: string, };
 
-export type GroupRemove = { group: string, };
+export type GroupActive = { group: string, };
 
 export type GroupLinked = { group: string, linked: boolean, };
 
-export type GroupActive = { group: string, };
+export type ChecklistClicked = { group: string, platform: PlatformId, action: ChecklistAction, };
+
+export type ChecklistAction = "open_form" | "mark_submitted" | "mark_confirmed" | "reset";
+
+export type PlatformId = "facebook" | "instagram";
+
+export type FormSignalled = { url: string, signal: FormSignal, };
+
+export type FormSignal = "received" | "unavailable" | "login";
+
+export type GroupRemove = { group: string, };
+
+export type PanelClicked = { url: string, action: PanelAction, };
+
+export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question";
 
 export type QuestionAnswered = { group: string, platform: PlatformId, };
 
-export type QuestionDismissed = { group: string, };
+export type GetChecklist = Record<symbol, never>;
 
 export type Reply = { "type": "show_panel", panel: PanelView, } | { "type": "no_panel" } | { "type": "checklist", checklist: PopupView, } | { "type": "done" } | { "type": "rejected", reason: string, };
 
@@ -37,11 +45,13 @@ label: string, paragraphs: Array<string>, link: LinkView | null, steps_title: st
  */
 footnote: string, reasons: Array<ReasonView>, actions: Array<ActionView>, watch: WatchView | null, };
 
-export type LinkView = { text: string, href: string, };
-
 export type ReasonView = { label: string, text: string, };
 
+export type PanelKind = "banner" | "form_helper";
+
 export type ActionView = { action: PanelAction, text: string, };
+
+export type LinkView = { text: string, href: string, };
 
 export type WatchView = { signals: Array<WatchedSignal>, 
 /**
@@ -52,12 +62,6 @@ form_area: string, reason_field: string, };
 export type WatchedSignal = { signal: FormSignal, when: SignalWhen, fragments: Array<string>, };
 
 export type SignalWhen = "answer" | "load";
-
-export type PanelKind = "banner" | "form_helper";
-
-export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question";
-
-export type FormSignal = "received" | "unavailable" | "login";
 
 export type PopupView = { lang: string, title: string, 
 /**
@@ -72,6 +76,8 @@ timing: string, groups: Array<GroupPanel>,
  * `None` while the stored data came from a newer Widerspruch: shown, never changed.
  */
 add_group: AddGroupView | null, scope: string, who_else: WhoElseView, };
+
+export type WhoElseView = { title: string, third_party: string, third_party_link: LinkView, pages: string, whatsapp: string, };
 
 export type GroupPanel = { id: string, name: string, 
 /**
@@ -91,7 +97,23 @@ linked: ToggleView | null, items: Array<ItemView>, remove: ButtonView | null,
  */
 question: QuestionView | null, };
 
-export type ToggleView = { label: string, checked: boolean, };
+export type ButtonView = { text: string, label: string, };
+
+export type QuestionView = { text: string, 
+/**
+ * Why one answer comes first (the user followed its form link). Empty for none.
+ */
+followed: string, 
+/**
+ * Nothing is marked until answered.
+ */
+note: string, 
+/**
+ * One per platform, the preselected first; none while the data is read-only.
+ */
+answers: Array<QuestionAnswer>, dismiss: ButtonView | null, };
+
+export type QuestionAnswer = { platform: PlatformId, text: string, label: string, preselected: boolean, };
 
 export type ItemView = { platform: PlatformId, name: string, 
 /**
@@ -111,37 +133,15 @@ also: string,
  */
 remind: string, link: LinkView | null, actions: Array<ItemAction>, };
 
+export type Status = "not_started" | "form_opened" | "submitted" | "confirmed";
+
 export type ItemAction = { action: ChecklistAction, text: string, 
 /**
  * What a screen reader hears: platform, group and action.
  */
 label: string, };
 
-export type ButtonView = { text: string, label: string, };
+export type ToggleView = { label: string, checked: boolean, };
 
 export type AddGroupView = { hint: string, label: string, button: string, max_length: number, };
-
-export type WhoElseView = { title: string, third_party: string, third_party_link: LinkView, pages: string, whatsapp: string, };
-
-export type QuestionView = { text: string, 
-/**
- * Why one answer comes first (the user followed its form link). Empty for none.
- */
-followed: string, 
-/**
- * Nothing is marked until answered.
- */
-note: string, 
-/**
- * One per platform, the preselected first; none while the data is read-only.
- */
-answers: Array<QuestionAnswer>, dismiss: ButtonView | null, };
-
-export type QuestionAnswer = { platform: PlatformId, text: string, label: string, preselected: boolean, };
-
-export type ChecklistAction = "open_form" | "mark_submitted" | "mark_confirmed" | "reset";
-
-export type Status = "not_started" | "form_opened" | "submitted" | "confirmed";
-
-export type PlatformId = "facebook" | "instagram";
 
