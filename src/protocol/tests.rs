@@ -339,9 +339,10 @@ fn the_popup_may_read_and_change_the_checklist() {
     assert!(authorize(&shown(FEED), &popup, ID, BASE).is_err());
 }
 
-/// The declarations of `T` and of every type it uses, each once, depth first from `T`: ts-rs's own
-/// dependency walk (`TS::visit_dependencies`, the one `TS::export_all` uses), gathered into one file
-/// instead of one file per type. A nested type added to a request or reply comes along by itself.
+/// The declarations of `T` and of every type it uses, each once: ts-rs's own dependency walk
+/// (`TS::visit_dependencies`, the one `TS::export_all` uses), gathered into one file instead of one file
+/// per type. A nested type added to a request or reply comes along by itself. The walk's order varies
+/// from build to build, so the caller sorts.
 fn declarations<T: ts_rs::TS + 'static + ?Sized>(cfg: &ts_rs::Config, seen: &mut Vec<std::any::TypeId>, out: &mut Vec<String>) {
     struct Walk<'a>(&'a ts_rs::Config, &'a mut Vec<std::any::TypeId>, &'a mut Vec<String>);
     impl ts_rs::TypeVisitor for Walk<'_> {
@@ -368,6 +369,7 @@ fn protocol_typedefs_are_current() {
     let (mut seen, mut decls) = (vec![], vec![]);
     declarations::<Request>(&cfg, &mut seen, &mut decls);
     declarations::<Reply>(&cfg, &mut seen, &mut decls);
+    decls.sort(); // by name: each is `type Name = …`
     let mut text = String::from(
         "// Generated from the Rust types in src/protocol.rs by `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`;\n\
          // do not edit. The extension's scripts use these through JSDoc (`// @ts-check`).\n\n",
