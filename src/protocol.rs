@@ -6,7 +6,8 @@
 //! On the wire both are JS objects tagged by `type` (`{"type": "page_shown", "url": "…"}`). Both directions
 //! go through serde's derived code (`serde-wasm-bindgen` in the extension, `serde_json` in tests and
 //! fuzzing). The JavaScript gets the same types as `extension/protocol.d.ts`, generated from these by a
-//! test below, and `tsc --checkJs` holds `banner.js`, `form.js` and `popup.js` to them.
+//! test below, and `tsc --checkJs` (strict) holds every extension script to them. The requests are one
+//! table, `requests!` below: a new message is its payload struct, its row there and its handling.
 //!
 //! The protocol carries the domain's types (panels, checklist actions, platforms); the domain modules do
 //! not know it.
