@@ -159,11 +159,9 @@ macro_rules! requests {
             /// Whether `context` may send this request: the table's `from` column.
             #[allow(unused_variables, unreachable_patterns, unreachable_code)]
             fn allowed_from(&self, context: Context) -> bool {
-                match self {
-                    $( Request::$variant(payload) => match context {
-                        $ctx => { $( let $m = payload; return $guard; )? true }
-                        _ => false,
-                    }, )*
+                match (context, self) {
+                    $( ($ctx, Request::$variant(payload)) => { $( let $m = payload; return $guard; )? true } )*
+                    _ => false,
                 }
             }
         }
