@@ -226,7 +226,12 @@ fn malformed_messages_are_refused() {
 
 #[test]
 fn every_tag_is_known_to_the_reader() {
-    assert_eq!(RequestKind::tags().len(), 11);
+    // Each row of `requests!` has its own tag (serde would read a repeated one as the first row only);
+    // which messages there are is pinned by `request_shapes_are_pinned`, not by a count to keep in step.
+    let mut tags = RequestKind::tags().to_vec();
+    tags.sort();
+    tags.dedup();
+    assert_eq!(tags.len(), RequestKind::tags().len(), "a tag is repeated in requests!");
     for kind in RequestKind::tags() {
         let err = Request::from_json(&json!({"type": kind, "unexpected": 1})).unwrap_err();
         assert!(err.starts_with(&format!("malformed {kind} message")), "{kind}: {err}");
