@@ -8,6 +8,7 @@
  * Progress lives in storage.local: the worker can be stopped at any moment, so memory holds nothing but a
  * copy of the last read, dropped on every change (platform/ext.js).
  */
+// @ts-check
 'use strict';
 
 if (typeof importScripts === 'function' && typeof ext === 'undefined') {
@@ -19,7 +20,9 @@ const ready = wasm_bindgen({ module_or_path: ext.url('core/widerspruch_bg.wasm')
 const started = ready.then(() => wasm_bindgen.background_start());
 
 // One message at a time, so two read-modify-write cycles never interleave.
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
+/** @template T @param {() => T | PromiseLike<T>} task @returns {Promise<T>} */
 function serially(task) {
   const run = queue.then(task, task);
   queue = run.catch(() => {});

@@ -8,12 +8,15 @@
 // @ts-check
 (() => {
   'use strict';
-  const api = globalThis.browser ?? globalThis.chrome;
+  // Its own `browser ?? chrome`, typed like platform/ext.js's (tools/extension-globals.d.ts): one more
+  // content script file on every Meta page would cost more than these two calls (see popup.js).
+  const api = /** @type {ExtensionApi} */ (globalThis.browser ?? globalThis.chrome);
   const TAG = 'widerspruch-banner';
 
   // An update orphans this script in open tabs; remove an orphan's panel: only ever one.
   for (const stale of document.querySelectorAll(TAG)) stale.remove();
 
+  /** @type {HTMLElement | null} */
   let host = null; // our element, while shown
   let asked = 0; // drop stale answers (navigations overlap)
   let shown = ''; // the panel as JSON: the same again changes nothing (keeps focus)
@@ -56,6 +59,10 @@
     if (n === asked) answer(a);
   }
 
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {ParentNode} parent @param {K} tag @param {string | null} [text] @returns {HTMLElementTagNameMap[K]}
+   */
   function el(parent, tag, text) {
     const e = document.createElement(tag);
     if (text) e.textContent = text;
@@ -63,6 +70,11 @@
     return e;
   }
 
+  /**
+   * `data-action` names what the button does, for tests and styles: a panel action, or inserting a reason.
+   * @param {ParentNode} parent @param {string} text @param {import('../protocol').PanelAction | 'insert_reason'} action
+   * @param {() => void} onClick
+   */
   function button(parent, text, action, onClick) {
     const b = el(parent, 'button', text);
     b.type = 'button';
@@ -134,6 +146,7 @@
     host = null;
   }
 
+  /** @param {ShadowRoot} root */
   function style(root) {
     const css = `
 :host { all: initial; --bg: #fff; --fg: #1f1f1f; --ac: #0b57d0; --on: #fff; --ln: #747775;

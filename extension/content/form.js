@@ -12,7 +12,7 @@
 
   // Meta's typography must not hide a signal: curly apostrophes, non-breaking and narrow spaces, case.
   // The rules' fragments are stored in this same form (cargo test checks it; src/rules).
-  const normalise = (s) => s.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc\u2032]/g, "'")
+  const normalise = (/** @type {string} */ s) => s.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc\u2032]/g, "'")
     .replace(/\s+/g, ' ');
 
   // Text nobody reads on the page: code, templates, hidden elements, and our own helper.
@@ -27,6 +27,7 @@
   };
   // textContent of the readable text nodes, never innerText: no layout. `pick` chooses the nodes; one left
   // out between two taken ones separates them (U+0000 is in no fragment), so their words never join.
+  /** @param {Node} root @param {(t: Node) => boolean} [pick] */
   const readText = (root, pick = (/** @type {Node} */ _t) => true) => {
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, readable);
     let out = '';
@@ -63,16 +64,21 @@
     /** @param {import('../protocol').WatchView} w @param {(s: import('../protocol').FormSignal) => void} report */
     watch(w, report) {
       this.unwatch();
-      const rule = (when) => w.signals.filter((s) => s.when === when);
+      const rule = (/** @type {import('../protocol').SignalWhen} */ when) => w.signals.filter((s) => s.when === when);
       const [atLoad, answers] = [rule('load'), rule('answer')];
+      /** @param {import('../protocol').WatchedSignal[]} list @param {string} text */
       const match = (list, text) => list.find((s) => s.fragments.some((f) => text.includes(f)))?.signal;
+      /** @param {ParentNode} root */
       const formIn = (root) => {
         const field = root.querySelector(w.reason_field);
         return field ? field.closest(w.form_area) ?? field : null;
       };
       const html = document.documentElement;
+      /** @type {Element | null} */
       let anchor = null; // the objection form, while it is on the page
+      /** @type {ParentNode[]} */
       let chain = []; // its ancestors, nearest first
+      /** @type {ParentNode | null} */
       let region = null; // where it was, once it is gone
       let fresh = new WeakSet(); // text nodes added or changed in the region since the form went
       let acted = false; // the user clicked a button or submitted while the form was there
@@ -94,13 +100,15 @@
         schedule();
       });
 
-      const markFresh = (n) => {
+      const markFresh = (/** @type {Node} */ n) => {
         if (n.nodeType === Node.TEXT_NODE) return void fresh.add(n);
         const walk = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
         for (let t = walk.nextNode(); t; t = walk.nextNode()) fresh.add(t);
       };
 
+      /** @param {Element} form */
       function anchorTo(form) {
+        /** @type {ParentNode[]} */
         const parents = [];
         for (let n = form.parentNode; n; n = n.parentNode) parents.push(n);
         if (form === anchor && parents.length === chain.length && parents.every((p, i) => p === chain[i])) return;
@@ -144,7 +152,7 @@
       // The user sent, or tried to: a trusted click on a button, a submit, Enter or Space on a button, Enter
       // in a one-line field. Nothing the page does by itself.
       const BUTTON = 'button, [role=button], input[type=submit], input[type=image]';
-      const onAct = (e) => {
+      const onAct = (/** @type {Event} */ e) => {
         const t = e.target instanceof Element ? e.target : null;
         const key = e instanceof KeyboardEvent ? e.key : '';
         if (!e.isTrusted || !anchor || (e.type === 'keydown' && key !== 'Enter' && key !== ' ')) return;

@@ -10,16 +10,29 @@
 
 (() => {
   // Its own two calls, like the content script: also loading platform/ext.js cost 5–8 ms (BENCHMARKS.md).
-  const api = globalThis.browser ?? globalThis.chrome;
-  const message = (key) => api.i18n.getMessage(key);
+  // Typed as platform/ext.js's `api` is (tools/extension-globals.d.ts).
+  const api = /** @type {ExtensionApi} */ (globalThis.browser ?? globalThis.chrome);
+  const message = (/** @type {string} */ key) => api.i18n.getMessage(key);
   // Never rejects (nor throws): a failure is an answer too.
   /** @type {(msg: import('../protocol').Request) => Promise<import('../protocol').Reply>} */
   const answerTo = (msg) => new Promise((ok) => ok(api.runtime.sendMessage(msg))).catch((e) => ({ type: 'rejected', reason: String(e) }));
   // The first question goes out while the document is still being parsed (this script is not deferred).
   const first = answerTo({ type: 'get_checklist' });
-  let app = null; // #app, once parsed
+  /** @type {HTMLElement} */
+  let app; // #app, once parsed (before anything renders)
 
-  /** @param {ParentNode} parent @param {string} tag @param {Record<string, string | number>} [attrs] @param {string} [text] */
+  /**
+   * The words in `data-action`: what a control does, a checklist action or the tag of the request it
+   * sends. Typed against the generated protocol, so a misspelt action fails tsc where it is written.
+   * @typedef {import('../protocol').ChecklistAction | Extract<import('../protocol').Request['type'],
+   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed'>} Action
+   */
+
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {ParentNode} parent @param {K} tag @param {{ 'data-action'?: Action } & Record<string, string | number>} [attrs]
+   * @param {string} [text] @returns {HTMLElementTagNameMap[K]}
+   */
   function el(parent, tag, attrs = {}, text = '') {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -40,12 +53,14 @@
   }
 
   // Which control had focus, by what it does, so keyboard focus survives re-rendering.
-  const focusKey = (e) => e?.dataset?.action &&
-    `${e.closest('[data-group]')?.dataset.group}|${e.closest('[data-platform]')?.dataset.platform}|${e.dataset.action}`;
+  const focusKey = (/** @type {HTMLElement | null} */ e) => e?.dataset?.action &&
+    `${closest(e, '[data-group]')?.dataset.group}|${closest(e, '[data-platform]')?.dataset.platform}|${e.dataset.action}`;
+  /** @param {Element} e @param {string} selector */
+  const closest = (e, selector) => /** @type {HTMLElement | null} */ (e.closest(selector));
 
   /** @param {import('../protocol').PopupView} v */
   function render(v) {
-    const focused = focusKey(document.activeElement);
+    const focused = focusKey(/** @type {HTMLElement | null} */ (document.activeElement));
     document.documentElement.lang = v.lang;
     document.title = v.title;
     app.replaceChildren();
@@ -70,7 +85,7 @@
     el(who, 'p', {}, v.who_else.pages);
     el(who, 'p', {}, v.who_else.whatsapp);
     document.getElementById('checklist')?.setAttribute('data-ready', 'true');
-    if (focused) [...app.querySelectorAll('[data-action]')].find((e) => focusKey(e) === focused)?.focus();
+    if (focused) /** @type {HTMLElement[]} */ ([...app.querySelectorAll('[data-action]')]).find((e) => focusKey(e) === focused)?.focus();
   }
 
   /** @param {import('../protocol').GroupPanel} g */
@@ -79,9 +94,10 @@
     el(section, 'h2', { id: `group-${g.id}` }, g.name);
     if (g.active || g.linked) {
       const options = el(section, 'div', { class: 'options' });
+      /** @param {import('../protocol').ToggleView} t @param {{ 'data-action': Action } & Record<string, string>} attrs */
       const toggle = (t, attrs) => {
         const label = el(options, 'label');
-        /** @type {HTMLInputElement} */ (el(label, 'input', attrs)).checked = t.checked;
+        el(label, 'input', attrs).checked = t.checked;
         label.append(` ${t.label}`);
       };
       if (g.active) toggle(g.active, { type: 'radio', name: 'active-group', 'data-action': 'group_active' });
@@ -139,7 +155,7 @@
   document.addEventListener('click', (e) => {
     const c = /** @type {Element} */ (e.target).closest?.('button[data-action], a[data-action]');
     if (!c) return;
-    const action = c.getAttribute('data-action');
+    const action = /** @type {Action} */ (c.getAttribute('data-action'));
     const platform = /** @type {import('../protocol').PlatformId} */ (c.closest('[data-platform]')?.getAttribute('data-platform'));
     ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }
       : action === 'question_answered' ? { type: 'question_answered', group: groupOf(c), platform }
@@ -148,7 +164,7 @@
   });
   document.addEventListener('change', (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
-    const { action } = input.dataset;
+    const action = /** @type {Action | undefined} */ (input.dataset.action);
     if (action === 'group_linked') ask({ type: 'group_linked', group: groupOf(input), linked: input.checked });
     if (action === 'group_active' && input.checked) ask({ type: 'group_active', group: groupOf(input) });
   });
@@ -159,7 +175,7 @@
   });
 
   document.addEventListener('DOMContentLoaded', () => {
-    app = document.getElementById('app');
+    app = /** @type {HTMLElement} */ (document.getElementById('app'));
     ask({ type: 'get_checklist' }, true, first);
   });
 })();

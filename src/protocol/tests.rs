@@ -226,7 +226,12 @@ fn malformed_messages_are_refused() {
 
 #[test]
 fn every_tag_is_known_to_the_reader() {
-    assert_eq!(RequestKind::tags().len(), 11);
+    // Each row of `requests!` has its own tag (serde would read a repeated one as the first row only);
+    // which messages there are is pinned by `request_shapes_are_pinned`, not by a count to keep in step.
+    let mut tags = RequestKind::tags().to_vec();
+    tags.sort();
+    tags.dedup();
+    assert_eq!(tags.len(), RequestKind::tags().len(), "a tag is repeated in requests!");
     for kind in RequestKind::tags() {
         let err = Request::from_json(&json!({"type": kind, "unexpected": 1})).unwrap_err();
         assert!(err.starts_with(&format!("malformed {kind} message")), "{kind}: {err}");
@@ -339,51 +344,37 @@ fn the_popup_may_read_and_change_the_checklist() {
     assert!(authorize(&shown(FEED), &popup, ID, BASE).is_err());
 }
 
-/// `extension/protocol.d.ts`: the protocol's types for the extension's JavaScript, generated from the
-/// types above (`tsc --checkJs` in `./build.sh test` holds the scripts to it). When a type changes, this
-/// test fails until the file is regenerated: `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`.
+/// The declarations of `T` and of every type it uses, each once: ts-rs's own dependency walk
+/// (`TS::visit_dependencies`, the one `TS::export_all` uses), gathered into one file instead of one file
+/// per type. A nested type added to a request or reply comes along by itself. The walk's order varies
+/// from build to build, so the caller sorts.
+fn declarations<T: ts_rs::TS + 'static + ?Sized>(cfg: &ts_rs::Config, seen: &mut Vec<std::any::TypeId>, out: &mut Vec<String>) {
+    struct Walk<'a>(&'a ts_rs::Config, &'a mut Vec<std::any::TypeId>, &'a mut Vec<String>);
+    impl ts_rs::TypeVisitor for Walk<'_> {
+        fn visit<U: ts_rs::TS + 'static + ?Sized>(&mut self) {
+            declarations::<U>(self.0, self.1, self.2);
+        }
+    }
+    // Only declarable types (derived ones) have an output path; built-ins and wrappers are inlined.
+    if <T as ts_rs::TS>::output_path().is_none() || seen.contains(&std::any::TypeId::of::<T>()) {
+        return;
+    }
+    seen.push(std::any::TypeId::of::<T>());
+    out.push(T::decl(cfg));
+    T::visit_dependencies(&mut Walk(cfg, seen, out));
+}
+
+/// `extension/protocol.d.ts`: the protocol's types for the extension's JavaScript, generated from
+/// [`Request`] and [`Reply`] with everything they use (`tsc --checkJs` in `./build.sh test` holds the
+/// scripts to it). When a type changes, this test fails until the file is regenerated:
+/// `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`.
 #[test]
 fn protocol_typedefs_are_current() {
-    use ts_rs::{Config, TS};
-    let cfg = Config::new();
-    let decls = [
-        Request::decl(&cfg),
-        PageShown::decl(&cfg),
-        PanelClicked::decl(&cfg),
-        FormSignalled::decl(&cfg),
-        GetChecklist::decl(&cfg),
-        ChecklistClicked::decl(&cfg),
-        GroupAdd::decl(&cfg),
-        GroupRemove::decl(&cfg),
-        GroupLinked::decl(&cfg),
-        GroupActive::decl(&cfg),
-        QuestionAnswered::decl(&cfg),
-        QuestionDismissed::decl(&cfg),
-        Reply::decl(&cfg),
-        PanelView::decl(&cfg),
-        LinkView::decl(&cfg),
-        crate::panel::ReasonView::decl(&cfg),
-        ActionView::decl(&cfg),
-        WatchView::decl(&cfg),
-        crate::panel::WatchedSignal::decl(&cfg),
-        crate::rules::SignalWhen::decl(&cfg),
-        PanelKind::decl(&cfg),
-        PanelAction::decl(&cfg),
-        FormSignal::decl(&cfg),
-        PopupView::decl(&cfg),
-        GroupPanel::decl(&cfg),
-        ToggleView::decl(&cfg),
-        ItemView::decl(&cfg),
-        ItemAction::decl(&cfg),
-        crate::popup::ButtonView::decl(&cfg),
-        AddGroupView::decl(&cfg),
-        WhoElseView::decl(&cfg),
-        crate::popup::QuestionView::decl(&cfg),
-        crate::popup::QuestionAnswer::decl(&cfg),
-        ChecklistAction::decl(&cfg),
-        Status::decl(&cfg),
-        PlatformId::decl(&cfg),
-    ];
+    let cfg = ts_rs::Config::new();
+    let (mut seen, mut decls) = (vec![], vec![]);
+    declarations::<Request>(&cfg, &mut seen, &mut decls);
+    declarations::<Reply>(&cfg, &mut seen, &mut decls);
+    decls.sort(); // by name: each is `type Name = …`
     let mut text = String::from(
         "// Generated from the Rust types in src/protocol.rs by `UPDATE_TYPEDEFS=1 cargo test protocol_typedefs`;\n\
          // do not edit. The extension's scripts use these through JSDoc (`// @ts-check`).\n\n",
@@ -399,6 +390,19 @@ fn protocol_typedefs_are_current() {
     }
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == text, "extension/protocol.d.ts is out of date: run UPDATE_TYPEDEFS=1 cargo test protocol_typedefs");
+}
+
+/// The `type` tags TypeScript gets (ts-rs, in `Request`'s declaration) are the tags serde reads
+/// (`RequestKind`), in the same order: a message the JS types accept is one the core decodes.
+#[test]
+fn typescript_request_tags_are_the_wire_tags() {
+    let decl = <Request as ts_rs::TS>::decl(&ts_rs::Config::new());
+    let ts_tags: Vec<&str> = decl.split("\"type\": \"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+    assert_eq!(ts_tags, RequestKind::tags(), "in {decl}");
+    // And every tag decodes to its own kind and encodes back (to_json writes `tag()`).
+    for (i, tag) in RequestKind::tags().iter().enumerate() {
+        assert_eq!(RequestKind::of(tag).map(|k| k as usize), Some(i), "{tag}");
+    }
 }
 
 #[test]
