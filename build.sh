@@ -45,8 +45,12 @@ install_build_tools() {
   fi
 
   step "npm packages (binaryen's wasm-opt, never Debian's: its v108 breaks wasm-bindgen output)"
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # By content, not by date: a fresh checkout or a git worktree has a newer lock file with the same packages.
+  local lock_sum
+  lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat node_modules/.widerspruch-lock 2>/dev/null)" != "$lock_sum" ]; then
     npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_sum" > node_modules/.widerspruch-lock
   fi
 }
 
