@@ -38,6 +38,36 @@ declare global {
     i18n: {
       getMessage(key: string, subs?: string | string[]): string;
     };
+    /** Host access: the services' hosts are optional_host_permissions (Chromium ≥ 120, Firefox ≥ 128). */
+    permissions: {
+      getAll(): Promise<ExtensionPermissions>;
+      contains(p: ExtensionPermissions): Promise<boolean>;
+      /** Only during a user gesture (the popup's click); resolves false when the user declines. */
+      request(p: ExtensionPermissions): Promise<boolean>;
+      remove(p: ExtensionPermissions): Promise<boolean>;
+      onAdded: Listeners<(p: ExtensionPermissions) => void>;
+      onRemoved: Listeners<(p: ExtensionPermissions) => void>;
+    };
+    /** Content scripts of the chosen services, registered at runtime (platform/ext.js). */
+    scripting: {
+      getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<RegisteredContentScript[]>;
+      registerContentScripts(scripts: RegisteredContentScript[]): Promise<void>;
+      unregisterContentScripts(filter?: { ids?: string[] }): Promise<void>;
+    };
+  }
+
+  interface ExtensionPermissions {
+    origins?: string[];
+    permissions?: string[];
+  }
+
+  interface RegisteredContentScript {
+    id: string;
+    matches?: string[];
+    js?: string[];
+    runAt?: 'document_start' | 'document_end' | 'document_idle';
+    allFrames?: boolean;
+    persistAcrossSessions?: boolean;
   }
 
   interface Listeners<F> {
@@ -54,6 +84,8 @@ declare global {
   /** The core's wasm-bindgen glue (core/widerspruch.js, `--target no-modules`): src/web/background.rs. */
   var wasm_bindgen: ((init: { module_or_path: string }) => Promise<unknown>) & {
     background_start(): Promise<void>;
+    /** Registers/unregisters the services' content scripts after a grant or revoke (src/web/background.rs). */
+    sync_services(): Promise<void>;
     handle_message(msg: unknown, sender: unknown): Promise<Reply>;
   };
 
