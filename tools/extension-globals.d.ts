@@ -5,7 +5,7 @@
 // namespaces have this shape for these calls in MV3 (promises). The messages' types are generated
 // (extension/protocol.d.ts). Checked only, never shipped.
 
-import type { FormSignal, Reply, Request, WatchView } from '../extension/protocol';
+import type { FormSignal, PanelView, Reply, Request, WatchView } from '../extension/protocol';
 
 declare global {
   /** The calls the scripts make on `browser` / `chrome`; `ext.api` (platform/ext.js) is this. */
@@ -93,6 +93,14 @@ declare global {
   var navigation: EventTarget | undefined;
   /** content/form.js's two helpers, shared with content/banner.js (same isolated world). */
   var widerspruchForm: WiderspruchForm | undefined;
+
+  /** content/setting.js's watch, shared with content/banner.js (same isolated world). */
+  var widerspruchSetting: WiderspruchSetting | undefined;
+
+  interface WiderspruchSetting {
+    watch(view: NonNullable<PanelView['setting']>, report: (state: Extract<Request, { type: 'setting_seen' }>['state']) => void): void;
+    unwatch(): void;
+  }
 
   interface WiderspruchForm {
     insertReason(text: string, w: WatchView | null): void;

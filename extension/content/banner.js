@@ -20,6 +20,7 @@
   let host = null; // our element, while shown
   let asked = 0; // drop stale answers (navigations overlap)
   let shown = ''; // the panel as JSON: the same again changes nothing (keeps focus)
+  let watching = ''; // the setting watch handed to setting.js, as JSON: kept while a new panel asks the same
 
   const alive = () => { try { return !!api.runtime?.id; } catch { return false; } };
 
@@ -88,7 +89,8 @@
 
   /** @param {import('../protocol').PanelView} p */
   function show(p) {
-    hide();
+    const watch = p.setting?.find === 'label' ? JSON.stringify([p.setting.roles, p.setting.labels]) : '';
+    hide(watch !== '' && watch === watching);
     shown = JSON.stringify(p);
     host = document.createElement(TAG);
     host.dataset.kind = p.kind;
@@ -96,6 +98,7 @@
     style(root);
     const box = el(root, 'aside');
     Object.assign(box.dataset, { role: p.kind.replace('_', '-'), platform: p.platform, urging: p.urging });
+    if (p.item) box.dataset.item = p.item;
     box.setAttribute('aria-label', p.label);
     box.lang = p.lang;
     for (const text of p.paragraphs) el(box, 'p', text);
@@ -105,6 +108,7 @@
       for (const step of p.steps) el(ol, 'li', step);
     }
     if (p.footnote) el(box, 'p', p.footnote);
+    if (p.setting) settingState(box, p.setting);
     if (p.reasons.length) {
       const row = el(box, 'div');
       for (const r of p.reasons) {
@@ -123,10 +127,25 @@
     for (const { action, text } of p.actions) button(row, text, action, () => act(action));
     place();
     if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', url: location.href, signal }).then(answer));
+    if (p.setting && watch !== watching) {
+      watching = watch;
+      setting()?.watch(p.setting, (state) => send({ type: 'setting_seen', url: location.href, state }).then(answer));
+    }
   }
 
-  // content/form.js shares this script's world; it does nothing until a form helper asks it to.
+  // What this page last reported of the control (`on`, `off`, `missing`, `unknown`), for styles and tests;
+  // the paragraphs above say it in words.
+  /** @param {HTMLElement} box @param {NonNullable<import('../protocol').PanelView['setting']>} s */
+  function settingState(box, s) {
+    const p = el(box, 'p');
+    Object.assign(p.dataset, { role: 'setting-state', state: s.state });
+    p.hidden = true;
+  }
+
+  // content/form.js (Meta) and content/setting.js (the other services) share this script's world; each
+  // does nothing until a panel asks it to.
   const form = () => globalThis.widerspruchForm;
+  const setting = () => globalThis.widerspruchSetting;
 
   // A click that only records something takes the panel away at once (even while a sleeping worker
   // wakes). Two kinds bring a panel back: the route ("The link doesn't work") and the answer to the flow's
@@ -134,7 +153,7 @@
   /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
-    const answered = action === 'link_broken' || action.startsWith('sent_for_');
+    const answered = action === 'link_broken' || action === 'confirm_off' || action.startsWith('sent_for_');
     if (!answered) hide();
     send({ type: 'panel_clicked', url: location.href, action }).then((a) => {
       if (!answered) return;
@@ -143,8 +162,10 @@
     });
   }
 
-  function hide() {
+  /** @param {boolean} [keepWatching] a new panel follows that watches the same setting */
+  function hide(keepWatching = false) {
     form()?.unwatch();
+    if (!keepWatching) { setting()?.unwatch(); watching = ''; }
     host?.remove();
     host = null;
   }
