@@ -18,6 +18,9 @@
 
   /** @type {HTMLElement | null} */
   let host = null; // our element, while shown
+  // Its kind, kept here and not on the element: the page sees the host, and nothing on it may say what
+  // we show (issue 15: the page learns only that the element exists).
+  let hostKind = '';
   let asked = 0; // drop stale answers (navigations overlap)
   let shown = ''; // the panel as JSON: the same again changes nothing (keeps focus)
   let watching = ''; // the setting watch handed to setting.js, as JSON: kept while a new panel asks the same
@@ -93,9 +96,12 @@
     hide(watch !== '' && watch === watching);
     shown = JSON.stringify(p);
     host = document.createElement(TAG);
-    host.dataset.kind = p.kind;
-    const root = host.attachShadow({ mode: 'open' });
-    style(root);
+    hostKind = p.kind;
+    // Closed: the page's scripts get null for host.shadowRoot, so what the panel says (and with it whether
+    // the user objected) stays out of their reach. The tests look inside through the browser's automation
+    // protocol (tests/e2e/README.md).
+    const root = host.attachShadow({ mode: 'closed' });
+    style(root, p.kind);
     const box = el(root, 'aside');
     Object.assign(box.dataset, { role: p.kind.replace('_', '-'), platform: p.platform, urging: p.urging });
     if (p.item) box.dataset.item = p.item;
@@ -170,8 +176,8 @@
     host = null;
   }
 
-  /** @param {ShadowRoot} root */
-  function style(root) {
+  /** @param {ShadowRoot} root @param {string} kind */
+  function style(root, kind) {
     const css = `
 :host { all: initial; --bg: #fff; --fg: #1f1f1f; --ac: #0b57d0; --on: #fff; --ln: #747775;
   position: fixed; z-index: 2147483647; left: 50%; bottom: 16px; transform: translateX(-50%);
@@ -180,8 +186,8 @@
   :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
 :host([popover]) { margin: 0; padding: 0; border: 0; background: none; overflow: visible; inset: auto;
   left: 50%; bottom: 16px; }
-:host([data-kind=form_helper]) { position: relative; display: block; left: auto; bottom: auto; transform: none;
-  z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }
+${kind === 'form_helper' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
+  z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }` : ''}
 aside { box-sizing: border-box; max-height: calc(100vh - 32px); overflow: auto; padding: 10px 14px;
   border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
   box-shadow: 0 2px 8px #0004; font: 14px/1.4 system-ui, sans-serif; }
@@ -212,7 +218,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   function place() {
     if (!host) return;
     const html = document.documentElement;
-    if (host.dataset.kind === 'form_helper') {
+    if (hostKind === 'form_helper') {
       const body = document.body;
       // Once placed, it stays where it is (whoever moves it has a reason); only a <body> that arrived
       // before it puts it back in front.
