@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
-  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest } from './server.mjs';
+  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -443,7 +443,8 @@ async function loadedSetting(page, id, state) {
   await page.waitForSelector(`${sectionOf(id)}[data-replica-loaded=true][data-replica-state=${state}][data-replica-saved=${state}]`);
   return page.$(`[data-replica-control=${id}]`);
 }
-const serverRequests = (since) => replica.requests.slice(since);
+// Requests to the service hosts only: Chromium's own background traffic (update.googleapis.com, …) lands here too.
+const serverRequests = (since) => replica.requests.slice(since).filter((r) => SERVICE_HOSTS.includes(r.host));
 
 test('services: hosts and pages come from the rules files; every service host answers with the strict CSP', async () => {
   assert.deepEqual(Object.keys(SERVICES).sort(), ['google', 'linkedin', 'x']);
@@ -668,6 +669,9 @@ test('state hook over HTTP: GET/POST with the header; 403 without; 400 on a bad 
   assert.equal((await call('POST', { service: 'x', state: 'off' }, {})).status, 403);
   assert.equal(replica.settings.get('x'), 'on');
   assert.equal(unexplainedRequests(serverRequests(m2)).length, 1, 'without the header: unexplained');
+  assert.deepEqual(await replicaState(replica.port, { service: 'google', state: 'off' }), { ...defaults, google: 'off' });
+  assert.deepEqual(await replicaState(replica.port), replica.settings.all(), 'replicaState(port): the helper');
+  await replicaState(replica.port, { reset: true });
   assert.equal(isStateHookRequest({ method: 'POST', url: 'https://x.com/_replica/state', hook: 'state' }), true);
   assert.equal(isStateHookRequest({ method: 'POST', url: 'https://x.com/_replica/state', hook: null }), false);
 });

@@ -339,6 +339,27 @@ function makeSettings() {
   };
 }
 
+/**
+ * The state hook from a test, over HTTPS to a server on 127.0.0.1:`port` (the replica, or the e2e suite's
+ * front server, which forwards it): `replicaState(port)` → `{linkedin: 'on', …}`;
+ * `replicaState(port, {service, state})` or `replicaState(port, {reset: true})` → the new map.
+ */
+export function replicaState(port, body, { host = SERVICE_HOSTS[0] } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, path: STATE_PATH, method: body ? 'POST' : 'GET', servername: host,
+      headers: { host, 'x-replica-hook': 'state', ...(body ? { 'content-type': 'application/json' } : {}) },
+      rejectUnauthorized: false }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(data))
+        : reject(new Error(`replicaState: ${res.statusCode} ${data}`))));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
 /** `GET|POST /_replica/state` (README "The setting's state"). */
 function stateHook(req, res, settings) {
   const reply = (status, body) => {
