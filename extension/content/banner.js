@@ -186,7 +186,7 @@
   :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
 :host([popover]) { margin: 0; padding: 0; border: 0; background: none; overflow: visible; inset: auto;
   left: 50%; bottom: 16px; }
-${kind === 'form_helper' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
+${kind !== 'banner' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
   z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }` : ''}
 aside { box-sizing: border-box; max-height: calc(100vh - 32px); overflow: auto; padding: 10px 14px;
   border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
@@ -210,15 +210,16 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
 
   // Where the panel goes. Both are children of <html>, outside <body>, so an app that re-renders its
   // body (React roots do) never removes ours, and neither depends on Meta's layout.
-  // - The form helper sits in the page's flow, just before <body>: it pushes the form down and can never
-  //   cover a field or the send button, at any width. (A fixed corner box sat over the fields at 1280x720.)
+  // - The helpers (a form's, a setting's) sit in the page's flow, just before <body>: they push the page
+  //   down and can never cover a field, the send button or the switch, at any width. (A fixed corner box
+  //   sat over the fields at 1280x720.)
   // - The banner floats at the bottom of the feed in the top layer (a manual popover): above any z-index,
   //   so a full-screen dialog in <body> (Instagram's cookie dialog) cannot hide it, even when <body>
   //   arrives after our element (later siblings win among equal z-indexes).
   function place() {
     if (!host) return;
     const html = document.documentElement;
-    if (hostKind === 'form_helper') {
+    if (hostKind !== 'banner') {
       const body = document.body;
       // Once placed, it stays where it is (whoever moves it has a reason); only a <body> that arrived
       // before it puts it back in front.
