@@ -26,6 +26,8 @@
   // How long the page must have been quiet (no nodes added or removed) before "no such control" is said:
   // apps render their settings after load, in several passes.
   const QUIET_MS = 1500;
+  // …and at the latest this long after load, for an app that never stops changing its page.
+  const LATEST_MS = 5000;
   // A control's own text names it only when it is short: a checkbox wrapping a whole post (a feed's
   // "select" box) is not named by the post's words.
   const OWN_TEXT_MAX = 200;
@@ -48,6 +50,7 @@
 
       /** @param {Element} e */
       const namesOf = (e) => {
+        /** @type {(string | null | undefined)[]} */
         const names = [e.getAttribute('aria-label')];
         for (const id of (e.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean)) {
           names.push(document.getElementById(id)?.textContent);
@@ -72,6 +75,8 @@
       let said = null; // the last state reported
       /** @type {ReturnType<typeof setTimeout> | undefined} */
       let quiet;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let latest;
       let frame = 0;
       let stopped = false;
       const say = (/** @type {SeenState} */ s) => { if (!stopped && s !== said) { said = s; report(s); } };
@@ -96,9 +101,12 @@
         restartQuiet();
       });
 
+      const missing = () => { if (!controls.length) say('missing'); };
       function restartQuiet() {
         clearTimeout(quiet);
-        if (document.readyState === 'complete') quiet = setTimeout(() => { if (!controls.length) say('missing'); }, QUIET_MS);
+        if (document.readyState !== 'complete') return;
+        quiet = setTimeout(missing, QUIET_MS);
+        latest ??= setTimeout(missing, LATEST_MS);
       }
       const onLoad = () => { if (!controls.length) restartQuiet(); };
 
@@ -142,6 +150,7 @@
         parents.disconnect();
         arrivals.disconnect();
         clearTimeout(quiet);
+        clearTimeout(latest);
         clearTimeout(late);
         cancelAnimationFrame(frame);
         for (const type of EVENTS) document.removeEventListener(type, onInput, true);

@@ -23,9 +23,14 @@ const show = (x) => JSON.stringify(x);
 
 export const SERVICE_IDS = ['linkedin', 'x', 'google'];
 const rulesCache = new Map();
-/** src/rules/<id>.json, read once. */
+/** src/rules/<id>.json, read once (the replica's samples while a rules file does not exist yet, as server.mjs does). */
 export function serviceRules(id) {
-  if (!rulesCache.has(id)) rulesCache.set(id, JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'rules', `${id}.json`), 'utf8')));
+  if (!rulesCache.has(id)) {
+    const file = [path.join(ROOT, 'src', 'rules', `${id}.json`), path.join(ROOT, 'tests', 'replica', 'sample-rules', `${id}.json`)]
+      .find((f) => fs.existsSync(f));
+    assert.ok(file, `no rules file for ${id}`);
+    rulesCache.set(id, JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
   return rulesCache.get(id);
 }
 const settingItem = (id) => serviceRules(id).items.find((i) => i.kind === 'setting');
