@@ -28,7 +28,11 @@ var ext = (() => {
   // A service's content scripts: the same two files as Meta's minus form.js (only Meta has objection
   // forms with signals), setting.js first because banner.js hands it the setting watch.
   const SERVICE_SCRIPT = 'service-';
-  const SERVICE_JS = ['content/setting.js', 'content/banner.js'];
+  // Absolute paths: Firefox resolves a relative one against the calling document, Chromium against the
+  // extension's root (https://developer.mozilla.org/en-US/docs/Mozilla/Add-ons/WebExtensions/Chrome_incompatibilities,
+  // https://github.com/mozilla/addons-linter/pull/1923); both list them back without the slash.
+  const SERVICE_JS = ['/content/setting.js', '/content/banner.js'];
+  const listed = SERVICE_JS.map((f) => f.slice(1));
   /** @type {Promise<void>} */
   let syncing = Promise.resolve();
   const same = (/** @type {string[] | undefined} */ a, /** @type {string[]} */ b) =>
@@ -42,7 +46,7 @@ var ext = (() => {
     const want = new Map(wanted.filter((_, i) => granted[i]).map((w) => [SERVICE_SCRIPT + w.id, w.matches]));
     const ours = (await api.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SERVICE_SCRIPT));
     // A registration from an older build (other files or hosts) is replaced, not kept.
-    const current = (/** @type {RegisteredContentScript} */ s) => same(s.matches, want.get(s.id) ?? []) && same(s.js, SERVICE_JS);
+    const current = (/** @type {RegisteredContentScript} */ s) => same(s.matches, want.get(s.id) ?? []) && same(s.js?.map((f) => f.replace(/^\//, '')), listed);
     const stale = ours.filter((s) => !want.has(s.id) || !current(s)).map((s) => s.id);
     if (stale.length) await api.scripting.unregisterContentScripts({ ids: stale });
     const kept = new Set(ours.map((s) => s.id).filter((id) => !stale.includes(id)));
