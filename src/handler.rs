@@ -7,7 +7,8 @@ use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, Que
 use crate::progress::{
     badge, encode, encode_groups, encode_question, pending_key, storage_key, valid_group_id, Badge, Decoded, DecodedGroups,
     DecodedQuestion, Event, Group, Groups, GroupsState, Question, Record, Status, StorageValue, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS,
-    MAX_GROUP_NAME, PENDING_PREFIX,
+    MAX_GROUP_NAME, PENDING_PREFIX, split_item_key, request_key, setting_key, Choice, DecodedChoice, DecodedSetting, REQUEST_PREFIX,
+    SERVICES_KEY, SETTING_PREFIX,
 };
 use crate::protocol::{
     ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, PanelClicked, QuestionAnswered,
@@ -26,6 +27,12 @@ pub struct Stored {
     records: Vec<(String, PlatformId, Decoded)>,
     /// The pending question of each group that has one (see [`Question`]).
     questions: Vec<(String, DecodedQuestion)>,
+    /// Which services other than Meta the user switched on (`services`).
+    choice: DecodedChoice,
+    /// Every stored setting item, `(service, item, record)` (`setting/<service>/<item>`).
+    settings: Vec<(String, String, DecodedSetting)>,
+    /// Every stored objection-request item of a service (`request/<service>/<item>`).
+    requests: Vec<(String, String, Decoded)>,
 }
 
 /// Everything `storage.local.get(null)` returned, as this build reads it: the group list, every progress
@@ -35,6 +42,9 @@ struct Dump {
     groups: Option<DecodedGroups>,
     progress: Vec<(String, Decoded)>,
     pending: Vec<(String, DecodedQuestion)>,
+    choice: Option<DecodedChoice>,
+    settings: Vec<(String, String, DecodedSetting)>,
+    requests: Vec<(String, String, Decoded)>,
 }
 
 /// A value that is not ours: skipped, even when the deserializer cannot read it.
@@ -66,6 +76,14 @@ impl<'de> Deserialize<'de> for Dump {
                     } else if let Some(group) = key.strip_prefix(PENDING_PREFIX) {
                         let value = map.next_value()?;
                         dump.pending.push((group.to_string(), value));
+                    } else if key == SERVICES_KEY {
+                        dump.choice = Some(map.next_value()?);
+                    } else if let Some((service, item)) = split_item_key(&key, SETTING_PREFIX) {
+                        let value = map.next_value()?;
+                        dump.settings.push((service.to_string(), item.to_string(), value));
+                    } else if let Some((service, item)) = split_item_key(&key, REQUEST_PREFIX) {
+                        let value = map.next_value()?;
+                        dump.requests.push((service.to_string(), item.to_string(), value));
                     } else {
                         map.next_value::<Skip>()?;
                     }
@@ -96,7 +114,44 @@ impl Stored {
         }
         // A question of a group that is not in the list is not read (nor ever written or removed).
         let questions = dump.pending.into_iter().filter(|(g, _)| groups.get(g).is_some()).collect();
-        Stored { groups, groups_state, records, questions }
+        let choice = dump.choice.unwrap_or(DecodedChoice::Missing);
+        Stored { groups, groups_state, records, questions, choice, settings: dump.settings, requests: dump.requests }
+    }
+
+    /// The user's choice of services, as stored.
+    pub fn choice(&self) -> &DecodedChoice {
+        &self.choice
+    }
+
+    /// Whether the user switched this service on (Meta is not a listed service: it is always on).
+    pub fn is_chosen(&self, service: &str) -> bool {
+        self.choice.choice().is_chosen(service)
+    }
+
+    fn set_choice(&mut self, c: Choice) {
+        self.choice = DecodedChoice::Current(c);
+    }
+
+    /// A setting item's stored record.
+    pub fn setting(&self, service: &str, item: &str) -> &DecodedSetting {
+        static MISSING: DecodedSetting = DecodedSetting::Missing;
+        self.settings.iter().find(|(s, i, _)| s == service && i == item).map(|(_, _, d)| d).unwrap_or(&MISSING)
+    }
+
+    fn set_setting(&mut self, service: &str, item: &str, d: DecodedSetting) {
+        self.settings.retain(|(s, i, _)| !(s == service && i == item));
+        self.settings.push((service.to_string(), item.to_string(), d));
+    }
+
+    /// An objection-request item's stored record (Meta's record shape).
+    pub fn request(&self, service: &str, item: &str) -> &Decoded {
+        static MISSING: Decoded = Decoded::Missing;
+        self.requests.iter().find(|(s, i, _)| s == service && i == item).map(|(_, _, d)| d).unwrap_or(&MISSING)
+    }
+
+    fn set_request(&mut self, service: &str, item: &str, r: Record) {
+        self.requests.retain(|(s, i, _)| !(s == service && i == item));
+        self.requests.push((service.to_string(), item.to_string(), Decoded::Current(r)));
     }
 
     /// The pending question of a group.
@@ -176,6 +231,34 @@ impl Stored {
                 _ => {}
             }
         }
+        let newer = |key: &str, v: u64| format!("{key}: written by a newer Widerspruch (schema {v}); kept unchanged, read-only");
+        match &self.choice {
+            DecodedChoice::Corrupt { reason } => {
+                out.push(format!("{SERVICES_KEY}: unreadable ({reason}); only Meta is on until you choose services again"))
+            }
+            DecodedChoice::Newer { version, .. } => out.push(newer(SERVICES_KEY, *version)),
+            _ => {}
+        }
+        for (s, i, d) in &self.settings {
+            match d {
+                DecodedSetting::Corrupt { reason } => out.push(format!(
+                    "{}: stored setting is unreadable ({reason}); treating it as not checked until its page shows it",
+                    setting_key(s, i)
+                )),
+                DecodedSetting::Newer { version, .. } => out.push(newer(&setting_key(s, i), *version)),
+                _ => {}
+            }
+        }
+        for (s, i, d) in &self.requests {
+            match d {
+                Decoded::Corrupt { reason } => out.push(format!(
+                    "{}: stored progress is unreadable ({reason}); treating it as not started until you change it",
+                    request_key(s, i)
+                )),
+                Decoded::Newer { version, .. } => out.push(newer(&request_key(s, i), *version)),
+                _ => {}
+            }
+        }
         out
     }
 
@@ -194,6 +277,11 @@ impl Stored {
         matches!(self.groups_state, GroupsState::Newer(_))
             || self.records.iter().any(|(_, _, d)| !d.writable())
             || self.questions.iter().any(|(_, q)| !q.writable())
+    }
+
+    /// Whether anything stored for services came from a newer Widerspruch (shown, never changed).
+    pub fn services_read_only(&self) -> bool {
+        !self.choice.writable() || self.settings.iter().any(|(_, _, d)| !d.writable()) || self.requests.iter().any(|(_, _, d)| !d.writable())
     }
 }
 
