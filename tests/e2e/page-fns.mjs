@@ -230,18 +230,42 @@ export function panelOnTop(_arg, root) {
 }
 
 /**
- * What the page's own main-world script can learn about the panel (it is given no root): the hosts, their
- * shadowRoot as the page sees it, their attributes and content, and every attribute of the light DOM that
- * names our vocabulary (outside the harness's own `data-test-*`). See scenarios.mjs "the page learns…".
+ * From now on, records what a page script's MutationObserver sees (window.__pageSaw): every attribute
+ * change, and every <widerspruch-banner> added, with its attributes and its shadowRoot as the page sees it.
  */
-export function readWhatThePageSees() {
+export function watchWhatThePageSees() {
+  const log = [];
+  window.__pageSaw = log;
+  const attrs = (e) => [...e.attributes].map((a) => `${a.name}=${a.value}`).join(' ');
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes' && !r.attributeName.startsWith('data-test-')) {
+        log.push(`${r.target.localName} ${r.attributeName}=${r.target.getAttribute(r.attributeName)}`);
+      }
+      for (const n of r.addedNodes) {
+        if (n.localName === 'widerspruch-banner') log.push(`added widerspruch-banner [${attrs(n)}] shadowRoot=${n.shadowRoot}`);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+  return true;
+}
+
+/**
+ * What the page's own main-world script can learn about the panel (it ignores the root the driver passes):
+ * the hosts, their shadowRoot as the page sees it, their attributes and content, every attribute of the
+ * light DOM that names our vocabulary (outside the harness's own `data-test-*` and the replica's own
+ * markup, which says "replica" and says "submitted" of itself), and, since
+ * watchWhatThePageSees(), the attribute changes and host insertions that name it or touch the host.
+ */
+export function readWhatThePageSees(_arg, _root) {
+  const words = new RegExp('widerspruch|urging|form.helper|setting.helper|not_started|form_opened|submitted|confirmed|user_off', 'i');
   const hosts = [...document.querySelectorAll('widerspruch-banner')];
-  const words = /widerspruch|urging|form.helper|setting.helper|not_started|form_opened|submitted|confirmed|user_off/i;
   const named = [];
   for (const e of document.querySelectorAll('*')) {
+    if (e.localName === 'widerspruch-banner') continue;
     for (const a of e.attributes) {
-      if (a.name.startsWith('data-test-')) continue;
-      if (e.localName !== 'widerspruch-banner' && (words.test(a.name) || words.test(a.value))) named.push(`${e.localName} ${a.name}=${a.value}`);
+      const entry = `${e.localName} ${a.name}=${a.value}`;
+      if (!a.name.startsWith('data-test-') && !/replica/i.test(entry) && words.test(entry)) named.push(entry);
     }
   }
   return {
@@ -249,8 +273,9 @@ export function readWhatThePageSees() {
     shadowRoots: hosts.map((h) => (h.shadowRoot === null ? null : h.shadowRoot.mode)),
     attributes: hosts.map((h) => [...h.attributes].map((a) => `${a.name}=${a.value}`)),
     children: hosts.map((h) => h.childNodes.length),
-    html: hosts.map((h) => h.getHTML ? h.getHTML({ serializableShadowRoots: true }) : h.innerHTML),
+    html: hosts.map((h) => (h.getHTML ? h.getHTML({ serializableShadowRoots: true }) : h.innerHTML)),
     named,
+    changes: (window.__pageSaw || []).filter((e) => !/replica/i.test(e) && words.test(e)),
   };
 }
 

@@ -639,6 +639,15 @@ test('Google My Activity: the control as the rules describe it (and both forms);
   await page.goto(`https://${SERVICES.google.setting.pages[0].hosts[0]}/`);
   await page.click('[data-replica-link=setting]');
   await page.waitForURL(url);
+  // The service's other hosts (the rules' domains, e.g. gemini.google.com): its app, with a link to the setting.
+  const appHosts = SERVICES.google.hosts.filter((h) => h !== new URL(SERVICES.google.setting.link).hostname);
+  assert.ok(appHosts.length > 0, 'an app host');
+  for (const h of appHosts) {
+    await page.goto(`https://${h}/app`);
+    await page.waitForSelector('[data-replica-route=gemini]');
+    await page.click('[data-replica-link=setting]');
+    await page.waitForURL(SERVICES.google.setting.link);
+  }
   assert.ok(forms[SERVICES.google.setting.find]);
   assert.deepEqual(errors, []);
   await context.close();

@@ -105,8 +105,13 @@ function describeService(id) {
   const control = setting.control;
   return {
     id, name: rules.name, file: path.relative(path.join(HERE, '..', '..'), file), domains,
-    /** Every host of every item page (and of each item's link): where this service's replica answers. */
-    hosts: unique(rules.items.flatMap((i) => [...itemPages(i).flatMap((pg) => pg.hosts), new URL(i.link).hostname])),
+    /**
+     * Where this service's replica answers: every host of every item page and link, and each domain (a
+     * two-label one, e.g. linkedin.com, with its www. host too; a full host name such as gemini.google.com
+     * as it is).
+     */
+    hosts: unique([...rules.items.flatMap((i) => [...itemPages(i).flatMap((pg) => pg.hosts), new URL(i.link).hostname]),
+      ...domains.flatMap((d) => (d.split('.').length === 2 ? [`www.${d}`, d] : [d]))]),
     setting: { item: setting.id, name: setting.name.en, link: setting.link, pages: itemPages(setting),
       path: itemPages(setting)[0].path, find: control.find, roles: control.roles,
       labels: control.labels.map((l) => ({ lang: l.lang, text: l.text })), default: control.default.state },
@@ -237,7 +242,7 @@ function route(host, pathname, variant, opts) {
   const p = slashless(pathname);
   const service = serviceOfHost(host);
   if (service) {
-    const page = routeOf(service.id, pathname, servicePaths(service));
+    const page = routeOf(service.id, pathname, servicePaths(service), onLinkHost(service, host));
     return page ? { file: 'service-app.html', service, page } : null;
   }
   const form = formPageAt(host, pathname);
@@ -291,6 +296,8 @@ function route(host, pathname, variant, opts) {
 }
 
 // ── The service replicas' page data (app/services/) ──
+// Whether a host is the one the setting's link names (Google: myactivity.google.com, not gemini.google.com).
+const onLinkHost = (service, host) => new URL(service.setting.link).hostname === host;
 const servicePaths = (service) => ({ setting: unique(service.setting.pages.map((pg) => pg.path)),
   objection: unique(service.objection?.pages.map((pg) => pg.path) ?? []) });
 // The rules keep labels normalised (lower case); a page shows them the way a product writes them. Casing
@@ -315,7 +322,7 @@ function serviceConfig(service, url, state) {
   if (variants.includes('typeset')) label = { ...label, text: typeset(label.text) };
   const find = variants.includes('switch') ? 'label' : variants.includes('menu') ? 'ask' : service.setting.find;
   return { service: service.id, name: service.name, lang, variants, state, loadMs: LOAD_MS, tickMs: TICK_MS,
-    statePath: STATE_PATH, paths: servicePaths(service),
+    statePath: STATE_PATH, paths: servicePaths(service), onLinkHost: onLinkHost(service, url.hostname),
     setting: { name: service.setting.name, link: service.setting.link, find, label },
     objection: service.objection && { name: service.objection.name, link: service.objection.link } };
 }

@@ -43,7 +43,7 @@ export function ServiceApp({ config }) {
     };
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const page = routeOf(config.service, path, config.paths);
+  const page = routeOf(config.service, path, config.paths, config.onLinkHost);
   const login = config.variants.includes('login') || page === 'login';
   let body;
   if (login) body = <LoginWall service={config.service} />;
@@ -258,6 +258,16 @@ function X({ page, config }) {
 
 // ── Google My Activity: the Gemini page, its control as the rules describe it ──
 function Google({ page, config }) {
+  if (page === 'gemini') {
+    // The Gemini app (a host of the rules' domains): a chat page with a link to the activity setting.
+    return (
+      <main data-replica-route="gemini"><h1>Gemini</h1>
+        <article data-replica-post="1"><p>Hello, how can I help you today?</p></article>
+        <form aria-label="Prompt" onSubmit={(e) => e.preventDefault()}>
+          <label>Enter a prompt here<textarea name="prompt" rows={2} /></label></form>
+        <p><Link to={config.setting.link} link="setting" client={false}>{config.setting.name}</Link></p></main>
+    );
+  }
   if (page === 'home') {
     return (
       <main data-replica-route="home"><h1>My Activity</h1>

@@ -12,8 +12,12 @@ export const X_MENU = {
 
 const slashless = (p) => (p.length > 1 ? p.replace(/\/$/, '') : p);
 
-/** → 'feed' | 'home' | 'setting' | 'objection' | 'login' | one of X_MENU's keys | null (404). */
-export function routeOf(service, pathname, paths) {
+/**
+ * → 'feed' | 'home' | 'setting' | 'objection' | 'login' | 'gemini' | one of X_MENU's keys | null (404).
+ * `onLinkHost`: the host is the one of the setting's link (Google: My Activity; another host of the
+ * service's domains, e.g. gemini.google.com, is the service's app).
+ */
+export function routeOf(service, pathname, paths, onLinkHost = true) {
   const p = slashless(pathname);
   if (paths.setting.includes(p)) return 'setting';
   if (paths.objection.includes(p)) return 'objection';
@@ -22,5 +26,6 @@ export function routeOf(service, pathname, paths) {
     if (p === '/' || p === '/home') return 'home';
     return Object.keys(X_MENU).find((k) => X_MENU[k] === p) ?? null;
   }
+  if (!onLinkHost) return p === '/' || p === '/app' ? 'gemini' : null;
   return p === '/' ? 'home' : null;
 }
