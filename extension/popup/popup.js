@@ -23,12 +23,11 @@
 
   /**
    * The words in `data-action`: what a control does, a checklist action or the tag of the request it
-   * sends (`service_grant`: ask the browser for a chosen service's hosts again). Typed against the generated
-   * protocol, so a misspelt action fails tsc where it is written.
+   * sends. Typed against the generated protocol, so a misspelt action fails tsc where it is written.
    * @typedef {import('../protocol').ChecklistAction | ServiceItemAction | Extract<import('../protocol').Request['type'],
-   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed' | 'service_chosen'> | 'service_grant'} Action
+   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed' | 'service_chosen'>} Action
    */
-  /** @typedef {Extract<import('../protocol').Request, { type: 'item_clicked' }>['action']} ServiceItemAction */
+  /** @typedef {import('../protocol').ServiceAction} ServiceItemAction */
   /** @typedef {import('../protocol').PopupView['services'][number]} Service */
 
   /** @type {Map<string, string[]>} the origins of each service, from the last view (for permissions.*) */
@@ -75,7 +74,7 @@
     el(app, 'p', { id: 'summary', role: 'status' }, v.summary);
     el(app, 'p', { class: 'note' }, v.timing);
     for (const g of v.groups) group(g);
-    services(v.services);
+    services(v.services_title, v.services);
     if (v.add_group) {
       el(app, 'p', { class: 'note' }, v.add_group.hint);
       const form = el(app, 'form', { id: 'add-group' });
@@ -120,26 +119,23 @@
   }
 
   // The services: a switch each (Meta's always on), and for each chosen one its items. A chosen service
-  // whose hosts are not granted says so and offers the grant again (the user may have declined the
-  // browser's prompt, or revoked the access in the browser's settings).
-  /** @param {Service[]} list */
-  function services(list) {
+  // whose hosts are not granted says so (the user declined the browser's prompt, or revoked the access in
+  // the browser's settings); switching it off and on asks again (the note says so).
+  /** @param {string} title @param {Service[]} list */
+  function services(title, list) {
     originsOf.clear();
-    const ul = el(app, 'ul', { id: 'services', class: 'services' });
+    const section = el(app, 'section', { class: 'services', 'aria-labelledby': 'services-title' });
+    el(section, 'h2', { id: 'services-title' }, title);
+    const ul = el(section, 'ul', { id: 'services' });
     for (const s of list) {
       originsOf.set(s.id, s.origins);
       const li = el(ul, 'li', { 'data-service': s.id, 'data-chosen': String(s.chosen) });
       const label = el(li, 'label', { class: 'switch' });
       const input = el(label, 'input', { type: 'checkbox', role: 'switch', 'data-action': 'service_chosen' });
       input.checked = s.always || s.chosen;
-      input.disabled = s.always;
+      input.disabled = s.locked;
       label.append(` ${s.toggle_label}`);
-      if (s.note) el(li, 'p', { class: 'note' }, s.note);
-      if (s.chosen && !s.access && s.grant) {
-        const row = el(li, 'div', { class: 'access', 'data-role': 'access' });
-        el(row, 'p', { class: 'note' }, s.grant.text);
-        el(row, 'button', { type: 'button', 'data-action': 'service_grant' }, s.grant.button);
-      }
+      if (s.chosen && !s.access) el(li, 'p', { class: 'note access', 'data-role': 'access' }, s.note ?? '');
       if (!s.chosen || !s.items.length) continue;
       const items = el(li, 'ul', { class: 'items' });
       for (const item of s.items) serviceItem(items, item);
@@ -157,7 +153,7 @@
     const row = el(li, 'div', { class: 'actions' });
     el(row, 'a', { href: item.link.href, target: '_blank', rel: 'noopener noreferrer', 'data-role': 'item-link',
       'data-action': 'open' }, item.link.text);
-    for (const a of item.actions) el(row, 'button', { type: 'button', 'data-action': a.action }, a.text);
+    for (const a of item.actions) el(row, 'button', { type: 'button', 'data-action': a.action, 'aria-label': a.label }, a.text);
   }
 
   // Switching a service on asks the browser for its hosts. permissions.request needs the user's gesture, so
@@ -235,10 +231,6 @@
     if (!c) return;
     const service = c.closest('[data-service]')?.getAttribute('data-service');
     if (service) {
-      if (c.getAttribute('data-action') === 'service_grant') {
-        requestAccess(service).then(() => ask({ type: 'get_checklist' }));
-        return;
-      }
       const item = c.closest('[data-item]')?.getAttribute('data-item') ?? '';
       ask({ type: 'item_clicked', service, item, action: /** @type {ServiceItemAction} */ (c.getAttribute('data-action')) });
       return;
