@@ -19,6 +19,7 @@ pub mod popup;
 pub mod progress;
 pub mod protocol;
 pub mod rules;
+pub mod service_stub;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
