@@ -6,6 +6,10 @@
 //                                                   sizes, chromium, busy-form, firefox, build)
 //   BENCH_EXTENSION_DIR=/path/to/dist/chromium node tests/bench/bench.mjs --only busy-form
 //                                                   the same measurement of another build (Chromium side)
+//   node tests/bench/bench.mjs --only services      the data-driven services' feeds (issue 15 item 7): the
+//                                                   test build (dist/test-chromium, BENCH_SERVICES_EXTENSION_DIR)
+//                                                   with every service chosen, against the baseline on the
+//                                                   same hosts; not part of the default run
 //
 // Environment knobs (defaults in brackets): BENCH_RUNS [15] loads per configuration and figure,
 // BENCH_BUSY_RUNS [3] busy-feed windows per configuration, BENCH_BUSY_MS [10000], BENCH_BUILD [1] time a
@@ -31,7 +35,7 @@ import zlib from 'node:zlib';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startBenchServer, FORM_URL, SIGNAL_FRAGMENTS, ANSWER_FRAGMENT } from './server.mjs';
-import { launchConfig, profileAttribution, traceAttribution, selfTimeBy, sleep } from './chromium.mjs';
+import { launchConfig, profileAttribution, traceAttribution, selfTimeBy, sleep, ruleDomains } from './chromium.mjs';
 import { median, quantile, count, spread, fmtMs, fmtKiB, fmtRatio, fmtPct, table } from './stats.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -48,11 +52,12 @@ const FORM_MODES = (process.env.BENCH_FORM_MODES || 'rebuild,update').split(',')
 const EXT_DIR = path.resolve(process.env.BENCH_EXTENSION_DIR || path.join(ROOT, 'dist', 'chromium'));
 // The built packages the sizes are read from: the extension under test's own dist folder.
 const DIST = path.dirname(EXT_DIR);
-const PARTS = ['sizes', 'chromium', 'busy-form', 'firefox', 'build'];
+const PARTS = ['sizes', 'chromium', 'busy-form', 'services', 'firefox', 'build'];
 const ONLY = (() => {
   const i = process.argv.indexOf('--only');
   const v = i >= 0 ? process.argv[i + 1] : process.env.BENCH_ONLY;
-  if (!v) return new Set(PARTS);
+  // `services` (issue 15 item 7) is asked for by name: its own three browsers and a test build.
+  if (!v) return new Set(PARTS.filter((p) => p !== 'services'));
   const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
   for (const p of parts) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (parts: ${PARTS.join(', ')})`);
   return new Set(parts);
@@ -230,6 +235,216 @@ async function chromiumPhase(server) {
     fs.rmSync(wDir, { recursive: true, force: true });
   }
   return r;
+}
+
+// ------------------------------------------------------------------------------------------- services
+// Issue 15 item 7: on each data-driven service's feed (src/rules/<service>.json, the first of its
+// `hosts.feed_hosts`), the banner paints within one frame of the plain-JS baseline with the worker warm,
+// within 150 ms with it cold, and nothing of the extension runs while the feed scrolls. Three browsers as in
+// the Chromium part: W = the TEST build (its manifest grants the services' hosts at install; the shipped
+// build asks at run time, which a headless browser cannot answer), every service chosen from an extension
+// page and its runtime content scripts registered by the background; B = the baseline extension, on the
+// same hosts with the same banner DOM; N = none. Every figure is paired with B (or N) in the same round.
+const SERVICES_EXT_DIR = path.resolve(process.env.BENCH_SERVICES_EXTENSION_DIR || path.join(ROOT, 'dist', 'test-chromium'));
+const SERVICES_RUNS = Number(process.env.BENCH_SERVICES_RUNS || RUNS);
+// BENCH_SERVICES_STAND_IN=1: if the background registers no content scripts, the harness registers them
+// (the files ext.js names) so the page side can still be measured; every figure is then marked.
+const SERVICES_STAND_IN = process.env.BENCH_SERVICES_STAND_IN === '1';
+// One frame at 60 Hz: the warm target's allowance over the baseline.
+const FRAME_MS = 1000 / 60;
+
+/** The data-driven services and the feed host each is benched on, from the rules files alone. */
+function serviceSites() {
+  const dir = path.join(ROOT, 'src', 'rules');
+  const sites = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const rules = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    if (!rules.hosts?.domains) continue; // meta.json (its own part) and sources.json
+    // A feed host: the rules' first `feed_hosts` (full names), else the first domain itself (all its hosts
+    // are feeds then). The bench paths must not fall under a `not_feed_paths` entry, or no banner belongs.
+    const host = rules.hosts.feed_hosts?.[0] ?? rules.hosts.domains[0];
+    for (const p of ['/bench/quiet', '/bench/busy']) {
+      if ((rules.not_feed_paths ?? []).some((x) => p === x || p.startsWith(`${x}/`))) {
+        throw new Error(`${f}: ${p} is not a feed path there; the bench needs another path`);
+      }
+    }
+    sites.push({ id: rules.id, name: rules.name, host, domains: rules.hosts.domains,
+      matches: rules.hosts.domains.map((d) => `https://*.${d}/*`), link: rules.items?.[0]?.link ?? `https://${host}/`,
+      quiet: `https://${host}/bench/quiet`, busy: `https://${host}/bench/busy?scroll&title` });
+  }
+  return sites;
+}
+
+/** The baseline extension on the services' feed hosts too, with their names and first links filled in. */
+function servicesBaselineExtension(sites) {
+  const dir = baselineExtension();
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.content_scripts[0].matches.push(...sites.map((s) => `https://${s.host}/*`));
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  const file = path.join(dir, 'content', 'banner.js');
+  const text = fs.readFileSync(file, 'utf8');
+  const table = Object.fromEntries(sites.map((s) => [s.host, { platform: s.id, name: s.name, link: s.link }]));
+  const filled = text.replace(/^ {2}const SERVICES = \{\};.*$/m, `  const SERVICES = ${JSON.stringify(table)};`);
+  if (filled === text) throw new Error(`${file}: no "const SERVICES = {};" line to fill`);
+  fs.writeFileSync(file, filled);
+  return dir;
+}
+
+// The files the background registers for a service (extension/platform/ext.js SERVICE_JS), for the stand-in.
+function serviceScriptFiles() {
+  const text = fs.readFileSync(path.join(SERVICES_EXT_DIR, 'platform', 'ext.js'), 'utf8');
+  const m = /SERVICE_JS\s*=\s*(\[[^\]]*\])/.exec(text);
+  return m ? JSON.parse(m[1].replace(/'/g, '"')) : ['/content/setting.js', '/content/banner.js'];
+}
+
+async function servicesPhase(server) {
+  const sites = serviceSites();
+  log(`services: ${sites.map((s) => `${s.id} on ${s.host}`).join(', ')}; W = ${path.relative(ROOT, SERVICES_EXT_DIR) || SERVICES_EXT_DIR}`);
+  const wManifest = JSON.parse(fs.readFileSync(path.join(SERVICES_EXT_DIR, 'manifest.json'), 'utf8'));
+  const granted = sites.filter((s) => s.matches.every((m) => (wManifest.host_permissions ?? []).includes(m))).map((s) => s.id);
+  const W = await launchConfig({ name: 'W', extensionDir: SERVICES_EXT_DIR, serverPort: server.port });
+  const B = await launchConfig({ name: 'B', extensionDir: servicesBaselineExtension(sites), serverPort: server.port });
+  const N = await launchConfig({ name: 'N', serverPort: server.port });
+  const r = { version: W.version, extensionDir: SERVICES_EXT_DIR, hostPermissions: wManifest.host_permissions ?? [],
+    granted, domains: ruleDomains(), sites: {}, load: [] };
+  try {
+    if (!W.extensionId) throw new Error(`the extension's service worker did not appear (is ${SERVICES_EXT_DIR} built?)`);
+    r.choice = await W.chooseServices(sites.map((s) => s.id), { standIn: SERVICES_STAND_IN, standInJs: serviceScriptFiles(),
+      standInMatches: Object.fromEntries(sites.map((s) => [s.id, s.matches])) });
+    log(`services chosen: answers ${JSON.stringify(r.choice.answers)}; content scripts registered by ` +
+      `${r.choice.by ?? 'NOBODY'} after ${r.choice.waitedMs} ms: ${r.choice.registered.map((x) => x.id).join(', ') || 'none'}`);
+    for (const site of sites) {
+      const x = (r.sites[site.id] = { host: site.host, quiet: site.quiet, busy: site.busy,
+        registered: r.choice.registered.some((c) => c.id === `service-${site.id}`) });
+      if (!x.registered) {
+        // No content script can run on this host: W has nothing to measure (every load would wait out the
+        // banner's 10 s), so only the baseline's figure is taken, for the record.
+        log(`${site.id}: NO content script registered for it; W not measured here, B only`);
+        x.notMeasured = 'no content script registered for the service (is the background\'s sync built?)';
+        x.warm = { W: [], B: [], N: [] };
+        for (let i = 0; i < SERVICES_RUNS; i++) x.warm.B.push(await B.load(site.quiet, { heap: false }));
+        continue;
+      }
+      log(`${site.id}: warming up (2 loads each)`);
+      for (let k = 0; k < 2; k++) for (const c of [W, B, N]) await c.load(site.quiet, { heap: false, waitBanner: c !== N });
+
+      log(`${site.id}: warm loads, ${SERVICES_RUNS} rounds of W/B/N`);
+      x.warm = { W: [], B: [], N: [] };
+      for (let i = 0; i < SERVICES_RUNS; i++) {
+        const order = [W, B, N].slice(i % 3).concat([W, B, N].slice(0, i % 3));
+        for (const c of order) x.warm[c.name].push(await c.load(site.quiet, { heap: false, waitBanner: c !== N }));
+      }
+      log(`${site.id}: cold loads, ${SERVICES_RUNS} × (stop W's worker, load W; load B)`);
+      x.cold = { W: [], B: [] };
+      for (let i = 0; i < SERVICES_RUNS; i++) {
+        await W.stopWorker();
+        x.cold.W.push(await W.load(site.quiet, { heap: false }));
+        x.cold.B.push(await B.load(site.quiet, { heap: false }));
+      }
+      log(`${site.id}: where the time goes: 3 traced warm loads each of W and B, 3 traced cold loads of W`);
+      x.breakdown = { W: [], B: [], Wcold: [] };
+      for (let i = 0; i < 3; i++) {
+        x.breakdown.W.push(await W.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
+        x.breakdown.B.push(await B.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
+      }
+      for (let i = 0; i < 3; i++) {
+        await W.stopWorker();
+        x.breakdown.Wcold.push(await W.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
+      }
+      const wl = [];
+      const prof = await W.workerProfile(async () => { for (let i = 0; i < 5; i++) wl.push(await W.load(site.quiet, { heap: false })); });
+      x.workerProfile = prof ? { loads: wl.length, ...selfTimeBy(prof) } : null;
+
+      log(`${site.id}: busy feed, scrolling: ${BUSY_RUNS} × ${BUSY_MS / 1000} s windows each of W and N (CPU profile + trace)`);
+      x.busy = { W: [], N: [] };
+      for (let i = 0; i < BUSY_RUNS; i++) {
+        for (const c of i % 2 ? [N, W] : [W, N]) {
+          const b = await c.busy(site.busy, { windowMs: BUSY_MS });
+          const pa = profileAttribution(b.profile);
+          x.busy[c.name].push({ pageTaskMs: b.pageTaskMs, pageScriptMs: b.pageScriptMs, banner: b.banner,
+            profile: { extMs: pa.extMs, busyMs: pa.busyMs, totalMs: pa.totalMs, extFunctions: Object.fromEntries(pa.extFunctions) },
+            trace: traceAttribution(b.events) });
+        }
+      }
+      r.load.push(os.loadavg()[0]);
+      log(`${site.id} done, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+    }
+  } finally {
+    await Promise.all([W.close(), B.close(), N.close()]);
+  }
+  return r;
+}
+
+// The paired difference W − B of one figure, round by round (both loads within the same seconds).
+const pairedDiff = (ws, bs, f) => ws.map((w, i) => (w[f] == null || bs[i]?.[f] == null ? null : w[f] - bs[i][f]));
+
+function servicesReport(s) {
+  if (s.error) return `Services (issue 15 item 7): harness error: ${s.error}`;
+  const lines = [`Services (issue 15 item 7): W = ${path.relative(ROOT, s.extensionDir) || s.extensionDir}; hosts granted ` +
+    `at install for ${s.granted.join(', ') || 'NO service'}; content scripts registered by ${s.choice.by ?? 'NOBODY'} ` +
+    `(${s.choice.registered.map((x) => x.id).join(', ') || 'none'}); service_chosen answered ${JSON.stringify(s.choice.answers)}; ` +
+    `load average per service ${s.load.map((v) => v.toFixed(1)).join(', ')}`];
+  if (s.choice.by === 'harness') lines.push('  STAND-IN: the harness registered the content scripts, not the background.');
+  const verdict = (ok) => (ok == null ? '—' : ok ? 'meets' : '**MISSES**');
+  const rows = [];
+  for (const [id, x] of Object.entries(s.sites)) {
+    const painted = (xs) => xs.map((v) => v.dclToPainted);
+    if (x.notMeasured) {
+      rows.push([`${id} (${x.host})`, `NOT MEASURED: ${x.notMeasured}; baseline alone: B painted ${spread(painted(x.warm.B))}`,
+        'warm ≤ 1 frame over B, cold ≤ 150 ms, 0 work while scrolling', null]);
+      continue;
+    }
+    const missingW = x.warm.W.filter((v) => v.dclToPainted == null).length;
+    const missingB = x.warm.B.filter((v) => v.dclToPainted == null).length;
+    const dWarm = pairedDiff(x.warm.W, x.warm.B, 'dclToPainted');
+    const mdWarm = median(dWarm);
+    rows.push([`${id} (${x.host}): warm, DOMContentLoaded → banner painted, W − B paired`,
+      `${fmtMs(mdWarm)} (IQR ${fmtMs(quantile(dWarm, 0.25))} – ${fmtMs(quantile(dWarm, 0.75))}); W ${spread(painted(x.warm.W))}` +
+      `${missingW ? `, NO banner in ${missingW}` : ''}; B ${spread(painted(x.warm.B))}${missingB ? `, NO banner in ${missingB}` : ''}; ` +
+      `ratio ${fmtRatio(median(painted(x.warm.W)) / median(painted(x.warm.B)))}`,
+      `≤ ${FRAME_MS.toFixed(1)} ms`, missingW ? false : mdWarm == null ? null : mdWarm <= FRAME_MS]);
+    const dCold = pairedDiff(x.cold.W, x.cold.B, 'dclToPainted');
+    const cw = median(painted(x.cold.W));
+    const missingC = x.cold.W.filter((v) => v.dclToPainted == null).length;
+    rows.push([`${id}: cold (worker stopped), banner painted`,
+      `W ${spread(painted(x.cold.W))}${missingC ? `, NO banner in ${missingC}` : ''}; B in between ${fmtMs(median(painted(x.cold.B)))}; ` +
+      `W − B paired ${fmtMs(median(dCold))}`, '≤ 150 ms', missingC ? false : cw == null ? null : cw <= 150]);
+    const bw = x.busy.W;
+    const share = bw.map((v) => (100 * v.profile.extMs) / v.pageTaskMs);
+    const calls = bw.reduce((a, v) => a + v.trace.window.calls, 0);
+    const timers = bw.reduce((a, v) => a + v.trace.window.timersInstalled + v.trace.load.timersInstalled, 0);
+    const fires = bw.reduce((a, v) => a + v.trace.window.timerFires, 0);
+    const pageTimers = bw.reduce((a, v) => a + v.trace.pageTimerFires, 0);
+    const banners = bw.filter((v) => v.banner).length;
+    const fns = {};
+    for (const v of bw) for (const [f, n] of Object.entries(v.trace.window.byFunction ?? {})) fns[f] = (fns[f] ?? 0) + n;
+    rows.push([`${id}: busy feed scrolling ${BUSY_MS / 1000} s (posts added, root re-rendered, <title> count changing)`,
+      `extension ${fmtMs(median(bw.map((v) => v.profile.extMs)), 2)} of the page's ${fmtMs(median(bw.map((v) => v.pageTaskMs)), 0)} ` +
+      `= ${fmtPct(median(share), 3)} (n=${bw.length}); ${calls} calls${calls ? ` (${Object.entries(fns).map(([f, n]) => `${f} ×${n}`).join(', ')})` : ''}, ` +
+      `${timers} timers installed, ${fires} fired; banner in ${banners}/${bw.length} windows; page N ` +
+      `${fmtMs(median(x.busy.N.map((v) => v.pageTaskMs)), 0)} (sanity: the page's own timer fired ${pageTimers}×)`,
+      '0 calls, 0 timers, ≈ 0 %', banners < bw.length ? null : calls === 0 && timers === 0 && median(share) <= 0.05]);
+  }
+  lines.push(table(['Figure', 'Measured (median; differences paired by round)', 'Target', 'Verdict'], rows.map((r) => [r[0], r[1], r[2], verdict(r[3])])));
+  for (const [id, x] of Object.entries(s.sites)) {
+    if (x.notMeasured) continue;
+    const m = (xs, f) => fmtMs(median(xs.filter((v) => !v.error).map((v) => v[f])));
+    const b = x.breakdown;
+    lines.push(`${id}, where the time goes (traced, ms after DOMContentLoaded start, medians of 3):`);
+    for (const [k, xs] of Object.entries(b)) {
+      lines.push(`  ${k}: content script evaluated ${m(xs, 'contentScriptStart')} (took ${m(xs, 'contentScriptMs')}); worker code ` +
+        `${m(xs, 'workerFirst')} → ${m(xs, 'workerLast')} (${m(xs, 'workerCallMs')} in calls); reply in page ${m(xs, 'replyInPage')}; ` +
+        `inserted ${m(xs, 'inserted')}; painted ${m(xs, 'painted')}${xs.some((v) => v.error) ? `; errors: ${xs.filter((v) => v.error).length}` : ''}`);
+    }
+    const wp = x.workerProfile;
+    if (wp) {
+      const per = (ms) => `${(ms / wp.loads).toFixed(2)} ms`;
+      lines.push(`  worker per warm load (self time, ${wp.loads} loads): busy ${per(wp.busyMs)}; ` +
+        Object.entries(wp.groups).slice(0, 5).map(([g, ms]) => `${g} ${per(ms)}`).join(', '));
+    }
+  }
+  return lines.join('\n');
 }
 
 // ------------------------------------------------------------------------------------ busy objection form
@@ -603,7 +818,8 @@ async function main() {
   results.sizes = sizes;
   let c = { skipped: 'not asked for (--only)' };
   let form = null;
-  if (ONLY.has('chromium') || ONLY.has('busy-form')) {
+  let services = null;
+  if (ONLY.has('chromium') || ONLY.has('busy-form') || ONLY.has('services')) {
     const server = await startBenchServer({ port: 0 });
     try {
       if (ONLY.has('chromium')) {
@@ -618,12 +834,19 @@ async function main() {
           return { error: e.message };
         });
       }
+      if (ONLY.has('services')) {
+        services = await servicesPhase(server).catch((e) => {
+          log(`services phase failed: ${e.stack || e.message}`);
+          return { error: e.message };
+        });
+      }
     } finally {
       await server.close();
     }
   }
   results.chromium = c;
   results.busyForm = form;
+  results.services = services;
   let fx = { skipped: 'not asked for (--only)' };
   if (ONLY.has('firefox')) {
     log('Firefox (optional)');
@@ -650,14 +873,17 @@ async function main() {
   console.log(`\nWiderspruch benchmark, ${results.date}`);
   console.log(`Machine: ${m.cores} × ${m.cpu}, ${m.memGiB} GiB, Debian ${m.os}, Node ${m.node}; load average at start ` +
     `${m.loadAtStart.join(' ')}, at end ${m.loadAtEnd.join(' ')}`);
-  const builtAt = (() => { try { return fs.statSync(path.join(EXT_DIR, 'manifest.json')).mtime.toISOString(); } catch { return 'n/a'; } })();
-  console.log(`Chromium ${c.version ?? form?.version ?? 'n/a'} (/usr/bin/chromium, --headless=new, via playwright-core); ` +
-    `${RUNS} alternating loads per configuration; extension ${path.relative(ROOT, EXT_DIR) || EXT_DIR}, built ${builtAt}\n`);
-  if ([...ONLY].some((p) => p !== 'busy-form')) {
+  const servicesOnly = ONLY.size === 1 && ONLY.has('services');
+  const extDir = servicesOnly ? SERVICES_EXT_DIR : EXT_DIR;
+  const builtAt = (() => { try { return fs.statSync(path.join(extDir, 'manifest.json')).mtime.toISOString(); } catch { return 'n/a'; } })();
+  console.log(`Chromium ${c.version ?? form?.version ?? services?.version ?? 'n/a'} (/usr/bin/chromium, --headless=new, via playwright-core); ` +
+    `${servicesOnly ? SERVICES_RUNS : RUNS} alternating loads per configuration; extension ${path.relative(ROOT, extDir) || extDir}, built ${builtAt}\n`);
+  if ([...ONLY].some((p) => p !== 'busy-form' && p !== 'services')) {
     console.log(report(sizes, c, fx, build, setup));
     if (c.breakdown) console.log(`\n${breakdownText(c)}`);
   }
   if (form) console.log(`\n${busyFormReport(form)}`);
+  if (services) console.log(`\n${servicesReport(services)}`);
   console.log(`\nRaw numbers: ${path.relative(ROOT, jsonPath)}. Runtime ${results.runtimeS.toFixed(0)} s.`);
 }
 

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -60,11 +61,24 @@ async function startTrace(cdp, categories) {
   };
 }
 
-export async function launchConfig({ name, extensionDir = null, serverPort }) {
+// Every domain the rules name (src/rules/meta.json's platforms, and each service file's `hosts.domains`):
+// the host names the browsers map to the bench server. Read from the rules files, never a second list, so a
+// new service file is benched under its own names with no edit here.
+const RULES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'rules');
+export function ruleDomains() {
+  const out = [];
+  for (const f of fs.readdirSync(RULES_DIR).filter((x) => x.endsWith('.json')).sort()) {
+    const rules = JSON.parse(fs.readFileSync(path.join(RULES_DIR, f), 'utf8'));
+    for (const p of rules.platforms ?? []) if (p.domain) out.push(p.domain);
+    for (const d of rules.hosts?.domains ?? []) out.push(d);
+  }
+  return [...new Set(out)];
+}
+
+export async function launchConfig({ name, extensionDir = null, serverPort, domains = ruleDomains() }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const map = (h) => `MAP ${h} 127.0.0.1:${serverPort}`;
-  const rules = [map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
-    'MAP * ~NOTFOUND', 'EXCLUDE localhost'].join(', ');
+  const rules = [...domains.flatMap((d) => [map(`*.${d}`), map(d)]), 'MAP * ~NOTFOUND', 'EXCLUDE localhost'].join(', ');
   const args = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--no-default-browser-check', '--disable-features=Translate,MediaRouter',
     `--host-resolver-rules=${rules}`, '--ignore-certificate-errors'];
@@ -382,6 +396,48 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       }
     },
 
+    // Chooses the data-driven services `ids` the way a user of the test build (hosts granted at install)
+    // ends up: from an extension page, storage `services` = {"v":1,"chosen":ids,"changed_at"} (design15.md),
+    // then `service_chosen` for each, as the popup's switch sends it, which makes the background sync its
+    // runtime content scripts. Waits until chrome.scripting.getRegisteredContentScripts lists
+    // `service-<id>` for every id. → {registered: [{id, matches, js, runAt}], by: 'background' | 'harness' |
+    // null, answers, waitedMs}. `standIn`: if the background registered nothing within `timeoutMs`, the
+    // harness registers them itself with the files ext.js names (`standInJs`): only so the rest of the
+    // page side can be measured while the background's part is not built; the report says so. `standInMatches`:
+    // {id: match patterns} (from the rules' domains, as design15.md's `https://*.D/*`).
+    async chooseServices(ids, { timeoutMs = 15000, standIn = false, standInJs = [], standInMatches = {} } = {}) {
+      const page = await context.newPage();
+      try {
+        await page.goto(`chrome-extension://${extensionId}/popup/popup.html`);
+        const t0 = Date.now();
+        const answers = await page.evaluate(async (ids) => {
+          await chrome.storage.local.set({ services: { v: 1, chosen: ids, changed_at: Date.now() } });
+          const out = [];
+          for (const service of ids) {
+            out.push(await chrome.runtime.sendMessage({ type: 'service_chosen', service, chosen: true })
+              .then((r) => r?.type ?? String(r), (e) => `error: ${e.message}`));
+          }
+          return out;
+        }, ids);
+        const listed = () => page.evaluate(async () => (chrome.scripting ? await chrome.scripting.getRegisteredContentScripts() : [])
+          .map((s) => ({ id: s.id, matches: s.matches, js: s.js, runAt: s.runAt })));
+        const complete = (xs) => ids.every((id) => xs.some((s) => s.id === `service-${id}`));
+        let xs = await listed();
+        while (!complete(xs) && Date.now() - t0 < timeoutMs) { await sleep(100); xs = await listed(); }
+        const waitedMs = Date.now() - t0;
+        if (complete(xs)) return { registered: xs, by: 'background', answers, waitedMs };
+        if (!standIn) return { registered: xs, by: null, answers, waitedMs };
+        const missing = ids.filter((id) => !xs.some((s) => s.id === `service-${id}`));
+        await page.evaluate(async ({ missing, js, matches }) => {
+          await chrome.scripting.registerContentScripts(missing.map((id) => ({ id: `service-${id}`, matches: matches[id], js,
+            runAt: 'document_start', allFrames: false, persistAcrossSessions: true })));
+        }, { missing, js: standInJs, matches: standInMatches });
+        return { registered: await listed(), by: 'harness', answers, waitedMs };
+      } finally {
+        await page.close();
+      }
+    },
+
     async close() {
       await context.close().catch(() => {});
       fs.rmSync(profile, { recursive: true, force: true });
@@ -437,7 +493,13 @@ export function traceAttribution(events) {
     const slot = inWindow ? out.window : out.load;
     const d = e.args?.data ?? {};
     if (e.name === 'FunctionCall') {
-      if (isExt(d.url)) { slot.calls += 1; slot.callMs += (e.dur ?? 0) / 1000; }
+      if (isExt(d.url)) {
+        slot.calls += 1;
+        slot.callMs += (e.dur ?? 0) / 1000;
+        // Which function of which script, so a call in the window can be traced to its cause.
+        const key = `${d.functionName || '(anonymous)'} ${d.url.replace(/^[a-z-]+:\/\/[^/]+\//, '')}:${(d.lineNumber ?? -1) + 1}`;
+        (slot.byFunction ??= {})[key] = (slot.byFunction[key] ?? 0) + 1;
+      }
       else if (inWindow && d.url) out.pageCalls += 1;
     } else if (e.name === 'TimerInstall') {
       const url = d.stackTrace?.[0]?.url ?? d.url;

@@ -10,7 +10,21 @@
   const TAG = 'widerspruch-baseline';
   const ig = /(^|\.)instagram\.com$/.test(location.hostname);
   const FORMS = {}; // filled from src/rules/meta.json at bench time (bench.mjs baselineExtension())
-  const b = {
+  // The data-driven services' feed hosts → {platform, name, link}: filled from src/rules/<service>.json at
+  // bench time (bench.mjs servicesBaselineExtension()); empty for Meta's part of the bench.
+  const SERVICES = {};
+  const service = SERVICES[location.hostname];
+  const b = service ? {
+    platform: service.platform,
+    lang: 'en',
+    label: `Widerspruch: objecting to ${service.name} AI training`,
+    text: `${service.name} trains its AI on your posts and activity unless you switch it off. The setting takes ` +
+      'about a minute and keeps what you post from now on out.',
+    link_text: 'Open the setting',
+    link_href: service.link,
+    done_text: 'Already done',
+    later_text: 'Not now',
+  } : {
     platform: ig ? 'instagram' : 'facebook',
     lang: 'en',
     label: 'Widerspruch: objecting to Meta AI training',
