@@ -10,7 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
+import { isPageAsset, isStateHookRequest, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS, SERVICE_DOMAINS } from '../replica/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTENSION_ID = 'iddanobcjbciolaflajffjajfcapogle';
@@ -42,15 +42,109 @@ export function unpackedId(dir) {
   return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
 
+// The panel's shadow root is CLOSED (extension/content/banner.js): `host.shadowRoot` is null in the page,
+// and Playwright's selectors and handles see only open roots. CDP sees every root: DOM.describeNode with
+// pierce lists the host's shadow root whatever its mode (`shadowRootType: "closed"`), DOM.resolveNode makes
+// it a JS object of the page's main world, and Runtime.callFunctionOn runs a page-fns function with it as
+// the second argument (https://chromedevtools.github.io/devtools-protocol/tot/DOM/#method-describeNode,
+// #method-resolveNode, /tot/Runtime/#method-callFunctionOn). The root is handed to the function only,
+// never stored in the page.
+const PANEL_GROUP = 'widerspruch-test-panel';
+const PANEL_HOST_OR_DOCUMENT = "document.querySelector('widerspruch-banner') || document";
+const withRoot = (fn) => `function (arg) { return (${fn})(arg, this instanceof ShadowRoot ? this : null); }`;
+
+/** CDP access to one page's panel root; the session is opened on first use and again after it closed. */
+function panelAccess(page) {
+  let session = null;
+  const cdp = async (method, params) => {
+    if (!session) session = await page.context().newCDPSession(page);
+    try {
+      return await session.send(method, params);
+    } catch (e) {
+      if (/closed|detached/i.test(String(e?.message))) session = null;
+      throw e;
+    }
+  };
+  // The object id of the first <widerspruch-banner>'s shadow root (any mode), else of the document.
+  async function rootOrDocument() {
+    const { result, exceptionDetails } = await cdp('Runtime.evaluate', { expression: PANEL_HOST_OR_DOCUMENT, objectGroup: PANEL_GROUP });
+    if (exceptionDetails) throw new Error(`finding the panel host: ${exceptionDetails.text}`);
+    if (result.className === 'HTMLDocument' || result.className === 'Document') return result.objectId;
+    const { node } = await cdp('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true });
+    const root = node.shadowRoots?.[0];
+    if (!root) return result.objectId; // a host without a root yet: `this` is the host, the function gets null
+    const { object } = await cdp('DOM.resolveNode', { backendNodeId: root.backendNodeId, objectGroup: PANEL_GROUP });
+    return object.objectId;
+  }
+  const release = () => cdp('Runtime.releaseObjectGroup', { objectGroup: PANEL_GROUP }).catch(() => {});
+  async function call(fn, arg, { byValue = true } = {}) {
+    const objectId = await rootOrDocument();
+    const r = await cdp('Runtime.callFunctionOn', { objectId, functionDeclaration: withRoot(fn), arguments: [arg === undefined ? {} : { value: arg }],
+      returnByValue: byValue, awaitPromise: true, objectGroup: PANEL_GROUP });
+    if (r.exceptionDetails) {
+      throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    }
+    return r.result;
+  }
+  return {
+    /** fn(arg, root) in the main world → its JSON value. */
+    async eval(fn, arg) {
+      try { return (await call(fn, arg)).value; } finally { await release(); }
+    },
+    /**
+     * The centre of the element finder(arg, root) returns, scrolled into view, once the element itself
+     * (or one of its children) is what a click there would hit, as Playwright's own click waits for.
+     */
+    async point(finder, arg, what, timeout = 5000) {
+      const deadline = Date.now() + timeout;
+      for (let last = 'no such element'; ; await sleep(50)) {
+        try {
+          const el = await call(finder, arg, { byValue: false });
+          if (el.subtype === 'node') {
+            await cdp('DOM.scrollIntoViewIfNeeded', { objectId: el.objectId });
+            const { quads } = await cdp('DOM.getContentQuads', { objectId: el.objectId });
+            const q = quads?.[0];
+            if (q) {
+              const at = { x: (q[0] + q[2] + q[4] + q[6]) / 4, y: (q[1] + q[3] + q[5] + q[7]) / 4 };
+              const hit = await cdp('Runtime.callFunctionOn', { objectId: el.objectId, returnByValue: true, arguments: [{ value: at }],
+                functionDeclaration: 'function (p) { const h = this.getRootNode().elementFromPoint(p.x, p.y); return h === this || this.contains(h) ? "" : h ? h.tagName : "nothing"; }' });
+              if (hit.result.value === '') return at;
+              last = `${hit.result.value} would receive the click`;
+            } else last = 'not rendered';
+          }
+        } catch (e) { last = String(e?.message ?? e); } finally { await release(); }
+        if (Date.now() >= deadline) throw new Error(`${what}: ${last}`);
+      }
+    },
+  };
+}
+
 /** A tab: a Playwright Page with the primitives driver.mjs uses. */
 function tabOf(page, backend) {
+  const panel = panelAccess(page);
   return {
     page,
     eval: (fn, arg) => page.evaluate(fn, arg),
+    // fn(arg, root): root = the panel's shadow root (closed), through CDP (see panelAccess).
+    evalPanel: (fn, arg) => panel.eval(fn, arg),
+    // The click point of an element: inside the panel through CDP, else through Playwright's handle.
+    async point(finder, arg, what, { inPanel = false } = {}) {
+      if (inPanel) return panel.point(finder, arg, what);
+      const el = (await page.evaluateHandle(finder, arg)).asElement();
+      if (!el) throw new Error(`${what}: no such element`);
+      await el.scrollIntoViewIfNeeded();
+      const b = await el.boundingBox();
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    },
     async setViewport(width, height) { await page.setViewportSize({ width, height }); },
     // A script text (function body, may await) run in the page's main world; not subject to the page CSP.
     evalText: (body) => page.evaluate(`(async () => { ${body} })()`),
-    async click(finder, arg, what) {
+    async click(finder, arg, what, { inPanel = false } = {}) {
+      if (inPanel) {
+        const at = await panel.point(finder, arg, what);
+        await page.mouse.click(at.x, at.y); // CDP Input: a real, trusted (isTrusted) mouse click
+        return;
+      }
       const h = await page.evaluateHandle(finder, arg);
       const el = h.asElement();
       if (!el) throw new Error(`${what}: no such element`);
@@ -62,12 +156,12 @@ function tabOf(page, backend) {
       await el.fill(text);
     },
     // Clicks a link that may open in this tab or a new one; → the tab where it went.
-    async clickFollow(finder, arg, what) {
+    async clickFollow(finder, arg, what, opts = {}) {
       const ctx = page.context();
       const newPage = ctx.waitForEvent('page', { timeout: 5000 }).then((np) => ({ np })).catch(() => null);
       const nav = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 5000 })
         .then(() => ({ nav: true })).catch(() => null);
-      await this.click(finder, arg, what);
+      await this.click(finder, arg, what, opts);
       const r = await new Promise((resolve) => {
         let pending = 2;
         const done = (v) => { if (v) resolve(v); else if (--pending === 0) resolve(null); };
@@ -99,7 +193,9 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
   const errors = []; // page errors and console errors of every web page
 
   const map = (h) => `MAP ${h} 127.0.0.1:${server.port}`;
+  // The services' domains come from their rules files (src/rules/<id>.json hosts.domains, via server.mjs).
   const resolverRules = [map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
+    ...SERVICE_DOMAINS.flatMap((d) => [map(`*.${d}`), map(d)]),
     map('*.example.org'), map('example.org'), map('*'), 'EXCLUDE localhost'].join(', ');
 
   function recordRequest(req) {
@@ -113,6 +209,7 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
       mainFrame: !!frame && tryGet(() => frame.parentFrame() === null) === true,
       worker: worker ? worker.url() : null, frameUrl: tryGet(() => frame?.url() ?? null),
       pageUrl: tryGet(() => frame?.page()?.url() ?? null), time: Date.now(),
+      hook: tryGet(() => req.headers()['x-replica-hook']) ?? null,
     });
   }
 
@@ -125,6 +222,8 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
     if (r.navigation) return r.mainFrame && r.pageUrl !== null;
     let u;
     try { u = new URL(r.url); } catch { return false; }
+    // A service replica saving its setting (tests/replica/README.md "The setting's state"): the page's XHR.
+    if (isStateHookRequest(r)) return REPLICA_HOSTS.has(u.hostname) && r.pageUrl !== null;
     return REPLICA_HOSTS.has(u.hostname) && isPageAsset(u.pathname) &&
       ['script', 'stylesheet', 'image'].includes(r.resourceType) && r.pageUrl !== null;
   }
@@ -301,12 +400,8 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
 
     // A trusted click whose release and the worker stop go out back to back (CDP), `delay` ms apart: the
     // click's message is then in flight while the worker dies. Does not wait for the stop to complete.
-    async clickThenStop(tab, finder, arg, what, delay) {
-      const el = (await tab.page.evaluateHandle(finder, arg)).asElement();
-      if (!el) throw new Error(`${what}: no such element`);
-      await el.scrollIntoViewIfNeeded();
-      const b = await el.boundingBox();
-      const at = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    async clickThenStop(tab, finder, arg, what, delay, opts = {}) {
+      const at = await tab.point(finder, arg, what, opts);
       const sw = await context.newCDPSession(tab.page);
       const input = await context.newCDPSession(tab.page);
       const mouse = (type) => input.send('Input.dispatchMouseEvent', { type, ...at, button: type === 'mouseMoved' ? 'none' : 'left', clickCount: 1 });
@@ -332,11 +427,8 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
     async clickTogether(targets) {
       const points = [];
       for (const t of targets) {
-        const el = (await t.tab.page.evaluateHandle(t.finder, t.arg)).asElement();
-        if (!el) throw new Error(`clickTogether: ${t.what}: no such element`);
-        await el.scrollIntoViewIfNeeded();
-        const b = await el.boundingBox();
-        points.push({ page: t.tab.page, x: b.x + b.width / 2, y: b.y + b.height / 2 });
+        const at = await t.tab.point(t.finder, t.arg, `clickTogether: ${t.what}`, { inPanel: !!t.inPanel });
+        points.push({ page: t.tab.page, ...at });
       }
       const sessions = await Promise.all(points.map((p) => context.newCDPSession(p.page)));
       const all = (type) => Promise.all(points.map((p, i) => sessions[i].send('Input.dispatchMouseEvent',

@@ -14,7 +14,7 @@ import { createFirefoxBackend, firefoxNeeds, firefoxDefaults, OTHER_ADDON_ID } f
 import {
   readPanelInPage, findPanelControl, findInPage, readChecklistInPopup, popupPainted, readLoadState,
   readFieldsInPage, readTextInPage, readValueInPage, readGroupsInPopup, readPopupInfo, countPopupRepaints,
-  popupRepaints, watchBannerCount, maxBannerCount, leaveFor,
+  popupRepaints, watchBannerCount, maxBannerCount, leaveFor, leakPanelRoot,
 } from './page-fns.mjs';
 import { until, eventually, pause } from './wait.mjs';
 
@@ -78,7 +78,7 @@ export function createDriver(browser, { server, ...rest } = {}) {
 
   async function readPanel(t) {
     // Mid-navigation the script fails, or (Firefox) returns null: no panel in a document that is going away.
-    try { return (await t.eval(readPanelInPage)) ?? { count: 0 }; } catch { return { count: 0 }; }
+    try { return (await t.evalPanel(readPanelInPage)) ?? { count: 0 }; } catch { return { count: 0 }; }
   }
 
   // Waits until no panel host is added or removed for `ms` (a duplicate from a second content-script run
@@ -143,7 +143,7 @@ export function createDriver(browser, { server, ...rest } = {}) {
     /**
      * The in-page panel (banner or form helper), waiting up to `timeout` for one → {count: 0} | {count,
      * kind, platform, urging, lang, label, paragraphs, stepsTitle, steps, footnote, reasons, actions, link,
-     * href, visible, parent, openShadow} (page-fns.mjs readPanelInPage).
+     * href, visible, parent, shadowMode} (page-fns.mjs readPanelInPage; the closed root through the backend).
      */
     async panel({ timeout = panelWait() } = {}) {
       const t = await tab();
@@ -178,13 +178,12 @@ export function createDriver(browser, { server, ...rest } = {}) {
       const t = await tab();
       const sel = action === 'form-link' ? 'a[data-role=form-link]' : `button[data-action="${action}"]`;
       const what = `clickPanel(${action}, ${index}): ${sel} #${index} in the panel's shadow root`;
-      await until(() => t.eval((a) => {
-        const h = document.querySelector('widerspruch-banner');
-        const e = h && h.shadowRoot && h.shadowRoot.querySelectorAll(a[0])[a[1]];
+      await until(() => t.evalPanel((a, root) => {
+        const e = root && root.querySelectorAll(a[0])[a[1]];
         return !!e && e.getBoundingClientRect().width > 0;
       }, [sel, index]), Boolean, { timeout: 5000, what });
-      if (action === 'form-link') backend.setTestTab(await t.clickFollow(findPanelControl, [sel, index], what));
-      else await t.click(findPanelControl, [sel, index], what);
+      if (action === 'form-link') backend.setTestTab(await t.clickFollow(findPanelControl, [sel, index], what, { inPanel: true }));
+      else await t.click(findPanelControl, [sel, index], what, { inPanel: true });
     },
     /**
      * A trusted click on the panel's button[data-action=action] and, `delay` ms after the click went out,
@@ -194,9 +193,9 @@ export function createDriver(browser, { server, ...rest } = {}) {
     async clickPanelThenStop(action, delay = 0) {
       const t = await tab();
       const sel = `button[data-action="${action}"]`;
-      await until(() => t.eval((a) => !!document.querySelector('widerspruch-banner')?.shadowRoot?.querySelector(a), sel),
+      await until(() => t.evalPanel((a, root) => !!root?.querySelector(a), sel),
         Boolean, { timeout: 5000, what: `clickPanelThenStop: ${sel} in the panel` });
-      await backend.clickThenStop(t, findPanelControl, [sel, 0], `clickPanelThenStop(${action})`, delay);
+      await backend.clickThenStop(t, findPanelControl, [sel, 0], `clickPanelThenStop(${action})`, delay, { inPanel: true });
     },
     /** Kept for the scenarios' wording: clickBanner(action) = clickPanel(action). */
     clickBanner(action) { return driver.clickPanel(action); },
@@ -215,8 +214,16 @@ export function createDriver(browser, { server, ...rest } = {}) {
       await t.setViewport(width, height);
       return until(() => t.eval(() => [innerWidth, innerHeight]), ([w]) => w === width, { timeout: 5000, what: `a ${width} px wide viewport` });
     },
-    /** Runs a page-fns style function (self-contained, one JSON argument) in the test tab's main world. */
-    async inPage(fn, arg) { return (await tab()).eval(fn, arg); },
+    /**
+     * Runs a page-fns style function in the test tab's main world: fn(arg, root), arg one JSON value, root
+     * the panel's (closed) shadow root or null, passed by the driver and never left in the page.
+     */
+    async inPage(fn, arg) { return (await tab()).evalPanel(fn, arg); },
+    /**
+     * Puts the panel's closed root into the page's main world as window[name] → whether there was one: for
+     * the tests of a page that got hold of it anyway (untrusted clicks must still do nothing).
+     */
+    async leakPanelRoot(name = 'widerspruchLeakedRoot') { return (await tab()).evalPanel(leakPanelRoot, name); },
     /** history.pushState navigation through the replica app's window.replicaNavigate. */
     async clientNavigate(pathname) {
       await (await tab()).eval((p) => {
@@ -261,9 +268,9 @@ export function createDriver(browser, { server, ...rest } = {}) {
         const t = x.tab === 'test' ? test : tabs.get(x.tab);
         if (x.panel) {
           const sel = `button[data-action="${x.panel}"]`;
-          await until(() => t.eval((a) => !!document.querySelector('widerspruch-banner')?.shadowRoot?.querySelector(a), sel),
+          await until(() => t.evalPanel((a, root) => !!root?.querySelector(a), sel),
             Boolean, { timeout: 8000, what: `clickTogether: ${sel} in the panel` });
-          list.push({ tab: t, finder: findPanelControl, arg: [sel, 0], what: sel });
+          list.push({ tab: t, finder: findPanelControl, arg: [sel, 0], what: sel, inPanel: true });
         } else {
           await until(() => t.eval((s) => !!document.querySelector(s), x.page), Boolean, { timeout: 5000, what: `clickTogether: ${x.page}` });
           list.push({ tab: t, finder: findInPage, arg: x.page, what: x.page });
@@ -359,15 +366,24 @@ export function createDriver(browser, { server, ...rest } = {}) {
     /**
      * Runs axe-core (npm axe-core, axe.min.js injected as a script) in the test tab or, with {popup: true},
      * in a freshly opened popup → axe's results {violations, incomplete, passes}. options: axe.run's.
+     * In the test tab axe also checks inside the panel: axe-core builds its tree through `host.shadowRoot`
+     * (its getFlattenedTree), which the closed root hides, so for the run only the driver's root is set as
+     * an own `shadowRoot` property of that one host, and removed again before the script returns.
      */
     async axe({ include = null, popup = false, options = {} } = {}) {
-      const body = `${axe()}\n;const r = await axe.run(${include ? `{include: [${JSON.stringify(include)}]}` : 'document'}, ${JSON.stringify(options)});
+      const results = `const r = await axe.run(${include ? `{include: [${JSON.stringify(include)}]}` : 'document'}, ${JSON.stringify(options)});
         const slim = (list) => list.map((x) => ({ id: x.id, impact: x.impact, help: x.help,
           nodes: x.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary,
             any: n.any.map((c) => ({ data: c.data })), all: n.all.map((c) => ({ data: c.data })), none: n.none.map((c) => ({ data: c.data })) })) }));
         return { violations: slim(r.violations), incomplete: slim(r.incomplete), passes: slim(r.passes) };`;
-      if (popup) return withPopup((p) => p.evalText(body), { viewport: { width: 400, height: 900 } });
-      return (await tab()).evalText(body);
+      if (popup) return withPopup((p) => p.evalText(`${axe()}\n;${results}`), { viewport: { width: 400, height: 900 } });
+      const inPanel = `async function (_arg, root) {
+        ${axe()}
+        ;const host = root && root.host;
+        if (host) Object.defineProperty(host, 'shadowRoot', { value: root, configurable: true });
+        try { ${results} } finally { if (host) delete host.shadowRoot; }
+      }`;
+      return (await tab()).evalPanel(inPanel);
     },
   };
   return driver;

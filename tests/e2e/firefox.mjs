@@ -28,6 +28,7 @@ import firefox from 'selenium-webdriver/firefox.js';
 import { until, pause } from './wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHADOW_ROOT_KEY = 'shadow-6066-11e4-a52e-4f735466cecf'; // WebDriver's shadow root identifier
 
 export const ADDON_ID = 'widerspruch@widerspruch.extension';
 export const ADDON_UUID = '4b6f2f6e-7769-4465-8273-707275636800';
@@ -135,6 +136,26 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
     const t = {
       handle,
       async eval(fn, arg) { await switchTo(handle); return wd.executeScript(`return (${fn}).apply(null, arguments)`, arg); },
+      // fn(arg, root) in the page, root = the first <widerspruch-banner>'s shadow root, which is CLOSED
+      // (extension/content/banner.js; `host.shadowRoot` is null in the page). WebDriver's Get Element
+      // Shadow Root returns an element's shadow root whatever its mode
+      // (https://w3c.github.io/webdriver/#get-element-shadow-root; Firefox: Marionette's
+      // `openOrClosedShadowRoot`), and a shadow root reference passed to Execute Script arrives as the
+      // ShadowRoot itself. selenium-webdriver 4 serialises its ShadowRoot as a bare id string, so the
+      // reference is built here.
+      async evalPanel(fn, arg) {
+        await switchTo(handle);
+        let root = null;
+        const host = await wd.executeScript("return document.querySelector('widerspruch-banner')");
+        if (host instanceof WebElement) {
+          try {
+            root = { [SHADOW_ROOT_KEY]: (await host.getShadowRoot()).getId() };
+          } catch (e) {
+            if (!['NoSuchShadowRootError', 'StaleElementReferenceError'].includes(e?.name)) throw e;
+          }
+        }
+        return wd.executeScript(`return (${fn}).apply(null, arguments)`, arg ?? null, root);
+      },
       async evalText(body) { await switchTo(handle); return wd.executeScript(`return (async () => { ${body} })()`); },
       // WebDriver sizes the window, not the page: size it, then correct by what the page measures.
       async setViewport(width, height) {
@@ -144,19 +165,19 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
         const r = await wd.manage().window().getRect();
         if (w !== width || h !== height) await wd.manage().window().setRect({ width: r.width + width - w, height: r.height + height - h });
       },
-      async element(finder, arg, what) {
-        const el = await t.eval(finder, arg);
+      async element(finder, arg, what, { inPanel = false } = {}) {
+        const el = await (inPanel ? t.evalPanel(finder, arg) : t.eval(finder, arg));
         if (!(el instanceof WebElement)) throw new Error(`${what}: no such element`);
         return el;
       },
       // WebDriver Element Click: a real, trusted (isTrusted) click at the element's centre (shadow-DOM
       // elements included), which fails if something covers the element.
-      async click(finder, arg, what) { await (await t.element(finder, arg, what)).click(); },
+      async click(finder, arg, what, opts) { await (await t.element(finder, arg, what, opts)).click(); },
       async type(finder, arg, text, what) { const el = await t.element(finder, arg, what); await el.clear(); await el.sendKeys(text); },
-      async clickFollow(finder, arg, what) {
+      async clickFollow(finder, arg, what, opts) {
         const before = await wd.getAllWindowHandles();
         const urlBefore = await t.url();
-        await t.click(finder, arg, what);
+        await t.click(finder, arg, what, opts);
         const went = await until(async () => {
           const fresh = (await wd.getAllWindowHandles()).filter((h) => !before.includes(h));
           if (fresh.length) return { tab: fresh[0] };
@@ -418,8 +439,8 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
     },
 
     // WebDriver classic runs one command at a time: the stop is the next command after the click returned.
-    async clickThenStop(tab, finder, arg, what, delay) {
-      await tab.click(finder, arg, what);
+    async clickThenStop(tab, finder, arg, what, delay, opts) {
+      await tab.click(finder, arg, what, opts);
       if (delay) await pause(delay);
       await backend.stopBackground();
     },
@@ -433,7 +454,7 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
     // wait for any answer from the extension in between.
     async clickTogether(targets) {
       const els = [];
-      for (const t of targets) els.push({ tab: t.tab, el: await t.tab.element(t.finder, t.arg, t.what) });
+      for (const t of targets) els.push({ tab: t.tab, el: await t.tab.element(t.finder, t.arg, t.what, { inPanel: !!t.inPanel }) });
       for (const { tab, el } of els) { await switchTo(tab.handle); await el.click(); }
     },
   };

@@ -1,26 +1,30 @@
 // Functions that run INSIDE a page (a web page or the popup): the harness's only readers of the DOM, so a
-// value means the same in both browsers. Playwright passes them to page.evaluate(fn, arg); selenium-webdriver
-// sends their source text to "Execute Script". So: self-contained, no closure variables, at most ONE
-// argument, plain JSON in and out (the find* functions return an element, for a trusted click).
+// value means the same in both browsers. Playwright passes them to page.evaluate(fn, arg) (or CDP
+// Runtime.callFunctionOn); selenium-webdriver sends their source text to "Execute Script". So:
+// self-contained, no closure variables, plain JSON in and out (the find* functions return an element, for a
+// trusted click). ONE JSON argument, and, for the functions that look into the panel, a second one: `root`,
+// the panel's shadow root. It is closed, so the page itself gets null for host.shadowRoot; the driver
+// obtains it through the browser's automation protocol (chromium.mjs, firefox.mjs) and passes it in
+// (driver.inPage does for every function). It is null when there is no panel.
 
 /**
- * The extension's in-page panel (`<widerspruch-banner>`, open shadow root), whatever its kind:
+ * The extension's in-page panel (`<widerspruch-banner>`, closed shadow root `root`), whatever its kind:
  * {count: 0} when there is none, else
  * {count, kind: 'banner' | 'form-helper', platform, urging, lang, label, paragraphs: [text],
  *  stepsTitle, steps: [text], footnote, reasons: [{label, text}], actions: [data-action],
  *  link: {text, href} | null, visible}.
  * `paragraphs` are the <p> before the step list (all of them when there is none); `footnote` is the
- * text of the <p> after the step list (null when there is none).
+ * text of the <p> after the step list (null when there is none). `shadowMode`: the root's mode.
  */
-export function readPanelInPage() {
+export function readPanelInPage(_arg, root) {
   const hosts = [...document.querySelectorAll('widerspruch-banner')];
   if (!hosts.length) return { count: 0 };
   const host = hosts[0];
-  const root = host.shadowRoot;
+  if (root && root.host !== host) root = null; // the host changed between finding the root and now
   const parent = host.parentNode === document.documentElement ? 'html'
     : (host.parentNode && host.parentNode.nodeName ? host.parentNode.nodeName.toLowerCase() : null);
-  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper]');
-  if (!box) return { count: hosts.length, kind: null, openShadow: !!root, parent, visible: false };
+  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper], [data-role=setting-helper]');
+  if (!box) return { count: hosts.length, kind: null, shadowMode: root ? root.mode : null, parent, visible: false };
   const text = (e) => (e ? (e.textContent || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null);
   const ol = box.querySelector('ol');
   const ps = [...box.children].filter((e) => e.tagName === 'P');
@@ -34,6 +38,8 @@ export function readPanelInPage() {
   return {
     count: hosts.length,
     kind: box.getAttribute('data-role'),
+    item: box.getAttribute('data-item'), // a service's item (setting helper), else null
+    settingState: box.querySelector('[data-role=setting-state]')?.getAttribute('data-state') ?? null,
     platform: box.getAttribute('data-platform'),
     urging: box.getAttribute('data-urging') === 'true',
     lang: box.lang || null,
@@ -50,14 +56,13 @@ export function readPanelInPage() {
     href: link ? link.href : null,
     visible,
     parent,
-    openShadow: true,
+    shadowMode: root.mode,
   };
 }
 
-/** [selector, index] → the index-th element matching selector inside the panel's open shadow root, or null. */
-export function findPanelControl(arg) {
-  const host = document.querySelector('widerspruch-banner');
-  return (host && host.shadowRoot && host.shadowRoot.querySelectorAll(arg[0])[arg[1] || 0]) || null;
+/** [selector, index] → the index-th element matching selector inside the panel's shadow root, or null. */
+export function findPanelControl(arg, root) {
+  return (root && root.querySelectorAll(arg[0])[arg[1] || 0]) || null;
 }
 
 /** [selector] → the first element of the page matching it, or null. */
@@ -189,9 +194,9 @@ export function popupRepaints() {
  * every input, select, textarea and button of the page (not ours), scrolled into view, and what
  * `elementFromPoint` finds at its centre → {width, panel: {shown, top, bottom}, controls: [{what, hit, ok}]}.
  */
-export function hitTestFormControls() {
+export function hitTestFormControls(_arg, root) {
   const host = document.querySelector('widerspruch-banner');
-  const box = host?.shadowRoot?.querySelector('aside')?.getBoundingClientRect();
+  const box = root?.querySelector('aside')?.getBoundingClientRect();
   const controls = [...document.querySelectorAll('input, select, textarea, button, [role=button]')]
     .filter((c) => c !== host && !(host && host.contains(c)) && c.getBoundingClientRect().width > 0);
   const out = [];
@@ -208,9 +213,9 @@ export function hitTestFormControls() {
 }
 
 /** What is at the centre of our panel: the panel's host (on top), or the page element that covers it. */
-export function panelOnTop() {
+export function panelOnTop(_arg, root) {
   const host = document.querySelector('widerspruch-banner');
-  const r = host?.shadowRoot?.querySelector('aside')?.getBoundingClientRect();
+  const r = root?.querySelector('aside')?.getBoundingClientRect();
   if (!r || r.width === 0) return { shown: false };
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   const dialog = document.querySelector('#replica-cookie-backdrop');
@@ -222,4 +227,60 @@ export function panelOnTop() {
     bodyAfterPanel: !!document.body && !!(host.compareDocumentPosition(document.body) & Node.DOCUMENT_POSITION_FOLLOWING),
     lateBody: document.documentElement.dataset.replicaBodyAt ?? null,
   };
+}
+
+/**
+ * From now on, records what a page script's MutationObserver sees (window.__pageSaw): every attribute
+ * change, and every <widerspruch-banner> added, with its attributes and its shadowRoot as the page sees it.
+ */
+export function watchWhatThePageSees() {
+  const log = [];
+  window.__pageSaw = log;
+  const attrs = (e) => [...e.attributes].map((a) => `${a.name}=${a.value}`).join(' ');
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes' && !r.attributeName.startsWith('data-test-')) {
+        log.push(`${r.target.localName} ${r.attributeName}=${r.target.getAttribute(r.attributeName)}`);
+      }
+      for (const n of r.addedNodes) {
+        if (n.localName === 'widerspruch-banner') log.push(`added widerspruch-banner [${attrs(n)}] shadowRoot=${n.shadowRoot}`);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+  return true;
+}
+
+/**
+ * What the page's own main-world script can learn about the panel (it ignores the root the driver passes):
+ * the hosts, their shadowRoot as the page sees it, their attributes and content, every attribute of the
+ * light DOM that names our vocabulary (outside the harness's own `data-test-*` and the replica's own
+ * markup, which says "replica" and says "submitted" of itself), and, since
+ * watchWhatThePageSees(), the attribute changes and host insertions that name it or touch the host.
+ */
+export function readWhatThePageSees(_arg, _root) {
+  const words = new RegExp('widerspruch|urging|form.helper|setting.helper|not_started|form_opened|submitted|confirmed|user_off', 'i');
+  const hosts = [...document.querySelectorAll('widerspruch-banner')];
+  const named = [];
+  for (const e of document.querySelectorAll('*')) {
+    if (e.localName === 'widerspruch-banner') continue;
+    for (const a of e.attributes) {
+      const entry = `${e.localName} ${a.name}=${a.value}`;
+      if (!a.name.startsWith('data-test-') && !/replica/i.test(entry) && words.test(entry)) named.push(entry);
+    }
+  }
+  return {
+    hosts: hosts.length,
+    shadowRoots: hosts.map((h) => (h.shadowRoot === null ? null : h.shadowRoot.mode)),
+    attributes: hosts.map((h) => [...h.attributes].map((a) => `${a.name}=${a.value}`)),
+    children: hosts.map((h) => h.childNodes.length),
+    html: hosts.map((h) => (h.getHTML ? h.getHTML({ serializableShadowRoots: true }) : h.innerHTML)),
+    named,
+    changes: (window.__pageSaw || []).filter((e) => !/replica/i.test(e) && words.test(e)),
+  };
+}
+
+/** [name] → the panel's root put in the page's main world as window[name] (the hostile-page tests). */
+export function leakPanelRoot(name, root) {
+  window[name] = root;
+  return !!root;
 }

@@ -1,7 +1,7 @@
 // Robustness of the built extension against what the normal scenarios never do, in BOTH browsers (suite.mjs
 // registers this list for each, like scenarios.mjs):
-//   1. a hostile Facebook page (spoofed messages, untrusted clicks/keys through the open shadow root, removal,
-//      re-parenting and restyling of <widerspruch-banner>, the form's "received" wording in the page);
+//   1. a hostile Facebook page (spoofed messages, untrusted clicks/keys through the closed shadow root,
+//      which the test hands it, removal, re-parenting and restyling of <widerspruch-banner>, the form's "received" wording in the page);
 //   2. concurrent writes (two tabs clicking "Already done" at once; popup + banner at once);
 //   3. the background stopped while a click's message is in flight, and between a page load and its banner;
 //   4. the extension reloaded (an update) while a Facebook tab is open;
@@ -63,6 +63,8 @@ export const robustness = [
       const b0 = await driver.banner({ timeout: 6000 });
       assert.equal(b0.count, 1, `the hostile feed shows one banner: ${show(b0)}`);
       assert.equal(b0.platform, 'facebook');
+      // The root is closed; the page gets it anyway (as if it had found a way), for the untrusted presses.
+      assert.equal(await driver.leakPanelRoot(), true, 'the panel root handed to the hostile page');
       // The page script runs its attacks (twice) once the banner is there.
       const done = await eventually(() => driver.inPage(hostileDone), Boolean, { timeout: 10000 });
       const log = await driver.inPage(() => window.hostileLog);

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPageAsset, unexplainedRequests, FORMS } from '../replica/server.mjs';
 import { eventually, until } from './driver.mjs';
-import { hitTestFormControls, panelOnTop } from './page-fns.mjs';
+import { hitTestFormControls, panelOnTop, watchWhatThePageSees, readWhatThePageSees } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** src/rules/meta.json, read once: the expected forms, routes and labels come from it. */
@@ -642,10 +642,48 @@ export const scenarios = [
     },
   },
   {
+    // Issue 15: Meta's own scripts must not read whether the user objected. The page sees one element
+    // (<widerspruch-banner>); its shadow root is closed and it carries no attribute that says anything. The
+    // one attribute it may carry is `popover=manual`, the same on every banner whatever it says (the top
+    // layer needs it); the form helper has none. What stays visible by nature: that the element exists,
+    // where it is and how big it is, and that it is replaced when the panel changes.
+    name: 'the page learns nothing from us but that one element exists: closed root, no status on the host or in the document (banner → form helper → received)',
+    async run(driver) {
+      await driver.launch();
+      const BANNER = ['popover=manual'];
+      // What the page's script may see of our element, at insertion and after: nothing but these.
+      const ALLOWED = new Set(['added widerspruch-banner [] shadowRoot=null', 'widerspruch-banner popover=manual']);
+      const pageSees = async (what, attributes) => {
+        const seen = await driver.inPage(readWhatThePageSees);
+        assert.deepEqual(seen.shadowRoots, [null], `${what}: host.shadowRoot is null for the page: ${show(seen)}`);
+        assert.deepEqual(seen.attributes, [attributes], `${what}: the host's attributes: ${show(seen)}`);
+        assert.deepEqual([seen.children, seen.html], [[0], ['']], `${what}: the host has no light-DOM content: ${show(seen)}`);
+        assert.deepEqual(seen.named, [], `${what}: no attribute in the document names a status: ${show(seen)}`);
+        assert.deepEqual(seen.changes.filter((c) => !ALLOWED.has(c)), [], `${what}: what the page's MutationObserver saw: ${show(seen)}`);
+        return seen;
+      };
+      const b = await expectBanner(driver, 'https://www.facebook.com/', 'facebook', { urging: true });
+      await pageSees('the feed banner', BANNER);
+      assert.equal(b.shadowMode, 'closed', `the driver reads the panel through a closed root: ${show(b)}`);
+      await driver.clickPanel('form-link');
+      await driver.inPage(watchWhatThePageSees);
+      await expectPanel(driver, (p) => p.kind === 'form-helper' && p.reasons.length > 0, 'the form helper');
+      const helper = await pageSees('the form helper', []);
+      await driver.pageClick('#replica-send');
+      await expectPanel(driver, isReceived('facebook'), 'the "received" helper');
+      await expectPopup(driver, { facebook: 'submitted', instagram: 'not_started' }, 'after sending');
+      const received = await pageSees('the "received" helper', []);
+      assert.deepEqual({ ...received, changes: [] }, { ...helper, changes: [] }, 'the page sees the same before and after "received"');
+      assert.ok(received.changes.some((c) => c.startsWith('added widerspruch-banner')), `the watcher saw the panel change: ${show(received.changes)}`);
+    },
+  },
+  {
     name: 'a page script\'s synthetic clicks on the banner buttons change nothing',
     async run(driver) {
       await driver.launch();
       await expectBanner(driver, 'https://www.facebook.com/?replica=synthetic-clicks', 'facebook');
+      // The root is closed; the page gets it anyway (as if it had found a way), so its clicks can be tried.
+      assert.equal(await driver.leakPanelRoot(), true, 'the panel root handed to the page');
       const report = await eventually(() => driver.pageText('#replica-synthetic-clicks'), (t) => !!t, { timeout: 5000 });
       assert.equal(report, 'clicked: already_done,not_now,link_broken', 'the page script reached every banner button');
       await observe(1000, 'time for any (wrongly) accepted click to take effect');

@@ -1,6 +1,7 @@
 // Replica page script (the `?replica=synthetic-clicks` feed variant): a hostile page that tries to press
-// the extension's buttons itself. It runs in the page's main world, waits for <widerspruch-banner>, then
-// dispatches UNTRUSTED clicks (dispatchEvent(new MouseEvent('click')) and element.click()) on every
+// the extension's buttons itself. It runs in the page's main world, waits for <widerspruch-banner> and its
+// shadow root (closed: the test hands it over as window.widerspruchLeakedRoot, as if the page had got hold
+// of it; driver.leakPanelRoot()), then dispatches UNTRUSTED clicks (dispatchEvent(new MouseEvent('click')) and element.click()) on every
 // button of the panel, and reports what it clicked in #replica-synthetic-clicks ("clicked: a,b,c").
 // The extension must ignore all of them (its buttons act only on event.isTrusted).
 (() => {
@@ -8,7 +9,7 @@
   const started = Date.now();
   function attempt() {
     const host = document.querySelector('widerspruch-banner');
-    const root = host && host.shadowRoot;
+    const root = host && (host.shadowRoot || window.widerspruchLeakedRoot);
     const buttons = root ? [...root.querySelectorAll('button[data-action]')] : [];
     if (!buttons.length) {
       if (Date.now() - started < 10000) setTimeout(attempt, 100);
