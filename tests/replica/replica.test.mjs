@@ -525,6 +525,18 @@ test('service setting pages: ?setting=, churn (replaced every tick), relabelled,
     assert.equal(await page.getByRole('switch', { name: label }).count(), 0, `${q}: no switch with the rules' label`);
     assert.equal(await page.getByRole('switch').count(), 1, `${q}: a switch still`);
   }
+  // Another language of the rules, by ?lang= and by the browser's language.
+  const other = SERVICES.linkedin.setting.labels.find((l) => l.lang !== 'en');
+  if (other) {
+    for (const [q, options] of [[`lang=${other.lang}`, {}], ['lang=auto', { locale: other.lang }]]) {
+      const f = await fresh(options);
+      await f.page.goto(`${settingUrl('linkedin')}?${q}`);
+      await loadedSetting(f.page, 'linkedin', 'off');
+      assert.equal(await attr(f.page, 'html', 'lang'), other.lang, q);
+      assert.equal(await f.page.getByRole('switch', { name: other.text }).count(), 1, `${q}: the rules' ${other.lang} label`);
+      await f.context.close();
+    }
+  }
   await page.goto(`${settingUrl('linkedin')}?replica=typeset`);
   await loadedSetting(page, 'linkedin', 'off');
   const shown = await page.locator('label').first().textContent();

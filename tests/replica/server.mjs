@@ -312,9 +312,12 @@ const typeset = (text) => text.replace(/'/g, '\u2019').replace(/ (?=\S+$)/, '\u0
 export const UNKNOWN_LABEL = 'Replica wording not in the rules';
 
 /** What a service page's React app is told (script#replica-config): state, label, paths, timing. */
-function serviceConfig(service, url, state) {
+function serviceConfig(service, url, state, acceptLanguage) {
   const variants = url.searchParams.getAll('replica');
-  const lang = /^[a-z]{2}$/.test(url.searchParams.get('lang') ?? '') ? url.searchParams.get('lang') : 'en';
+  let asked = url.searchParams.get('lang') ?? '';
+  // `auto`: the browser's first language, as the services choose theirs for a new visitor.
+  if (asked === 'auto') asked = String(acceptLanguage || '').split(',')[0].trim().slice(0, 2).toLowerCase();
+  const lang = /^[a-z]{2}$/.test(asked) ? asked : 'en';
   const labels = service.setting.labels.filter((l) => l.lang === lang);
   const pick = labels[Number(url.searchParams.get('label') ?? 0)] ?? labels[0];
   let label = pick && !variants.includes('relabelled')
@@ -469,7 +472,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
       // `?setting=on|off`: the service changed the setting since the last visit.
       const asked = url.searchParams.get('setting');
       if (asked === 'on' || asked === 'off') settings.set(r.service.id, asked);
-      const config = serviceConfig(r.service, url, settings.get(r.service.id));
+      const config = serviceConfig(r.service, url, settings.get(r.service.id), req.headers['accept-language']);
       r.vars = { SERVICE: r.service.id, LANG: config.lang, TITLE: r.service.name };
       r.head = jsonBlock('replica-config', config);
     }
