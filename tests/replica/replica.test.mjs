@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
-  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState } from './server.mjs';
+  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState, ACCOUNT } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -476,6 +476,7 @@ test('LinkedIn setting page: client-side switch with the rules\' label, default 
   assert.equal(await sw.isChecked(), true);
   assert.equal(await sw.getAttribute('aria-checked'), 'true');
   assert.equal(await attr(page, sectionOf('linkedin'), 'data-replica-label'), 'rules');
+  assert.ok((await text(page, '[data-replica-account]')).includes(ACCOUNT.email), 'the account is on the page');
 
   // Periodic re-renders keep the node; a save replaces it.
   const r0 = Number(await attr(page, sectionOf('linkedin'), 'data-replica-renders'));

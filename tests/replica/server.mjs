@@ -24,7 +24,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONFIRMATION_IDS, confirmationForLanguages } from './app/wording.mjs';
-import { routeOf } from './app/services/routes.mjs';
+import { routeOf, ACCOUNT } from './app/services/routes.mjs';
+
+/** The account the service pages show: page content that must never be stored (app/services/routes.mjs). */
+export { ACCOUNT };
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGES = path.join(HERE, 'pages');
