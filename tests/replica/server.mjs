@@ -89,13 +89,9 @@ const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.o
 
 // ── The data-driven services of issue 15 (LinkedIn, X, Google): src/rules/<id>.json ──
 // Hosts, page paths, the control's labels, how it is found and its default come from each service's rules
-// file (design15.md); nothing of them is written here or in app/services/. Until the rules helper's files
-// are on this branch, the samples in sample-rules/ (same shape) stand in for them.
+// file (design15.md); nothing of them is written here or in app/services/.
 export const SERVICE_IDS = ['linkedin', 'x', 'google'];
-function serviceRulesFile(id) {
-  const real = path.join(HERE, '..', '..', 'src', 'rules', `${id}.json`);
-  return fs.existsSync(real) ? real : path.join(HERE, 'sample-rules', `${id}.json`);
-}
+const serviceRulesFile = (id) => path.join(HERE, '..', '..', 'src', 'rules', `${id}.json`);
 /** Full host names of a rules page: each host prefix ('' = the bare domain) on each of the service's domains. */
 const pageHosts = (page, domains) => unique(domains.flatMap((d) => page.hosts.map((h) => hostName(h, d))));
 function describeService(id) {
