@@ -41,7 +41,8 @@ const normalise = (s) => (s ?? '').normalize('NFKC').toLowerCase().replace(/[\u2
   .replace(/\s+/g, ' ').trim();
 
 // Where each replica's own site starts (the page with the banner): tests/replica/README.md.
-const HOME = { linkedin: 'https://www.linkedin.com/feed/', x: 'https://x.com/home', google: 'https://myactivity.google.com/' };
+// Google's banner is on Gemini (the rules' feed_hosts), its setting on My Activity.
+const HOME = { linkedin: 'https://www.linkedin.com/feed/', x: 'https://x.com/home', google: 'https://gemini.google.com/app' };
 
 /** The test build of a browser: dist/test-<browser> beside the default dist/<browser> (an override stays as given). */
 export function testBuildOf(browser) {
