@@ -15,7 +15,8 @@ use crate::protocol::{
     QuestionDismissed, Request, SeenState, ServiceChosen, ServicePage, SettingSeen,
 };
 use crate::rules::{in_language, PlatformId, Rules};
-use crate::service_stub::{services, Find, Item, ItemKind, Service};
+use crate::rules::service::Find;
+use crate::rules::{services, Item, ItemKind, Service};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -116,7 +117,16 @@ impl Stored {
         // A question of a group that is not in the list is not read (nor ever written or removed).
         let questions = dump.pending.into_iter().filter(|(g, _)| groups.get(g).is_some()).collect();
         let choice = dump.choice.unwrap_or(DecodedChoice::Missing);
-        Stored { groups, groups_state, records, questions, choice, settings: dump.settings, requests: dump.requests }
+        // Only the items this build knows, under their kind's prefix: anything else (a service a newer
+        // build added) is not read, never warned about, never written or removed.
+        let known = |service: &str, item: &str, kind: ItemKind| {
+            crate::rules::service(service).and_then(|s| s.item(item)).is_some_and(|i| i.kind == kind)
+        };
+        let mut settings = dump.settings;
+        settings.retain(|(s, i, _)| known(s, i, ItemKind::Setting));
+        let mut requests = dump.requests;
+        requests.retain(|(s, i, _)| known(s, i, ItemKind::ObjectionRequest));
+        Stored { groups, groups_state, records, questions, choice, settings, requests }
     }
 
     /// The user's choice of services, as stored.
@@ -686,7 +696,7 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64, granted: &[String], lang:
 
 /// A service of the rules by id (`None` for Meta or an unknown word).
 fn find_service(id: &str) -> Option<&'static Service> {
-    services().iter().find(|s| s.id == id)
+    crate::rules::service(id)
 }
 
 fn find_item(service: &'static Service, id: &str) -> Option<&'static Item> {
@@ -696,7 +706,7 @@ fn find_item(service: &'static Service, id: &str) -> Option<&'static Item> {
 /// The host permissions a service needs: `https://*.<domain>/*` per domain (the manifest's
 /// `optional_host_permissions` for it).
 pub fn service_origins(service: &Service) -> Vec<String> {
-    service.hosts.domains.iter().map(|d| format!("https://*.{d}/*")).collect()
+    service.origins()
 }
 
 /// The content scripts that should be registered: every chosen service whose hosts are all granted

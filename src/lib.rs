@@ -19,7 +19,6 @@ pub mod popup;
 pub mod progress;
 pub mod protocol;
 pub mod rules;
-pub mod service_stub;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

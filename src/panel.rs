@@ -6,7 +6,8 @@ use crate::classify::Page;
 use crate::progress::{days_from_iso, Record, SettingState, Status};
 use crate::protocol::SeenState;
 use crate::rules::{in_language, normalise_signal, Choice, ChoiceId, PlatformId, Rules, SignalWhen, Signals};
-use crate::service_stub::{Control, Find, Item, ItemKind, Service};
+use crate::rules::service::{Control, Find};
+use crate::rules::{Item, ItemKind, Service};
 use serde::{Deserialize, Serialize};
 
 /// A substitution in a message.
@@ -675,7 +676,7 @@ pub fn setting_helper(service: &'static Service, item: &'static Item, stored: Se
         steps: cannot_read.then(|| route(item, lang)),
         actions,
         setting: Some(SettingView {
-            roles: control.map(|c| c.roles.clone()).unwrap_or_default(),
+            roles: control.map(|c| c.roles.iter().map(|r| r.as_str().to_string()).collect()).unwrap_or_default(),
             // Every language's: the service may show one other than the browser's.
             labels: control.map(|c| c.labels.iter().map(|l| normalise_signal(&l.text)).collect()).unwrap_or_default(),
             find: if ask { ControlFind::Ask } else { ControlFind::Label },

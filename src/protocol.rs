@@ -353,12 +353,16 @@ pub enum ServicePage {
 
 /// The service and page of an https URL on one of a service's hosts; `None` for anything else.
 pub fn service_page(url: &str) -> Option<(&'static str, ServicePage)> {
-    use crate::service_stub::{classify_service, ServicePage as S};
-    Some(match classify_service(url)? {
-        S::Feed { service } => (service, ServicePage::Feed),
-        S::Item { service, item } => (service, ServicePage::Item(item)),
-        S::Other { service } => (service, ServicePage::Other),
-    })
+    use crate::classify::{classify_service, ServicePageKind};
+    let page = classify_service(url)?;
+    Some((
+        page.service,
+        match page.kind {
+            ServicePageKind::Feed => ServicePage::Feed,
+            ServicePageKind::Item(item) => ServicePage::Item(item),
+            ServicePageKind::Other => ServicePage::Other,
+        },
+    ))
 }
 
 /// Check the sender and that this context may send this request. `own_id` is `runtime.id`, `own_base`

@@ -14,7 +14,8 @@
 //! - `services-v1.json`: the records services add (issue 15): the choice (`services`), setting items
 //!   (`setting/<service>/<item>`: off, on and snoozed, user_off) and an objection request
 //!   (`request/<service>/<item>`), beside Meta's progress;
-//! - `services-corrupt.json`, `services-newer.json`: the same keys unreadable, and written by a newer schema.
+//! - `services-corrupt.json`, `services-newer.json`: the same keys unreadable (beside keys of a service this
+//!   build does not know, which it leaves unread), and written by a newer schema.
 //!
 //! Promises checked (SECURITY.md, "Stored data"): good data reads back as written; newer data is
 //! read-only and no message ever writes or removes it; corrupt data counts as "not started" with one
@@ -365,7 +366,7 @@ fn the_services_records_read_back_as_written() {
     );
     assert_eq!(setting("x", "grok_setting").snoozed_until, Some(1_795_900_000_000.0));
     assert_eq!(setting("x", "grok_setting").state, SettingState::On);
-    assert_eq!(setting("google", "gemini_activity").state, SettingState::UserOff);
+    assert_eq!(setting("google", "keep_activity").state, SettingState::UserOff);
     assert_eq!(setting("google", "nothing_stored").state, SettingState::NotChecked);
     assert_eq!(stored.request("linkedin", "objection").record().status, Status::Submitted);
     assert_eq!(stored.record("main", Facebook).status, Status::Submitted, "Meta's progress beside them is untouched");
@@ -393,10 +394,13 @@ fn corrupt_services_records_warn_once_each_and_count_as_open() {
     assert_eq!(stored.setting("linkedin", "ai_setting").record().state, SettingState::NotChecked);
     assert_eq!(stored.setting("x", "grok_setting").record().state, SettingState::NotChecked);
     // Odd fields in a good record are dropped, not fatal.
-    assert_eq!(stored.setting("google", "gemini_activity"), &DecodedSetting::Current(SettingRecord { state: SettingState::Off, ..Default::default() }));
+    assert_eq!(stored.setting("google", "keep_activity"), &DecodedSetting::Current(SettingRecord { state: SettingState::Off, ..Default::default() }));
     assert_eq!(stored.request("linkedin", "objection").record().status, Status::NotStarted);
-    // Keys that only look like ours are not read.
+    // Keys that only look like ours, of a service or an item this build does not know, or under the other
+    // kind's prefix, are not read (nor warned about).
     assert_eq!(stored.setting("LinkedIn", "ai_setting"), &DecodedSetting::Missing);
+    assert_eq!(stored.setting("tiktok", "ai_training"), &DecodedSetting::Missing);
+    assert_eq!(stored.request("linkedin", "ai_setting"), &Decoded::Missing);
 }
 
 #[test]

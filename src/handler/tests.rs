@@ -511,7 +511,7 @@ mod services {
     use crate::progress::SettingState;
     use crate::popup::ServiceAction;
     use crate::protocol::{ItemClicked, SeenState, ServiceChosen, ServicePage, SettingSeen};
-    use crate::service_stub::services as all_services;
+    use crate::rules::services as all_services;
 
     const LI: &str = "linkedin";
     const LI_FEED: Context = Context::ServicePage(LI, ServicePage::Feed);
@@ -633,7 +633,7 @@ mod services {
         let setting = plan.setting.as_ref().unwrap();
         let control = li_setting().control.as_ref().unwrap();
         assert_eq!((setting.find, setting.state.as_str()), (panel::ControlFind::Label, "unknown"));
-        assert_eq!(setting.roles, control.roles);
+        assert_eq!(setting.roles, control.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>());
         assert!(setting.labels.contains(&crate::rules::normalise_signal(&control.labels[0].text)));
         assert!(!plan.actions.contains(&PanelAction::ConfirmOff), "readable: the control decides, not the user's click");
         assert_eq!(plan.paragraphs[1], Text::with("setting_control", &control.labels.iter().find(|l| l.lang == "en").unwrap().text));
