@@ -29,6 +29,7 @@ import { until, pause } from './wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHADOW_ROOT_KEY = 'shadow-6066-11e4-a52e-4f735466cecf'; // WebDriver's shadow root identifier
+const STALE_PANEL_ROOT = 'widerspruch-test: stale panel root';
 
 export const ADDON_ID = 'widerspruch@widerspruch.extension';
 export const ADDON_UUID = '4b6f2f6e-7769-4465-8273-707275636800';
@@ -145,18 +146,31 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
       // `openOrClosedShadowRoot`), and a shadow root reference passed to Execute Script arrives as the
       // ShadowRoot itself. selenium-webdriver 4 serialises its ShadowRoot as a bare id string, so the
       // reference is built here.
+      // The host may be replaced between the commands (a panel re-renders by replacing its host): then
+      // the script answers STALE and the three commands are made again (see chromium.mjs).
       async evalPanel(fn, arg) {
         await switchTo(handle);
-        let root = null;
-        const host = await wd.executeScript("return document.querySelector('widerspruch-banner')");
-        if (host instanceof WebElement) {
-          try {
-            root = { [SHADOW_ROOT_KEY]: (await host.getShadowRoot()).getId() };
-          } catch (e) {
-            if (!['NoSuchShadowRootError', 'StaleElementReferenceError'].includes(e?.name)) throw e;
+        for (let attempt = 1; ; attempt++) {
+          let root = null;
+          const host = await wd.executeScript("return document.querySelector('widerspruch-banner')");
+          if (host instanceof WebElement) {
+            try {
+              root = { [SHADOW_ROOT_KEY]: (await host.getShadowRoot()).getId() };
+            } catch (e) {
+              if (!['NoSuchShadowRootError', 'StaleElementReferenceError', 'DetachedShadowRootError'].includes(e?.name)) throw e;
+            }
           }
+          let r;
+          try {
+            r = await wd.executeScript(`const [arg, root] = arguments;
+              if (${attempt < 5} && (root ? root.host : null) !== document.querySelector('widerspruch-banner')) return ${JSON.stringify(STALE_PANEL_ROOT)};
+              return (${fn})(arg, root);`, arg ?? null, root);
+          } catch (e) {
+            if (e?.name !== 'DetachedShadowRootError' || attempt >= 5) throw e;
+            r = STALE_PANEL_ROOT;
+          }
+          if (r !== STALE_PANEL_ROOT) return r;
         }
-        return wd.executeScript(`return (${fn}).apply(null, arguments)`, arg ?? null, root);
       },
       async evalText(body) { await switchTo(handle); return wd.executeScript(`return (async () => { ${body} })()`); },
       zoom: 1,
