@@ -270,8 +270,15 @@ function serviceSites() {
     }
     sites.push({ id: rules.id, name: rules.name, host, domains: rules.hosts.domains,
       matches: rules.hosts.domains.map((d) => `https://*.${d}/*`), link: rules.items?.[0]?.link ?? `https://${host}/`,
-      quiet: `https://${host}/bench/quiet`, busy: `https://${host}/bench/busy?scroll&title` });
+      quiet: `https://${host}/bench/quiet`,
+      // The feed scrolling (the issue's case), and the same with the <title>'s unread count changing too.
+      busy: { scroll: `https://${host}/bench/busy?scroll`, title: `https://${host}/bench/busy?scroll&title` } });
   }
+  // Meta's feed, measured the same way in the same browsers: the reference the services' figures are read
+  // against (Meta's path through the same worker and the same build); no busy windows (the Chromium part has them).
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')).platforms[0];
+  sites.push({ id: 'meta', name: 'Meta (reference)', host: `www.${meta.domain}`, reference: true, domains: [meta.domain],
+    matches: [], link: meta.form, quiet: `https://www.${meta.domain}/bench/quiet`, busy: {} });
   return sites;
 }
 
@@ -280,11 +287,11 @@ function servicesBaselineExtension(sites) {
   const dir = baselineExtension();
   const manifestFile = path.join(dir, 'manifest.json');
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  manifest.content_scripts[0].matches.push(...sites.map((s) => `https://${s.host}/*`));
+  manifest.content_scripts[0].matches.push(...sites.filter((s) => !s.reference).map((s) => `https://${s.host}/*`));
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   const file = path.join(dir, 'content', 'banner.js');
   const text = fs.readFileSync(file, 'utf8');
-  const table = Object.fromEntries(sites.map((s) => [s.host, { platform: s.id, name: s.name, link: s.link }]));
+  const table = Object.fromEntries(sites.filter((s) => !s.reference).map((s) => [s.host, { platform: s.id, name: s.name, link: s.link }]));
   const filled = text.replace(/^ {2}const SERVICES = \{\};.*$/m, `  const SERVICES = ${JSON.stringify(table)};`);
   if (filled === text) throw new Error(`${file}: no "const SERVICES = {};" line to fill`);
   fs.writeFileSync(file, filled);
@@ -310,13 +317,14 @@ async function servicesPhase(server) {
     granted, domains: ruleDomains(), sites: {}, load: [] };
   try {
     if (!W.extensionId) throw new Error(`the extension's service worker did not appear (is ${SERVICES_EXT_DIR} built?)`);
-    r.choice = await W.chooseServices(sites.map((s) => s.id), { standIn: SERVICES_STAND_IN, standInJs: serviceScriptFiles(),
-      standInMatches: Object.fromEntries(sites.map((s) => [s.id, s.matches])) });
+    const services = sites.filter((s) => !s.reference);
+    r.choice = await W.chooseServices(services.map((s) => s.id), { standIn: SERVICES_STAND_IN, standInJs: serviceScriptFiles(),
+      standInMatches: Object.fromEntries(services.map((s) => [s.id, s.matches])) });
     log(`services chosen: answers ${JSON.stringify(r.choice.answers)}; content scripts registered by ` +
       `${r.choice.by ?? 'NOBODY'} after ${r.choice.waitedMs} ms: ${r.choice.registered.map((x) => x.id).join(', ') || 'none'}`);
     for (const site of sites) {
       const x = (r.sites[site.id] = { host: site.host, quiet: site.quiet, busy: site.busy,
-        registered: r.choice.registered.some((c) => c.id === `service-${site.id}`) });
+        registered: site.reference || r.choice.registered.some((c) => c.id === `service-${site.id}`) });
       if (!x.registered) {
         // No content script can run on this host: W has nothing to measure (every load would wait out the
         // banner's 10 s), so only the baseline's figure is taken, for the record.
@@ -345,26 +353,30 @@ async function servicesPhase(server) {
       log(`${site.id}: where the time goes: 3 traced warm loads each of W and B, 3 traced cold loads of W`);
       x.breakdown = { W: [], B: [], Wcold: [] };
       for (let i = 0; i < 3; i++) {
-        x.breakdown.W.push(await W.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
+        x.breakdown.W.push(await W.tracedLoad(site.quiet, { browserWide: true }).catch((e) => ({ error: e.message })));
         x.breakdown.B.push(await B.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
       }
       for (let i = 0; i < 3; i++) {
         await W.stopWorker();
-        x.breakdown.Wcold.push(await W.tracedLoad(site.quiet).catch((e) => ({ error: e.message })));
+        x.breakdown.Wcold.push(await W.tracedLoad(site.quiet, { browserWide: true }).catch((e) => ({ error: e.message })));
       }
       const wl = [];
       const prof = await W.workerProfile(async () => { for (let i = 0; i < 5; i++) wl.push(await W.load(site.quiet, { heap: false })); });
       x.workerProfile = prof ? { loads: wl.length, ...selfTimeBy(prof) } : null;
 
-      log(`${site.id}: busy feed, scrolling: ${BUSY_RUNS} × ${BUSY_MS / 1000} s windows each of W and N (CPU profile + trace)`);
-      x.busy = { W: [], N: [] };
-      for (let i = 0; i < BUSY_RUNS; i++) {
-        for (const c of i % 2 ? [N, W] : [W, N]) {
-          const b = await c.busy(site.busy, { windowMs: BUSY_MS });
-          const pa = profileAttribution(b.profile);
-          x.busy[c.name].push({ pageTaskMs: b.pageTaskMs, pageScriptMs: b.pageScriptMs, banner: b.banner,
-            profile: { extMs: pa.extMs, busyMs: pa.busyMs, totalMs: pa.totalMs, extFunctions: Object.fromEntries(pa.extFunctions) },
-            trace: traceAttribution(b.events) });
+      log(`${site.id}: busy feed scrolling, then also its <title> changing: ${BUSY_RUNS} × ${BUSY_MS / 1000} s windows each ` +
+        'of W and N (CPU profile + trace)');
+      x.busy = {};
+      for (const [variant, url] of Object.entries(site.busy)) {
+        x.busy[variant] = { W: [], N: [] };
+        for (let i = 0; i < BUSY_RUNS; i++) {
+          for (const c of i % 2 ? [N, W] : [W, N]) {
+            const b = await c.busy(url, { windowMs: BUSY_MS });
+            const pa = profileAttribution(b.profile);
+            x.busy[variant][c.name].push({ pageTaskMs: b.pageTaskMs, pageScriptMs: b.pageScriptMs, banner: b.banner,
+              profile: { extMs: pa.extMs, busyMs: pa.busyMs, totalMs: pa.totalMs, extFunctions: Object.fromEntries(pa.extFunctions) },
+              trace: traceAttribution(b.events) });
+          }
         }
       }
       r.load.push(os.loadavg()[0]);
@@ -410,7 +422,8 @@ function servicesReport(s) {
     rows.push([`${id}: cold (worker stopped), banner painted`,
       `W ${spread(painted(x.cold.W))}${missingC ? `, NO banner in ${missingC}` : ''}; B in between ${fmtMs(median(painted(x.cold.B)))}; ` +
       `W − B paired ${fmtMs(median(dCold))}`, '≤ 150 ms', missingC ? false : cw == null ? null : cw <= 150]);
-    const bw = x.busy.W;
+    for (const [variant, busy] of Object.entries(x.busy)) {
+    const bw = busy.W;
     const share = bw.map((v) => (100 * v.profile.extMs) / v.pageTaskMs);
     const calls = bw.reduce((a, v) => a + v.trace.window.calls, 0);
     const timers = bw.reduce((a, v) => a + v.trace.window.timersInstalled + v.trace.load.timersInstalled, 0);
@@ -419,23 +432,43 @@ function servicesReport(s) {
     const banners = bw.filter((v) => v.banner).length;
     const fns = {};
     for (const v of bw) for (const [f, n] of Object.entries(v.trace.window.byFunction ?? {})) fns[f] = (fns[f] ?? 0) + n;
-    rows.push([`${id}: busy feed scrolling ${BUSY_MS / 1000} s (posts added, root re-rendered, <title> count changing)`,
+    rows.push([`${id}: busy feed scrolling ${BUSY_MS / 1000} s (posts added, root re-rendered${variant === 'title' ? ', <title> count changing' : ''})`,
       `extension ${fmtMs(median(bw.map((v) => v.profile.extMs)), 2)} of the page's ${fmtMs(median(bw.map((v) => v.pageTaskMs)), 0)} ` +
       `= ${fmtPct(median(share), 3)} (n=${bw.length}); ${calls} calls${calls ? ` (${Object.entries(fns).map(([f, n]) => `${f} ×${n}`).join(', ')})` : ''}, ` +
       `${timers} timers installed, ${fires} fired; banner in ${banners}/${bw.length} windows; page N ` +
-      `${fmtMs(median(x.busy.N.map((v) => v.pageTaskMs)), 0)} (sanity: the page's own timer fired ${pageTimers}×)`,
+      `${fmtMs(median(busy.N.map((v) => v.pageTaskMs)), 0)} (sanity: the page's own timer fired ${pageTimers}×)`,
       '0 calls, 0 timers, ≈ 0 %', banners < bw.length ? null : calls === 0 && timers === 0 && median(share) <= 0.05]);
+    }
   }
   lines.push(table(['Figure', 'Measured (median; differences paired by round)', 'Target', 'Verdict'], rows.map((r) => [r[0], r[1], r[2], verdict(r[3])])));
   for (const [id, x] of Object.entries(s.sites)) {
     if (x.notMeasured) continue;
     const m = (xs, f) => fmtMs(median(xs.filter((v) => !v.error).map((v) => v[f])));
     const b = x.breakdown;
-    lines.push(`${id}, where the time goes (traced, ms after DOMContentLoaded start, medians of 3):`);
+    lines.push(`${id}, where the time goes (traced, ms after DOMContentLoaded start, medians of 3; W's traces are browser-wide):`);
     for (const [k, xs] of Object.entries(b)) {
-      lines.push(`  ${k}: content script evaluated ${m(xs, 'contentScriptStart')} (took ${m(xs, 'contentScriptMs')}); worker code ` +
-        `${m(xs, 'workerFirst')} → ${m(xs, 'workerLast')} (${m(xs, 'workerCallMs')} in calls); reply in page ${m(xs, 'replyInPage')}; ` +
+      const ok = xs.filter((v) => !v.error);
+      const wk = ok.map((v) => v.worker).filter(Boolean);
+      const mw = (f) => fmtMs(median(wk.map((v) => v[f])));
+      lines.push(`  ${k}: content script evaluated ${m(xs, 'contentScriptStart')} (took ${m(xs, 'contentScriptMs')}); ` +
+        (wk.length ? `worker script evaluated ${mw('scriptEvaluated')} (took ${mw('scriptMs')}), worker calls ${mw('firstCall')} → ` +
+          `${mw('lastCallEnd')}, answer in page ${mw('answerInPage')}; ` : '') +
         `inserted ${m(xs, 'inserted')}; painted ${m(xs, 'painted')}${xs.some((v) => v.error) ? `; errors: ${xs.filter((v) => v.error).length}` : ''}`);
+      const steps = ok.map((v) => v.serviceWorkerSteps).filter((v) => v && Object.keys(v).length);
+      if (steps.length) {
+        const names = [...new Set(steps.flatMap((v) => Object.keys(v)))].slice(0, 8);
+        lines.push(`     browser's worker start (ServiceWorker trace events, first begin / end or duration, medians): ` +
+          names.map((n) => `${n} ${fmtMs(median(steps.map((v) => v[n]?.at)))}` +
+            `${steps.some((v) => v[n]?.end != null) ? `→${fmtMs(median(steps.map((v) => v[n]?.end)))}` : ''}` +
+            `${steps.some((v) => v[n]?.ms != null) ? ` (${fmtMs(median(steps.map((v) => v[n]?.ms)))})` : ''}`).join(', '));
+      }
+      if (wk.length) {
+        const sum = {};
+        for (const v of wk) for (const [n, ms] of Object.entries(v.topLevelMs)) sum[n] = (sum[n] ?? 0) + ms / wk.length;
+        lines.push(`     worker thread between content script and banner (mean of ${wk.length}; busy ` +
+          `${fmtMs(median(ok.map((v) => v.workerThreadBusyMs)))}), self time: ` +
+          Object.entries(sum).sort((a, c) => c[1] - a[1]).slice(0, 6).map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`).join(', '));
+      }
     }
     const wp = x.workerProfile;
     if (wp) {

@@ -52,12 +52,14 @@ async function attachRaw(browserSession, targetId) {
 // Starts a trace of `categories` on a CDP session; → stop(), which ends it and resolves to all its events.
 async function startTrace(cdp, categories) {
   const events = [];
-  cdp.on('Tracing.dataCollected', (e) => { for (const ev of e.value) events.push(ev); });
+  const collect = (e) => { for (const ev of e.value) events.push(ev); };
+  cdp.on('Tracing.dataCollected', collect);
   await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: categories } });
   return async () => {
     const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
     await done;
+    cdp.off('Tracing.dataCollected', collect); // the browser's session outlives one trace
     return events;
   };
 }
@@ -349,11 +351,15 @@ export async function launchConfig({ name, extensionDir = null, serverPort, doma
     // after DOMContentLoaded start, all on the trace clock: when the content script is evaluated, when the
     // service worker's code runs (message handler, WASM), when the reply reaches the content script, when
     // the banner is inserted and painted (the probe's console.timeStamp marks).
-    async tracedLoad(url) {
+    // `browserWide`: the trace is the browser's (every process, so the extension's service worker too: its
+    // start, script evaluation and calls), and the result adds the worker's milestones and its main
+    // thread's top-level work by event name between the page's request and the banner (`worker`).
+    async tracedLoad(url, { browserWide = false } = {}) {
       const page = await context.newPage();
       try {
         const cdp = await context.newCDPSession(page);
-        const stopTrace = await startTrace(cdp, ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline']);
+        const stopTrace = await startTrace(browserWide ? browserSession : cdp, ['devtools.timeline', 'v8.execute',
+          'disabled-by-default-devtools.timeline', ...(browserWide ? ['v8.wasm', 'ServiceWorker', 'extensions'] : [])]);
         await page.goto(url, { waitUntil: 'load' });
         await page.waitForFunction(() => window.__bench?.painted != null, null, { timeout: 10000, polling: 50 });
         const events = await stopTrace();
@@ -371,13 +377,60 @@ export async function launchConfig({ name, extensionDir = null, serverPort, doma
         const reply = cs.filter((e) => e.name === 'FunctionCall').map((e) => e.ts).find((ts) => inserted == null || ts <= inserted);
         const sw = events.filter((e) => e.pid !== pagePid && e.name === 'FunctionCall' && isExt(e.args?.data?.url))
           .filter((e) => dcl == null || e.ts >= dcl - 5000);
-        return {
+        const out = {
           contentScriptStart: rel((csEval ?? evalCs)?.ts),
           contentScriptMs: csEval?.dur != null ? csEval.dur / 1000 : null,
           workerFirst: rel(sw[0]?.ts), workerLast: rel(sw.length ? Math.max(...sw.map((e) => e.ts + (e.dur ?? 0))) : null),
           workerCallMs: sw.reduce((a, e) => a + (e.dur ?? 0), 0) / 1000,
           replyInPage: rel(reply), inserted: rel(inserted), painted: rel(painted),
         };
+        if (browserWide && extensionId) {
+          // The worker's thread: the one that evaluates or calls into this extension's background scripts.
+          const mine = (u) => typeof u === 'string' && u.startsWith(`chrome-extension://${extensionId}/`) && !u.includes('/content/');
+          const anchor = events.find((e) => e.pid !== pagePid && mine(e.args?.data?.url));
+          if (anchor) {
+            const onThread = events.filter((e) => e.pid === anchor.pid && e.tid === anchor.tid && e.ph === 'X' && e.dur != null)
+              .sort((a, b) => a.ts - b.ts);
+            const evalBg = onThread.find((e) => e.name === 'EvaluateScript' && /\/background\//.test(e.args?.data?.url ?? ''));
+            // The last call into the extension's page-side script before the banner: the answer's delivery.
+            const lastCs = cs.filter((e) => e.name === 'FunctionCall' && (inserted == null || e.ts <= inserted)).at(-1);
+            const from = (csEval ?? evalCs)?.ts ?? dcl;
+            const to = inserted ?? painted;
+            // Self time by event (its duration less its children's), so the scheduler's RunTask that wraps
+            // everything shows only what nothing inside it explains.
+            const top = new Map();
+            const stack = [];
+            const keyOf = (e) => (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.compile'
+              ? `${e.name} ${(e.args?.data?.url ?? e.args?.fileName ?? '').replace(/^chrome-extension:\/\/[^/]+\//, '')}` : e.name);
+            for (const e of onThread) {
+              if (e.ts < from || e.ts > to) continue;
+              while (stack.length && e.ts >= stack.at(-1).ts + stack.at(-1).dur) stack.pop();
+              const key = keyOf(e);
+              top.set(key, (top.get(key) ?? 0) + e.dur / 1000);
+              if (stack.length) { const p = keyOf(stack.at(-1)); top.set(p, top.get(p) - e.dur / 1000); }
+              stack.push(e);
+            }
+            // The browser's side of a worker start (category ServiceWorker): when each step first begins,
+            // and how long the complete or async ones take, after the content script ran.
+            const sw = {};
+            for (const e of events) {
+              if (!String(e.cat ?? '').includes('ServiceWorker') || e.ts < from || e.ts > to) continue;
+              if (e.ph === 'e' || e.ph === 'E') { if (sw[e.name] && sw[e.name].end == null) sw[e.name].end = rel(e.ts); continue; }
+              sw[e.name] ??= { at: rel(e.ts), ms: e.dur != null ? e.dur / 1000 : undefined };
+            }
+            out.serviceWorkerSteps = sw;
+            const span = onThread.filter((e) => e.ts >= from && e.ts <= to);
+            out.workerThreadBusyMs = (() => { let busy = 0, end = -Infinity; for (const e of span) { if (e.ts >= end) { busy += e.dur; end = e.ts + e.dur; } else if (e.ts + e.dur > end) { busy += e.ts + e.dur - end; end = e.ts + e.dur; } } return busy / 1000; })();
+            const calls = onThread.filter((e) => e.name === 'FunctionCall' && e.ts >= from && e.ts <= to);
+            out.worker = {
+              scriptEvaluated: rel(evalBg?.ts), scriptMs: evalBg ? evalBg.dur / 1000 : null,
+              firstCall: rel(calls[0]?.ts), lastCallEnd: rel(calls.length ? Math.max(...calls.map((e) => e.ts + e.dur)) : null),
+              answerInPage: rel(lastCs?.ts),
+              topLevelMs: Object.fromEntries([...top].sort((a, b) => b[1] - a[1]).slice(0, 12)),
+            };
+          }
+        }
+        return out;
       } finally {
         await page.close();
       }
