@@ -414,7 +414,9 @@ function servicesReport(s) {
     rows.push([`${id} (${x.host}): warm, DOMContentLoaded → banner painted, W − B paired`,
       `${fmtMs(mdWarm)} (IQR ${fmtMs(quantile(dWarm, 0.25))} – ${fmtMs(quantile(dWarm, 0.75))}); W ${spread(painted(x.warm.W))}` +
       `${missingW ? `, NO banner in ${missingW}` : ''}; B ${spread(painted(x.warm.B))}${missingB ? `, NO banner in ${missingB}` : ''}; ` +
-      `ratio ${fmtRatio(median(painted(x.warm.W)) / median(painted(x.warm.B)))}`,
+      `ratio ${fmtRatio(median(painted(x.warm.W)) / median(painted(x.warm.B)))}; within one frame of B in ` +
+      `${dWarm.filter((d) => d != null && d <= FRAME_MS).length}/${dWarm.filter((d) => d != null).length} rounds; ` +
+      `inserted W ${fmtMs(median(x.warm.W.map((v) => v.dclToInserted)))}, B ${fmtMs(median(x.warm.B.map((v) => v.dclToInserted)))}`,
       `≤ ${FRAME_MS.toFixed(1)} ms`, missingW ? false : mdWarm == null ? null : mdWarm <= FRAME_MS]);
     const dCold = pairedDiff(x.cold.W, x.cold.B, 'dclToPainted');
     const cw = median(painted(x.cold.W));
