@@ -187,13 +187,13 @@ async function settingJourney(driver, ctx, id) {
 
   const badgeBefore = Number(await driver.badge());
   await ctx.step(`${id}: switching the control off marks the item done within a second`, async () => {
+    const clicking = Date.now(); // an upper bound: includes the harness's own round trips for the click
     await driver.pageClick(control); // a trusted click on the replica's own switch
-    const clicked = Date.now();
     await driver.waitPanel((p) => p.settingState === 'off', `${id}: the helper reads off within 1 s of the click`, { timeout: 1000 });
-    const ms = Date.now() - clicked;
+    const ms = Date.now() - clicking;
     const rec = await settingRecord(driver, id);
     assert.equal(rec?.state, 'off', `${id}: stored off by the time the helper said so (${show(rec)})`);
-    console.log(`# ${driver.name} ${id}: trusted click → helper and storage off in ${ms} ms`);
+    console.log(`# ${driver.name} ${id}: trusted click (sent) → helper and storage off in ${ms} ms`);
     const popup = await driver.inPopup(readServicesInPopup);
     assert.equal(popup[id]?.items[item.id]?.state, 'off', `${id}: the popup shows the item done (${show(popup[id])})`);
     await driver.waitBadge(String(badgeBefore - 1), `after ${id}'s setting went off (was ${badgeBefore})`);
