@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until, extensionDirOf } from './driver.mjs';
 import { observe } from './scenarios.mjs';
+import { check as axeCheck } from './a11y.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const show = (x) => JSON.stringify(x);
@@ -429,4 +430,43 @@ export const services = [
       await driver.waitStorage((s) => s[`setting/${id}/${settingItem(id).id}`]?.state === 'off', 'x: off stays stored');
     },
   },
+
+  ...['light', 'dark'].map((scheme) => ({
+    name: `services: axe WCAG 2 A/AA, ${scheme} colour scheme: banner, setting helpers (on, off, not found, cannot be read), popup`,
+    timeout: 180_000,
+    async run(driver, { step }) {
+      await driver.launch({ extensionDir: testBuildOf(driver.name), colorScheme: scheme });
+      for (const id of SERVICE_IDS) await switchService(driver, id, true);
+      await waitScripts(driver, (s) => SERVICE_IDS.every((id) => s[id]), 'every service\'s script registered');
+      const linkedin = settingItem('linkedin');
+      await step('LinkedIn banner', async () => {
+        await driver.open(`${HOME.linkedin}?setting=on`);
+        await driver.waitPanel((p) => p.visible && p.kind === 'banner', 'the LinkedIn banner');
+        await axeCheck(driver, `${scheme}: LinkedIn banner`, { panel: true });
+      });
+      await step('setting helper, the switch on and then off', async () => {
+        await driver.open(`${linkedin.link}?setting=on`);
+        await driver.waitPanel((p) => p.visible && p.settingState === 'on', 'the helper, on');
+        await axeCheck(driver, `${scheme}: setting helper (on)`, { panel: true });
+        await driver.pageClick('[data-replica-control="linkedin"]');
+        await driver.waitPanel((p) => p.visible && p.settingState === 'off', 'the helper, off');
+        await axeCheck(driver, `${scheme}: setting helper (off)`, { panel: true });
+      });
+      await step('setting helper, the switch not found', async () => {
+        await driver.open(`${linkedin.link}?setting=on&replica=relabelled`);
+        await driver.waitPanel((p) => p.visible && p.settingState === 'missing', 'the helper, not found', { timeout: 8000 });
+        await axeCheck(driver, `${scheme}: setting helper (missing)`, { panel: true });
+      });
+      await step('setting helper, a setting we cannot read (Google)', async () => {
+        await driver.open(`${settingItem('google').link}?setting=on`);
+        await driver.waitPanel((p) => p.visible && isSettingHelper(p) && p.actions.includes('confirm_off'), 'the Google helper');
+        await axeCheck(driver, `${scheme}: setting helper (ask)`, { panel: true });
+      });
+      await step('popup: services chosen, one without access', async () => {
+        await revokeHosts(driver, 'x');
+        await until(() => driver.inPopup(readServicesInPopup), (p) => p.x.needsAccess, { timeout: 5000, what: 'x without access in the popup' });
+        await axeCheck(driver, `${scheme}: popup with services`);
+      });
+    },
+  })),
 ];
