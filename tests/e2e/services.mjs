@@ -431,6 +431,45 @@ export const services = [
     },
   },
 
+  {
+    name: 'services: the popup\'s items: the objection form\'s link and "sent", a setting we cannot read confirmed off; the badge counts them',
+    timeout: 120_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      await switchService(driver, 'linkedin', true);
+      await switchService(driver, 'google', true);
+      const objection = serviceRules('linkedin').items.find((i) => i.kind === 'objection_request');
+      const keep = settingItem('google');
+      // A trusted click in a popup tab. A link's new tab is not followed: the harness would count its load
+      // as the extension's request; the popup's own handling of the click is what is tested.
+      const click = async (selector) => {
+        const tab = await driver.openPopupTab();
+        try {
+          await driver.inTab(tab, () => { document.addEventListener('click', (e) => e.preventDefault(), true); return true; });
+          await driver.clickTogether([{ tab, page: selector }]);
+        } finally { await driver.closeTab(tab); }
+      };
+      const row = (id, item) => `#services li[data-service="${id}"] li[data-item="${item}"]`;
+      const start = Number(await driver.badge());
+      const popup = await driver.inPopup(readServicesInPopup);
+      assert.equal(popup.linkedin.items[objection.id]?.state, 'not_started', `the objection is open (${show(popup.linkedin)})`);
+      assert.deepEqual(popup.linkedin.items[settingItem('linkedin').id]?.actions, [], 'a readable setting offers no "it is off" in the popup');
+      assert.ok(popup.google.items[keep.id]?.actions.includes('confirm_off'), `Google's setting (cannot be read) may be confirmed off (${show(popup.google)})`);
+
+      await click(`${row('linkedin', objection.id)} a[data-role=item-link]`);
+      await driver.waitStorage((st) => st[`request/linkedin/${objection.id}`]?.status === 'form_opened', 'the objection form opened from the popup');
+      await click(`${row('linkedin', objection.id)} button[data-action=mark_submitted]`);
+      await driver.waitStorage((st) => st[`request/linkedin/${objection.id}`]?.status === 'submitted', 'the objection marked sent');
+      await driver.waitBadge(String(start - 1), 'after the objection was marked sent');
+      await click(`${row('google', keep.id)} button[data-action=confirm_off]`);
+      await driver.waitStorage((st) => st[`setting/google/${keep.id}`]?.state === 'user_off', 'Google\'s setting confirmed off by the user');
+      await driver.waitBadge(String(start - 2), 'after Google\'s setting was confirmed off');
+      const after = await driver.inPopup(readServicesInPopup);
+      assert.equal(after.google.items[keep.id].state, 'user_off');
+      assert.ok(after.google.items[keep.id].actions.includes('reset'), 'and it can be undone');
+    },
+  },
+
   ...['light', 'dark'].map((scheme) => ({
     name: `services: axe WCAG 2 A/AA, ${scheme} colour scheme: banner, setting helpers (on, off, not found, cannot be read), popup`,
     timeout: 180_000,
