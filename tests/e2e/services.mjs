@@ -470,6 +470,23 @@ export const services = [
     },
   },
 
+  {
+    name: 'services: after a browser restart the chosen service\'s script still runs from the first page on',
+    timeout: 120_000,
+    async run(driver) {
+      const id = 'linkedin';
+      await launchTestBuild(driver);
+      await switchService(driver, id, true);
+      await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+      await driver.restart();
+      // The first page after the start, before anything woke the background on purpose.
+      await driver.open(`${HOME[id]}?setting=on`);
+      await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner on the first page after a restart`);
+      const scripts = await driver.inPopup(readServiceScripts);
+      assert.deepEqual(Object.keys(scripts), [id], `exactly ${id}'s script after the restart (${show(scripts)})`);
+    },
+  },
+
   ...['light', 'dark'].map((scheme) => ({
     name: `services: axe WCAG 2 A/AA, ${scheme} colour scheme: banner, setting helpers (on, off, not found, cannot be read), popup`,
     timeout: 180_000,
