@@ -28,9 +28,10 @@
   const QUIET_MS = 1500;
   // …and at the latest this long after load, for an app that never stops changing its page.
   const LATEST_MS = 5000;
-  // A control's own text names it only when it is short: a checkbox wrapping a whole post (a feed's
-  // "select" box) is not named by the post's words.
-  const OWN_TEXT_MAX = 200;
+  // A control's name is short: a checkbox whose label or own text is a whole post (a "select" box, a
+  // poll, a quote of the setting with a comment) is not named by the post's words, even where they
+  // include the label.
+  const NAME_MAX = 200;
 
   globalThis.widerspruchSetting = {
     /**
@@ -56,9 +57,8 @@
           names.push(document.getElementById(id)?.textContent);
         }
         if (e instanceof HTMLInputElement) for (const l of e.labels ?? []) names.push(l.textContent);
-        const own = e.textContent ?? '';
-        if (own.length <= OWN_TEXT_MAX) names.push(own);
-        return names.map(normalise);
+        names.push(e.textContent);
+        return names.map(normalise).filter((n) => n.length <= NAME_MAX);
       };
       /** @param {Element} e @returns {'on' | 'off' | null} */
       const stateOf = (e) => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { panelAccess } from '../e2e/chromium.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -270,7 +271,8 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
         await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
         const t0 = Date.now();
         await page.goto(url, { waitUntil: 'load' });
-        const helperPresent = () => !!document.querySelector('widerspruch-banner[data-kind=form_helper]');
+        // The form helper is the host that is not a popover (the banner is one); nothing else on it says its kind.
+        const helperPresent = () => !!document.querySelector('widerspruch-banner:not([popover])');
         let helperAfterMs = null;
         if (waitHelper) {
           await page.waitForFunction(helperPresent, null, { timeout: 15000, polling: 50 });
@@ -309,18 +311,20 @@ export async function launchConfig({ name, extensionDir = null, serverPort }) {
       const page = await context.newPage();
       try {
         await page.goto(url, { waitUntil: 'load' });
-        await page.waitForFunction(() => !!document.querySelector('widerspruch-banner[data-kind=form_helper]'), null,
+        await page.waitForFunction(() => !!document.querySelector('widerspruch-banner:not([popover])'), null,
           { timeout: 15000, polling: 50 });
-        await page.evaluate((t) => {
-          window.__helperBefore = document.querySelector('widerspruch-banner').shadowRoot.innerHTML;
-          document.querySelector('form').dataset.answer = t;
-        }, answerText);
+        // The helper's shadow root is closed: its content is read through CDP (tests/e2e/chromium.mjs).
+        const panel = panelAccess(page);
+        const content = () => panel.eval((_arg, root) => (root ? root.innerHTML : null));
+        const before = await content();
+        await page.evaluate((t) => { document.querySelector('form').dataset.answer = t; }, answerText);
         const t0 = Date.now();
         await page.click('button[type=submit]');
-        const reacted = await page.waitForFunction(() => {
-          const host = document.querySelector('widerspruch-banner');
-          return !host || host.shadowRoot?.innerHTML !== window.__helperBefore;
-        }, null, { timeout: timeoutMs, polling: 50 }).then(() => true, () => false);
+        let reacted = false;
+        while (!reacted && Date.now() - t0 < timeoutMs) {
+          await sleep(50);
+          reacted = (await content().catch(() => before)) !== before;
+        }
         return { reacted, afterMs: reacted ? Date.now() - t0 : null };
       } finally {
         await page.close();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import os from 'node:os';
 import { startReplica, FORMS } from '../replica/server.mjs';
+import { panelAccess } from '../e2e/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = path.join(ROOT, 'dist/chromium');
@@ -43,24 +44,37 @@ if (headed) {
     await p.screenshot({ path: path.join(OUT, `${name}.png`) });
     console.log(`wrote doc/screenshots/${name}.png`);
   };
-  const panel = (sel) => page.locator(`widerspruch-banner ${sel}`);
+  // The panel's shadow root is closed, out of reach of Playwright's locators: CDP looks inside
+  // (tests/e2e/chromium.mjs panelAccess), and a mouse click at the control's centre presses it.
+  const inPanel = panelAccess(page);
+  const panelWait = async (sel) => {
+    for (const t0 = Date.now(); !(await inPanel.eval((s, root) => !!root?.querySelector(s), sel).catch(() => false));) {
+      if (Date.now() - t0 > 30000) throw new Error(`demo: no ${sel} in the panel`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const panelClick = async (sel) => {
+    await panelWait(sel);
+    const at = await inPanel.point((s, root) => root?.querySelector(s) ?? null, sel, `demo: ${sel}`);
+    await page.mouse.click(at.x, at.y);
+  };
 
   await page.goto('https://www.facebook.com/');
-  await panel('[data-role=banner]').waitFor();
+  await panelWait('[data-role=banner]');
   await shot(page, '1-banner');
 
-  await panel('button[data-action=link_broken]').click();
-  await panel('ol').waitFor();
+  await panelClick('button[data-action=link_broken]');
+  await panelWait('ol');
   await shot(page, '2-fallback-route');
 
   await page.goto(FORMS.facebook);
-  await panel('[data-role=form-helper]').waitFor();
-  await panel('button[data-action=insert_reason]').first().click();
+  await panelWait('[data-role=form-helper]');
+  await panelClick('button[data-action=insert_reason]');
   await shot(page, '3-form-helper');
 
   await page.locator('#replica-send').click();
   await page.locator('#replica-received').waitFor();
-  await panel('[data-role=form-helper]').waitFor();
+  await panelWait('[data-role=form-helper]');
   await shot(page, '4-received');
 
   const popup = await context.newPage();

@@ -5,8 +5,10 @@
 // Surfaces: the feed banner, the banner's fallback route ("The link doesn't work"), the form helper, the
 // fallback panel on a form error page, the "received" helper, and the popup (with a second account group,
 // so that every kind of control is drawn). In-page panels are checked on their own (axe `include` of the
-// <widerspruch-banner> host, whose OPEN shadow root axe enters), not Meta's replica page around them; the
-// popup is checked as a whole page. Each check also makes sure axe really looked inside the shadow root.
+// <widerspruch-banner> host), not Meta's replica page around them; the popup is checked as a whole page.
+// The panel's shadow root is CLOSED, which axe cannot enter by itself: driver.axe() hands axe the root it
+// gets through the browser's automation protocol (see driver.mjs). Each check makes sure axe really looked
+// inside the shadow root, and the last test shows that a defect planted in the closed panel fails the check.
 // E2E_VERBOSE=1 prints the passes.
 
 import assert from 'node:assert/strict';
@@ -87,7 +89,7 @@ async function panelReady(driver, pred, what) {
   await driver.waitPanel((p) => p.visible && pred(p), what);
 }
 
-export const a11y = ['light', 'dark'].map((scheme) => ({
+const schemes = ['light', 'dark'].map((scheme) => ({
   name: `axe WCAG 2 A/AA, ${scheme} colour scheme`,
   timeout: 180_000,
   async run(driver, { step }) {
@@ -128,3 +130,29 @@ export const a11y = ['light', 'dark'].map((scheme) => ({
     });
   },
 }));
+
+export const a11y = [
+  ...schemes,
+  {
+    name: 'axe sees into the closed panel: a nameless button planted there is a violation',
+    timeout: 120_000,
+    async run(driver) {
+      await driver.launch();
+      await driver.open('https://www.facebook.com/');
+      await panelReady(driver, (p) => p.kind === 'banner', 'the feed banner');
+      await check(driver, 'the banner as drawn', { panel: true }); // control: the same check passes without the defect
+      const planted = await driver.inPage((_arg, root) => {
+        const b = document.createElement('button');
+        b.id = 'nameless-test-button';
+        root.querySelector('aside').append(b);
+        return !!root;
+      });
+      assert.equal(planted, true, 'a button without a name planted in the closed panel');
+      await assert.rejects(check(driver, 'the banner with a nameless button', { panel: true }),
+        (e) => /\[button-name\//.test(e.message) && /nameless-test-button/.test(e.message),
+        'axe reports the nameless button inside the closed root');
+      assert.equal(await driver.inPage(() => document.querySelector('widerspruch-banner').shadowRoot), null,
+        'after axe ran, the page still sees no shadow root');
+    },
+  },
+];

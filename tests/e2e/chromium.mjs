@@ -54,7 +54,7 @@ const PANEL_HOST_OR_DOCUMENT = "document.querySelector('widerspruch-banner') || 
 const withRoot = (fn) => `function (arg) { return (${fn})(arg, this instanceof ShadowRoot ? this : null); }`;
 
 /** CDP access to one page's panel root; the session is opened on first use and again after it closed. */
-function panelAccess(page) {
+export function panelAccess(page) {
   let session = null;
   const cdp = async (method, params) => {
     if (!session) session = await page.context().newCDPSession(page);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
-  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState } from './server.mjs';
+  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState, ACCOUNT } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -476,6 +476,7 @@ test('LinkedIn setting page: client-side switch with the rules\' label, default 
   assert.equal(await sw.isChecked(), true);
   assert.equal(await sw.getAttribute('aria-checked'), 'true');
   assert.equal(await attr(page, sectionOf('linkedin'), 'data-replica-label'), 'rules');
+  assert.ok((await text(page, '[data-replica-account]')).includes(ACCOUNT.email), 'the account is on the page');
 
   // Periodic re-renders keep the node; a save replaces it.
   const r0 = Number(await attr(page, sectionOf('linkedin'), 'data-replica-renders'));
@@ -524,6 +525,18 @@ test('service setting pages: ?setting=, churn (replaced every tick), relabelled,
     assert.equal(await attr(page, sectionOf('linkedin'), 'data-replica-label'), 'unknown', q);
     assert.equal(await page.getByRole('switch', { name: label }).count(), 0, `${q}: no switch with the rules' label`);
     assert.equal(await page.getByRole('switch').count(), 1, `${q}: a switch still`);
+  }
+  // Another language of the rules, by ?lang= and by the browser's language.
+  const other = SERVICES.linkedin.setting.labels.find((l) => l.lang !== 'en');
+  if (other) {
+    for (const [q, options] of [[`lang=${other.lang}`, {}], ['lang=auto', { locale: other.lang }]]) {
+      const f = await fresh(options);
+      await f.page.goto(`${settingUrl('linkedin')}?${q}`);
+      await loadedSetting(f.page, 'linkedin', 'off');
+      assert.equal(await attr(f.page, 'html', 'lang'), other.lang, q);
+      assert.equal(await f.page.getByRole('switch', { name: other.text }).count(), 1, `${q}: the rules' ${other.lang} label`);
+      await f.context.close();
+    }
   }
   await page.goto(`${settingUrl('linkedin')}?replica=typeset`);
   await loadedSetting(page, 'linkedin', 'off');

@@ -24,7 +24,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONFIRMATION_IDS, confirmationForLanguages } from './app/wording.mjs';
-import { routeOf } from './app/services/routes.mjs';
+import { routeOf, ACCOUNT } from './app/services/routes.mjs';
+
+/** The account the service pages show: page content that must never be stored (app/services/routes.mjs). */
+export { ACCOUNT };
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGES = path.join(HERE, 'pages');
@@ -86,13 +89,9 @@ const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.o
 
 // ── The data-driven services of issue 15 (LinkedIn, X, Google): src/rules/<id>.json ──
 // Hosts, page paths, the control's labels, how it is found and its default come from each service's rules
-// file (design15.md); nothing of them is written here or in app/services/. Until the rules helper's files
-// are on this branch, the samples in sample-rules/ (same shape) stand in for them.
+// file (design15.md); nothing of them is written here or in app/services/.
 export const SERVICE_IDS = ['linkedin', 'x', 'google'];
-function serviceRulesFile(id) {
-  const real = path.join(HERE, '..', '..', 'src', 'rules', `${id}.json`);
-  return fs.existsSync(real) ? real : path.join(HERE, 'sample-rules', `${id}.json`);
-}
+const serviceRulesFile = (id) => path.join(HERE, '..', '..', 'src', 'rules', `${id}.json`);
 /** Full host names of a rules page: each host prefix ('' = the bare domain) on each of the service's domains. */
 const pageHosts = (page, domains) => unique(domains.flatMap((d) => page.hosts.map((h) => hostName(h, d))));
 function describeService(id) {
@@ -312,9 +311,12 @@ const typeset = (text) => text.replace(/'/g, '\u2019').replace(/ (?=\S+$)/, '\u0
 export const UNKNOWN_LABEL = 'Replica wording not in the rules';
 
 /** What a service page's React app is told (script#replica-config): state, label, paths, timing. */
-function serviceConfig(service, url, state) {
+function serviceConfig(service, url, state, acceptLanguage) {
   const variants = url.searchParams.getAll('replica');
-  const lang = /^[a-z]{2}$/.test(url.searchParams.get('lang') ?? '') ? url.searchParams.get('lang') : 'en';
+  let asked = url.searchParams.get('lang') ?? '';
+  // `auto`: the browser's first language, as the services choose theirs for a new visitor.
+  if (asked === 'auto') asked = String(acceptLanguage || '').split(',')[0].trim().slice(0, 2).toLowerCase();
+  const lang = /^[a-z]{2}$/.test(asked) ? asked : 'en';
   const labels = service.setting.labels.filter((l) => l.lang === lang);
   const pick = labels[Number(url.searchParams.get('label') ?? 0)] ?? labels[0];
   let label = pick && !variants.includes('relabelled')
@@ -469,7 +471,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
       // `?setting=on|off`: the service changed the setting since the last visit.
       const asked = url.searchParams.get('setting');
       if (asked === 'on' || asked === 'off') settings.set(r.service.id, asked);
-      const config = serviceConfig(r.service, url, settings.get(r.service.id));
+      const config = serviceConfig(r.service, url, settings.get(r.service.id), req.headers['accept-language']);
       r.vars = { SERVICE: r.service.id, LANG: config.lang, TITLE: r.service.name };
       r.head = jsonBlock('replica-config', config);
     }

@@ -3,7 +3,7 @@
 // (labels, paths, how the control is found, the state it keeps) arrives in script#replica-config; nothing
 // of it is written here. Wording that is the replica's own is marked in SOURCES.md.
 import { Fragment, useEffect, useRef, useState } from 'react';
-import { routeOf, X_MENU } from './routes.mjs';
+import { ACCOUNT, routeOf, X_MENU } from './routes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,6 +52,7 @@ export function ServiceApp({ config }) {
   else body = <Google page={page} config={config} />;
   return (
     <div data-replica-path={path}>
+      {!login && <p className="replica-meta" data-replica-account="">{ACCOUNT.name} · {ACCOUNT.email}</p>}
       {body}
       {config.service === 'linkedin' && config.variants.includes('cookies') && <CookieBanner />}
     </div>

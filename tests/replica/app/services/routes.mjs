@@ -10,6 +10,12 @@ export const X_MENU = {
   'data-sharing': '/settings/data_sharing_and_personalization',
 };
 
+/**
+ * The signed-in account every service page shows (`[data-replica-account]`): page content the extension must
+ * never store or send (a scenario can look for these strings in storage).
+ */
+export const ACCOUNT = { name: 'Replica Member', email: 'replica.member@example.org' };
+
 const slashless = (p) => (p.length > 1 ? p.replace(/\/$/, '') : p);
 
 /**
