@@ -10,7 +10,7 @@
 /**
  * The extension's in-page panel (`<widerspruch-banner>`, closed shadow root `root`), whatever its kind:
  * {count: 0} when there is none, else
- * {count, kind: 'banner' | 'form-helper' | 'setting-helper', platform, item, urging, lang, label, paragraphs: [text],
+ * {count, kind: 'banner' | 'form-helper', platform, urging, lang, label, paragraphs: [text],
  *  stepsTitle, steps: [text], footnote, reasons: [{label, text}], actions: [data-action],
  *  link: {text, href} | null, visible}.
  * `paragraphs` are the <p> before the step list (all of them when there is none); `footnote` is the
@@ -23,8 +23,7 @@ export function readPanelInPage(_arg, root) {
   if (root && root.host !== host) root = null; // the host changed between finding the root and now
   const parent = host.parentNode === document.documentElement ? 'html'
     : (host.parentNode && host.parentNode.nodeName ? host.parentNode.nodeName.toLowerCase() : null);
-  // setting-helper: issue 15's services (design15.md, "DOM contract for tests"), drawn by the same host.
-  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper], [data-role=setting-helper]');
+  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper]');
   if (!box) return { count: hosts.length, kind: null, shadowMode: root ? root.mode : null, parent, visible: false };
   const text = (e) => (e ? (e.textContent || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null);
   const ol = box.querySelector('ol');
@@ -40,7 +39,6 @@ export function readPanelInPage(_arg, root) {
     count: hosts.length,
     kind: box.getAttribute('data-role'),
     platform: box.getAttribute('data-platform'),
-    item: box.getAttribute('data-item'),
     urging: box.getAttribute('data-urging') === 'true',
     lang: box.lang || null,
     label: box.getAttribute('aria-label'),
