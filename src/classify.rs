@@ -77,6 +77,56 @@ pub fn classify_with(rules: &Rules, url: &str) -> Page {
     Page::Unrelated
 }
 
+/// A page of a data-driven service (LinkedIn, X, Google: `src/rules/<id>.json`), from its URL alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServicePage<'a> {
+    /// The service's id.
+    pub service: &'a str,
+    pub kind: ServicePageKind<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServicePageKind<'a> {
+    /// One of an item's `pages` (the setting's page, the objection form): its helper belongs here.
+    Item(&'a str),
+    /// A feed host, not below one of `not_feed_paths`: where the banner belongs.
+    Feed,
+    /// Any other page on the service's hosts (settings, messages, help, login): no banner.
+    Other,
+}
+
+/// Which service's page `url` is, if any, by the compiled-in service files.
+pub fn classify_service(url: &str) -> Option<ServicePage<'static>> {
+    classify_service_with(crate::rules::services(), url)
+}
+
+/// As [`classify_service`], by the given services. `None`: not https, a look-alike or odd host, or on no
+/// service's domains (Meta's pages are [`classify`]'s).
+pub fn classify_service_with<'a>(services: &'a [crate::rules::Service], url: &str) -> Option<ServicePage<'a>> {
+    let (host, path) = split_https_url(url)?;
+    let path = normalise_path(path);
+    let service = services.iter().find(|s| s.hosts.domains.iter().any(|d| subdomain_of(&host, d).is_some()))?;
+    let page = |kind| Some(ServicePage { service: &service.id, kind });
+    for item in &service.items {
+        let on_page = item.pages.iter().any(|p| match subdomain_of(&host, service.page_domain(p)) {
+            Some(label) if !label.is_some_and(|l| l.contains('.')) => is_page(&p.hosts, &p.path, label, &path),
+            _ => false,
+        });
+        if on_page {
+            return page(ServicePageKind::Item(&item.id));
+        }
+    }
+    let feed_host = match &service.hosts.feed_hosts {
+        Some(hosts) => hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)),
+        None => true,
+    };
+    if feed_host && !service.not_feed_paths.iter().any(|x| path_has_prefix(&path, x)) {
+        page(ServicePageKind::Feed)
+    } else {
+        page(ServicePageKind::Other)
+    }
+}
+
 /// The host label in front of a Meta domain (`None` for the bare domain). Only one label is a Meta app
 /// host we know; a deeper subdomain is something else (`None` here).
 fn app_label(sub: Option<&str>) -> Option<Option<&str>> {
@@ -266,6 +316,57 @@ mod tests {
         for (url, want) in &forms {
             assert_eq!(classify(url), *want, "{url}");
         }
+    }
+
+    /// The service pages, by the compiled-in files: the item pages, the feed, other pages, and not theirs.
+    #[test]
+    fn service_urls() {
+        use ServicePageKind::*;
+        let table: &[(&str, Option<(&str, ServicePageKind)>)] = &[
+            ("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement", Some(("linkedin", Item("ai_setting")))),
+            ("https://linkedin.com/mypreferences/d/settings/data-for-ai-improvement/?trk=x#top", Some(("linkedin", Item("ai_setting")))),
+            ("https://WWW.LinkedIn.com:443/mypreferences/d/settings/Data-For-AI-Improvement", Some(("linkedin", Item("ai_setting")))),
+            ("https://www.linkedin.com/help/linkedin/ask/TS-DPRO", Some(("linkedin", Item("objection")))),
+            ("https://www.linkedin.com/help/linkedin/ask/ts-dpro/", Some(("linkedin", Item("objection")))),
+            ("https://www.linkedin.com/feed/", Some(("linkedin", Feed))),
+            ("https://www.linkedin.com/", Some(("linkedin", Feed))),
+            ("https://www.linkedin.com/in/someone", Some(("linkedin", Feed))),
+            ("https://www.linkedin.com/messaging/thread/123/", Some(("linkedin", Other))),
+            ("https://www.linkedin.com/mypreferences/d/categories/privacy", Some(("linkedin", Other))),
+            ("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement/more", Some(("linkedin", Other))),
+            ("https://www.linkedin.com/help/linkedin/answer/a6278444", Some(("linkedin", Other))),
+            ("https://business.linkedin.com/", Some(("linkedin", Other))),
+            ("https://evil.www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement", Some(("linkedin", Other))),
+            ("https://x.com/home", Some(("x", Feed))),
+            ("https://x.com/someone/status/1", Some(("x", Feed))),
+            ("https://x.com/settings/grok_settings", Some(("x", Item("grok_setting")))),
+            ("https://x.com/settings/privacy_and_safety", Some(("x", Other))),
+            ("https://x.com/messages/123", Some(("x", Other))),
+            ("https://x.com/i/grok", Some(("x", Other))),
+            ("https://x.com/i/chat/1", Some(("x", Other))),
+            ("https://myactivity.google.com/product/gemini", Some(("google", Item("keep_activity")))),
+            ("https://myactivity.google.com/product/gemini?utm_source=gemini", Some(("google", Item("keep_activity")))),
+            ("https://myactivity.google.com/myactivity", Some(("google", Other))),
+            ("https://gemini.google.com/app", Some(("google", Feed))),
+            ("https://gemini.google.com/product/gemini", Some(("google", Feed))),
+            // Not a service's: other hosts, look-alikes, other schemes, Meta's sites.
+            ("https://mail.google.com/mail/u/0/", None),
+            ("https://www.google.com/", None),
+            ("https://linkedin.com.evil.example/feed/", None),
+            ("https://notlinkedin.com/feed/", None),
+            ("https://xx.com/home", None),
+            ("http://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement", None),
+            ("https://www.linkedin.com@evil.example/", None),
+            ("https://www.linkedin.com:8443/feed/", None),
+            ("https://www.facebook.com/", None),
+            ("not a url", None),
+        ];
+        for (url, want) in table {
+            let got = classify_service(url).map(|p| (p.service, p.kind));
+            assert_eq!(got, *want, "{url}");
+        }
+        // Meta's classifier knows none of them.
+        assert_eq!(classify("https://www.linkedin.com/feed/"), Page::Unrelated);
     }
 
     #[test]

@@ -18,20 +18,30 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, extname } from 'node:path';
 
-const EXPECTED_PERMISSIONS = ['storage'];
+const EXPECTED_PERMISSIONS = ['storage', 'scripting'];
 const EXPECTED_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 // Meta's sites, from the rules (src/rules/meta.json): the platforms' and covered sites' domains (any
 // subdomain) and the Privacy Center's host (exactly).
 const RULES = JSON.parse(readFileSync(new URL('../src/rules/meta.json', import.meta.url), 'utf8'));
 const DOMAINS = [...RULES.platforms.map((p) => p.domain), ...RULES.covered_sites.flatMap((c) => c.domains)];
+// The data-driven services (src/rules/<id>.json beside meta.json): the user switches each one on, and only
+// then grants its hosts, so they are `optional_host_permissions`, exactly `https://*.D/*` per domain D.
+const RULES_DIR = new URL('../src/rules/', import.meta.url);
+const SERVICES = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.json') && f !== 'meta.json' && f !== 'sources.json')
+  .map((f) => JSON.parse(readFileSync(new URL(f, RULES_DIR), 'utf8')));
+const SERVICE_DOMAINS = SERVICES.flatMap((s) => s.hosts.domains);
+const EXPECTED_OPTIONAL_HOSTS = SERVICE_DOMAINS.map((d) => `https://*.${d}/*`).sort();
 const EXACT_HOSTS = [RULES.privacy_center.host];
 const alternatives = (xs) => xs.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 const ON_DOMAIN = `([a-z0-9-]+\\.)*(?:${alternatives(DOMAINS)})`;
 const EXACT = alternatives(EXACT_HOSTS);
 // Content scripts run only on https pages of Meta's sites (any path).
 const MATCH_PATTERN = new RegExp(`^https:\\/\\/(?:(?:\\*\\.)?${ON_DOMAIN}|${EXACT})\\/[^\\s]*$`);
-// Hosts allowed in URLs that appear as data in the WASM and the locales: links the user may follow.
-const LINK_HOSTS = new RegExp(`^https:\\/\\/(?:${ON_DOMAIN}|${EXACT})(\\/|$)`);
+// Hosts allowed in URLs that appear as data in the WASM and the locales: links the user may follow (Meta's
+// sites and the services').
+const LINK_ON_DOMAIN = `([a-z0-9-]+\\.)*(?:${alternatives([...DOMAINS, ...SERVICE_DOMAINS])})`;
+const LINK_HOSTS = new RegExp(`^https:\\/\\/(?:${LINK_ON_DOMAIN}|${EXACT})(\\/|$)`);
 
 const findings = [];
 const checked = [];
@@ -254,7 +264,10 @@ function scanManifest(dir, rel) {
   const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   if (m.manifest_version !== 3) f(`manifest_version ${m.manifest_version}, expected 3`);
   if (!eq(m.permissions, EXPECTED_PERMISSIONS)) f(`permissions ${JSON.stringify(m.permissions)}, expected ${JSON.stringify(EXPECTED_PERMISSIONS)}`);
-  for (const k of ['host_permissions', 'optional_permissions', 'optional_host_permissions', 'externally_connectable', 'web_accessible_resources', 'declarative_net_request', 'sandbox', 'update_url']) {
+  if (!eq([...(m.optional_host_permissions ?? [])].sort(), EXPECTED_OPTIONAL_HOSTS)) {
+    f(`optional_host_permissions ${JSON.stringify(m.optional_host_permissions)}, expected the services' hosts ${JSON.stringify(EXPECTED_OPTIONAL_HOSTS)}`);
+  }
+  for (const k of ['host_permissions', 'optional_permissions', 'externally_connectable', 'web_accessible_resources', 'declarative_net_request', 'sandbox', 'update_url']) {
     if (k in m) f(`has "${k}" (${JSON.stringify(m[k]).slice(0, 80)}); SECURITY.md says it has none`);
   }
   const csp = m.content_security_policy;

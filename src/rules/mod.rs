@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub mod service;
+pub use service::{all_origins, service, services, Item, ItemKind, Service, SERVICE_FILES};
+
 /// Texts per language code (`"en"`, `"de"`, ...). English is the fallback ([`in_language`]).
 pub type PerLanguage<T> = BTreeMap<String, T>;
 
@@ -349,10 +352,12 @@ pub mod sourcing {
         pub domain: Option<String>,
     }
 
-    /// Every object of the rules file with a `sources` key, at any depth.
+    /// Every object of the rules file with a `sources` key, at any depth. In a service file the hosts and
+    /// paths belong to the service's first domain unless an entry names its own `domain`.
     pub fn sourced_entries(root: &Value) -> Vec<Sourced<'_>> {
         let mut out = Vec::new();
-        walk(root, root, "$".to_string(), None, &mut out);
+        let first_domain = root.pointer("/hosts/domains/0").and_then(Value::as_str).map(String::from);
+        walk(root, root, "$".to_string(), first_domain, &mut out);
         out
     }
 
@@ -530,6 +535,11 @@ pub mod sourcing {
         if let Some(d) = domains.iter().find(|d| !cited.names(d)) {
             return Err(format!("{at}: no source names the domain {d}"));
         }
+        // A service's feed hosts (full host names; Meta's are labels, which its domain's check covers).
+        let full_names = o.get("feed_hosts").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).filter(|h| h.contains('.'));
+        if let Some(h) = full_names.clone().find(|h| !cited.names(h)) {
+            return Err(format!("{at}: no source names the host {h}"));
+        }
         for key in ["form", "url"] {
             if let Some(url) = o.get(key).and_then(Value::as_str) {
                 let p = path_of(url).ok_or_else(|| format!("{at}: {key} {url} is not an https URL with a path"))?;
@@ -559,14 +569,68 @@ pub mod sourcing {
         Ok(())
     }
 
-    /// The whole check of `meta.json` (as text) against `sources.json`: see README "Changing a form URL, a
-    /// route or a signal".
+    /// A service item's `link` (an object with `link` and `pages`): the page it is on must be one its
+    /// sources name (the page check), so the link's path is theirs too; on a best-effort page (`reported:
+    /// false`, with its note) it is ours. A link on none of the pages is refused here as well.
+    fn check_links(v: &Value, at: &str, said: &BTreeMap<&str, (Vec<String>, String)>) -> Result<(), String> {
+        match v {
+            Value::Object(o) => {
+                if let (Some(link), Some(pages)) = (o.get("link").and_then(Value::as_str), o.get("pages").and_then(Value::as_array)) {
+                    let path = path_of(link).ok_or_else(|| format!("{at}: link {link} is not an https URL with a path"))?;
+                    let page = pages
+                        .iter()
+                        .find(|p| p.get("path").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(path)))
+                        .ok_or_else(|| format!("{at}: link {link} is on none of its pages"))?;
+                    if page.get("reported").and_then(Value::as_bool).unwrap_or(true) {
+                        let ids = page.get("sources").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+                        let (mut quotes, mut urls) = (Vec::new(), Vec::new());
+                        for id in ids {
+                            if let Some((q, u)) = said.get(id) {
+                                quotes.extend(q.iter().cloned());
+                                urls.push(u.clone());
+                            }
+                        }
+                        if !(Cited { quotes, urls }).names(path) {
+                            return Err(format!("{at}: no source names the link path {path}"));
+                        }
+                    }
+                }
+                o.iter().try_for_each(|(k, c)| check_links(c, &format!("{at}.{k}"), said))
+            }
+            Value::Array(a) => a.iter().enumerate().try_for_each(|(i, c)| check_links(c, &format!("{at}[{i}]"), said)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The whole check of `meta.json` (as text) with the compiled-in service files against `sources.json`:
+    /// see README "Changing a form URL, a route or a signal".
     pub fn check(rules_json: &str, list: &SourceList) -> Result<(), String> {
         let root: Value = serde_json::from_str(rules_json).map_err(|e| format!("src/rules/meta.json: {e}"))?;
         check_value(&root, list)
     }
 
+    /// The compiled-in service files, as JSON values, with their file names.
+    pub fn service_values() -> Result<Vec<(String, Value)>, String> {
+        super::SERVICE_FILES
+            .iter()
+            .map(|(id, text)| {
+                let file = format!("src/rules/{id}.json");
+                serde_json::from_str(text).map(|v| (file.clone(), v)).map_err(|e| format!("{file}: {e}"))
+            })
+            .collect()
+    }
+
+    /// `root` (Meta's rules) checked together with the compiled-in service files: they share one
+    /// `sources.json`, so "cited by nothing" means by no file.
     pub fn check_value(root: &Value, list: &SourceList) -> Result<(), String> {
+        let services = service_values()?;
+        let mut files: Vec<(&str, &Value)> = vec![("src/rules/meta.json", root)];
+        files.extend(services.iter().map(|(f, v)| (f.as_str(), v)));
+        check_files(&files, list)
+    }
+
+    /// Every file's facts against the one sources list; a source must be cited by some file.
+    pub fn check_files(files: &[(&str, &Value)], list: &SourceList) -> Result<(), String> {
         let sources = &list.sources;
         for (id, s) in sources {
             let host = s.url.strip_prefix("https://").and_then(|r| r.split('/').next()).unwrap_or("");
@@ -580,10 +644,20 @@ pub mod sourcing {
                 return Err(format!("source {id:?}: needs a title and the quoted wording"));
             }
         }
-        claims_without_sources(root, "$")?;
         let mut used = BTreeSet::new();
         let said: BTreeMap<&str, (Vec<String>, String)> =
             sources.iter().map(|(id, s)| (id.as_str(), (s.quotes.iter().map(|q| normalise_signal(q)).collect(), s.url.to_lowercase()))).collect();
+        for (file, root) in files {
+            check_one(root, &said, &mut used).map_err(|e| format!("{file}: {e}"))?;
+        }
+        if let Some(id) = sources.keys().find(|id| !used.contains(*id)) {
+            return Err(format!("source {id:?} is cited by nothing"));
+        }
+        Ok(())
+    }
+
+    fn check_one(root: &Value, said: &BTreeMap<&str, (Vec<String>, String)>, used: &mut BTreeSet<String>) -> Result<(), String> {
+        claims_without_sources(root, "$")?;
         for e in sourced_entries(root) {
             let ids = e.object["sources"].as_array().ok_or_else(|| format!("{}: sources is not a list", e.at))?;
             if ids.is_empty() {
@@ -599,9 +673,7 @@ pub mod sourcing {
             }
             check_facts(&e, &cited)?;
         }
-        if let Some(id) = sources.keys().find(|id| !used.contains(*id)) {
-            return Err(format!("source {id:?} is cited by nothing"));
-        }
+        check_links(root, "$", said)?;
         check_fragments_unique(root)
     }
 }
@@ -840,6 +912,23 @@ mod tests {
         }
         want.insert(format!("https://{}/*", r.privacy_center.host));
         assert_eq!(matches, want);
+    }
+
+    /// The services' hosts are asked for only when the user switches a service on: the manifest lists them as
+    /// `optional_host_permissions`, exactly the union of the service files' origins, and `scripting` (to
+    /// register their content scripts then) is the only permission beside `storage` (neither warns).
+    #[test]
+    fn the_manifest_asks_for_the_services_hosts_only_as_optional() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/manifest.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(manifest["permissions"], serde_json::json!(["storage", "scripting"]));
+        let optional: std::collections::BTreeSet<String> =
+            manifest["optional_host_permissions"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+        assert_eq!(optional, all_origins());
+        assert!(manifest.get("host_permissions").is_none(), "no host is granted at install");
+        // No service host is also a content-script host: those run on Meta's sites only.
+        let cs = manifest["content_scripts"][0]["matches"].as_array().unwrap();
+        assert!(cs.iter().all(|m| !optional.contains(m.as_str().unwrap())));
     }
 
     #[test]

@@ -10,7 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { isPageAsset, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS } from '../replica/server.mjs';
+import { isPageAsset, isStateHookRequest, FACEBOOK_HOSTS, INSTAGRAM_HOSTS, OTHER_HOSTS, SERVICE_DOMAINS } from '../replica/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTENSION_ID = 'iddanobcjbciolaflajffjajfcapogle';
@@ -206,7 +206,9 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
   const errors = []; // page errors and console errors of every web page
 
   const map = (h) => `MAP ${h} 127.0.0.1:${server.port}`;
+  // The services' domains come from their rules files (src/rules/<id>.json hosts.domains, via server.mjs).
   const resolverRules = [map('*.facebook.com'), map('facebook.com'), map('*.instagram.com'), map('instagram.com'),
+    ...SERVICE_DOMAINS.flatMap((d) => [map(`*.${d}`), map(d)]),
     map('*.example.org'), map('example.org'), map('*'), 'EXCLUDE localhost'].join(', ');
 
   function recordRequest(req) {
@@ -220,6 +222,7 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
       mainFrame: !!frame && tryGet(() => frame.parentFrame() === null) === true,
       worker: worker ? worker.url() : null, frameUrl: tryGet(() => frame?.url() ?? null),
       pageUrl: tryGet(() => frame?.page()?.url() ?? null), time: Date.now(),
+      hook: tryGet(() => req.headers()['x-replica-hook']) ?? null,
     });
   }
 
@@ -232,6 +235,8 @@ export function createChromiumBackend({ server, extensionDir = chromiumDefaults.
     if (r.navigation) return r.mainFrame && r.pageUrl !== null;
     let u;
     try { u = new URL(r.url); } catch { return false; }
+    // A service replica saving its setting (tests/replica/README.md "The setting's state"): the page's XHR.
+    if (isStateHookRequest(r)) return REPLICA_HOSTS.has(u.hostname) && r.pageUrl !== null;
     return REPLICA_HOSTS.has(u.hostname) && isPageAsset(u.pathname) &&
       ['script', 'stylesheet', 'image'].includes(r.resourceType) && r.pageUrl !== null;
   }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
-  PRESEND } from './server.mjs';
+  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState, ACCOUNT, WRAP } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -430,4 +430,278 @@ test('pre-send text: ?lang=auto follows Accept-Language, also on a form reached 
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+// ── 8. Services beyond Meta (issue 15): LinkedIn, X, Google My Activity ──
+// Hosts, paths and labels come from the rules files through server.mjs (SERVICES); the state is the server's.
+const norm = (t) => t.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim();
+const settingUrl = (id) => `https://${SERVICES[id].setting.pages[0].hosts[0]}${SERVICES[id].setting.path}`;
+const sectionOf = (id) => `[data-replica-setting=${id}]`;
+const attr = (page, sel, name) => page.getAttribute(sel, name);
+/** Waits until the setting section has loaded and shows `state`; → the control's element handle. */
+async function loadedSetting(page, id, state) {
+  await page.waitForSelector(`${sectionOf(id)}[data-replica-loaded=true][data-replica-state=${state}][data-replica-saved=${state}]`);
+  return page.$(`[data-replica-control=${id}]`);
+}
+// Requests to the service hosts only: Chromium's own background traffic (update.googleapis.com, …) lands here too.
+const serverRequests = (since) => replica.requests.slice(since).filter((r) => SERVICE_HOSTS.includes(r.host));
+
+test('services: hosts and pages come from the rules files; every service host answers with the strict CSP', async () => {
+  assert.deepEqual(Object.keys(SERVICES).sort(), ['google', 'linkedin', 'x']);
+  for (const h of SERVICE_HOSTS) assert.ok(ALL_HOSTS.includes(h), h);
+  const { context, page } = await fresh();
+  for (const s of Object.values(SERVICES)) {
+    assert.ok(s.setting.labels.length > 0 || s.setting.find === 'ask', `${s.id}: a label, or find "ask"`);
+    const res = await page.goto(settingUrl(s.id));
+    assert.equal(res.status(), 200, s.id);
+    assert.equal(res.headers()['content-security-policy'], CSP);
+  }
+  assert.equal((await page.goto(`https://${SERVICES.linkedin.hosts[0]}/no/such/page`)).status(), 404);
+  await context.close();
+});
+
+test('LinkedIn setting page: client-side switch with the rules\' label, default on; a trusted click saves off, replaces the element; survives reload', async () => {
+  replica.settings.reset();
+  const { context, page, errors } = await fresh();
+  const mark = replica.requests.length;
+  await page.goto(settingUrl('linkedin'), { waitUntil: 'domcontentloaded' });
+  assert.equal(await page.locator('[data-replica-control]').count(), 0, 'no control before the client-side render');
+  const first = await loadedSetting(page, 'linkedin', SERVICES.linkedin.setting.default);
+  assert.equal(SERVICES.linkedin.setting.default, 'on', 'the rules say on by default');
+  // Found the way the extension finds it: role and accessible name (the rules' label), state from aria/checked.
+  const label = SERVICES.linkedin.setting.labels.find((l) => l.lang === 'en').text;
+  const sw = page.getByRole('switch', { name: label });
+  assert.equal(await sw.count(), 1, 'one role=switch named by the rules\' label');
+  assert.equal(norm(await page.locator(`label[for="${await sw.getAttribute('id')}"]`).textContent()), label);
+  assert.equal(await sw.isChecked(), true);
+  assert.equal(await sw.getAttribute('aria-checked'), 'true');
+  assert.equal(await attr(page, sectionOf('linkedin'), 'data-replica-label'), 'rules');
+  assert.ok((await text(page, '[data-replica-account]')).includes(ACCOUNT.email), 'the account is on the page');
+
+  // Periodic re-renders keep the node; a save replaces it.
+  const r0 = Number(await attr(page, sectionOf('linkedin'), 'data-replica-renders'));
+  await page.waitForFunction((n) => Number(document.querySelector('[data-replica-setting]').dataset.replicaRenders) >= n + 2, r0);
+  assert.equal(await first.evaluate((e) => e.isConnected), true, 'the same element across periodic re-renders');
+  await sw.click(); // trusted
+  const second = await loadedSetting(page, 'linkedin', 'off');
+  assert.equal(await first.evaluate((e) => e.isConnected), false, 'the save replaced the element');
+  assert.equal(await second.evaluate((e) => e.checked), false);
+  assert.equal(await second.getAttribute('aria-checked'), 'false');
+  assert.equal(replica.settings.get('linkedin'), 'off', 'the server keeps it');
+
+  await page.reload();
+  await loadedSetting(page, 'linkedin', 'off');
+  assert.equal(await page.getByRole('switch', { name: label }).isChecked(), false, 'off after a reload');
+  // The platform turns it on again; a later visit (a new context: no cache, no cookies) finds it on.
+  replica.settings.set('linkedin', 'on');
+  const later = await fresh();
+  await later.page.goto(settingUrl('linkedin'));
+  await loadedSetting(later.page, 'linkedin', 'on');
+  await later.context.close();
+  // The page's own saves are explained page traffic, nothing else is.
+  assert.deepEqual(unexplainedRequests(serverRequests(mark)), []);
+  assert.ok(serverRequests(mark).some((r) => r.method === 'POST' && r.path === '/_replica/state'), 'the page saved through the hook');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('service setting pages: ?setting=, churn (replaced every tick), relabelled, typeset, ?lang without a rules label, login wall', async () => {
+  replica.settings.reset();
+  const { context, page, errors } = await fresh();
+  await page.goto(`${settingUrl('linkedin')}?setting=off`);
+  await loadedSetting(page, 'linkedin', 'off');
+  assert.equal(replica.settings.get('linkedin'), 'off', '?setting=off set the server state');
+
+  await page.goto(`${settingUrl('linkedin')}?replica=churn`);
+  const a = await loadedSetting(page, 'linkedin', 'off');
+  const g0 = Number(await attr(page, sectionOf('linkedin'), 'data-replica-generation'));
+  await page.waitForFunction((g) => Number(document.querySelector('[data-replica-setting]').dataset.replicaGeneration) >= g + 2, g0);
+  assert.equal(await a.evaluate((e) => e.isConnected), false, 'churn: replaced by a new element');
+
+  const label = SERVICES.linkedin.setting.labels.find((l) => l.lang === 'en').text;
+  for (const q of ['replica=relabelled', 'lang=xx']) {
+    await page.goto(`${settingUrl('linkedin')}?${q}`);
+    await loadedSetting(page, 'linkedin', 'off');
+    assert.equal(await attr(page, sectionOf('linkedin'), 'data-replica-label'), 'unknown', q);
+    assert.equal(await page.getByRole('switch', { name: label }).count(), 0, `${q}: no switch with the rules' label`);
+    assert.equal(await page.getByRole('switch').count(), 1, `${q}: a switch still`);
+  }
+  // Another language of the rules, by ?lang= and by the browser's language.
+  const other = SERVICES.linkedin.setting.labels.find((l) => l.lang !== 'en');
+  if (other) {
+    for (const [q, options] of [[`lang=${other.lang}`, {}], ['lang=auto', { locale: other.lang }]]) {
+      const f = await fresh(options);
+      await f.page.goto(`${settingUrl('linkedin')}?${q}`);
+      await loadedSetting(f.page, 'linkedin', 'off');
+      assert.equal(await attr(f.page, 'html', 'lang'), other.lang, q);
+      assert.equal(await f.page.getByRole('switch', { name: other.text }).count(), 1, `${q}: the rules' ${other.lang} label`);
+      await f.context.close();
+    }
+  }
+  await page.goto(`${settingUrl('linkedin')}?replica=typeset`);
+  await loadedSetting(page, 'linkedin', 'off');
+  const shown = await page.locator('label').first().textContent();
+  assert.ok(shown.includes('\u00a0'), 'typeset: a no-break space');
+  assert.equal(norm(shown.replace(/\u00a0/g, ' ')), label);
+
+  // wrapped: the rules' text is part of a longer label (X's real label is longer than its rules' fragment).
+  const xLabel = SERVICES.x.setting.labels.find((l) => l.lang === 'en').text;
+  await page.goto(`${settingUrl('x')}?replica=wrapped`);
+  await loadedSetting(page, 'x', SERVICES.x.setting.default);
+  const wrapped = norm(await page.locator('label').first().textContent());
+  assert.ok(wrapped.includes(xLabel) && wrapped !== xLabel && wrapped.startsWith(norm(WRAP[0])), wrapped);
+  assert.equal(await page.getByRole('checkbox', { name: xLabel }).count(), 1, 'found by a name that contains the rules\' text');
+
+  await page.goto(`${settingUrl('linkedin')}?replica=login`);
+  await page.waitForSelector('[data-replica-page=login]');
+  assert.equal(await page.locator('[data-replica-control], [role=switch], input[type=checkbox]').count(), 0, 'login wall: no control');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('LinkedIn feed: a post quotes the setting\'s label (not a control), a cookie banner, links to the setting and the objection form', async () => {
+  replica.settings.reset();
+  const { context, page, errors } = await fresh();
+  const home = `https://${SERVICES.linkedin.hosts[0]}/feed/`;
+  await page.goto(home);
+  await page.waitForSelector('[data-replica-route=feed]');
+  const label = SERVICES.linkedin.setting.labels.find((l) => l.lang === 'en').text;
+  assert.ok(norm(await text(page, '[data-replica-post=quote]')).includes(label), 'the post quotes the rules\' label');
+  assert.equal(await page.locator('[role=switch], input[type=checkbox], [data-replica-control]').count(), 0, 'no control on the feed');
+  assert.ok((await page.locator('article[data-replica-post]').count()) >= 3);
+
+  await page.goto(`${home}?replica=cookies`);
+  await page.waitForSelector('#replica-cookie-dialog[role=dialog][data-replica-dialog=cookies]');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('replica-cookie-dialog')).zIndex), '2147483647');
+  await page.click('#replica-cookie-accept');
+  assert.equal(await page.locator('#replica-cookie-dialog').count(), 0);
+
+  await page.goto(home);
+  await page.click('[data-replica-link=setting] >> nth=0');
+  await page.waitForURL(settingUrl('linkedin'));
+  await loadedSetting(page, 'linkedin', 'on');
+  await page.goto(home);
+  await page.click('main [data-replica-link=objection]');
+  await page.waitForURL(`https://${SERVICES.linkedin.objection.pages[0].hosts[0]}${SERVICES.linkedin.objection.path}`);
+  await page.fill('textarea[name=reason]', 'No training on my data.');
+  await page.click('#replica-send');
+  await page.waitForSelector('#replica-received[role=status]');
+  assert.equal(await text(page, '#replica-submitted-reason'), 'No training on my data.');
+  await page.goto(`https://${SERVICES.linkedin.hosts[0]}/feed/?replica=login`);
+  await page.waitForSelector('[data-replica-page=login]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('X: from the home timeline to the Grok page client-side (no document load); the checkbox saves and survives a reload', async () => {
+  replica.settings.reset();
+  const { context, page, errors } = await fresh();
+  const origin = `https://${SERVICES.x.setting.pages[0].hosts[0]}`;
+  await page.goto(`${origin}/home`);
+  await page.waitForSelector('[data-replica-route=home] [data-replica-post=quote]');
+  const label = SERVICES.x.setting.labels.find((l) => l.lang === 'en').text;
+  assert.ok(norm(await text(page, '[data-replica-post=quote]')).includes(label), 'the timeline quotes the label');
+  await page.evaluate(() => { window.replicaMarker = 'same document'; });
+  const loads = documentLoads();
+  // Through the menus, then straight from home.
+  for (const link of ['settings', 'privacy', 'data-sharing', 'setting']) await page.locator(`[data-replica-link=${link}]`).last().click();
+  assert.equal(new URL(page.url()).pathname, SERVICES.x.setting.path);
+  const box = await loadedSetting(page, 'x', 'on');
+  assert.equal(await box.evaluate((e) => [e.type, e.checked, e.getAttribute('role')].join()), 'checkbox,true,');
+  assert.equal(await page.getByRole('checkbox', { name: label }).count(), 1, 'named by the rules\' label');
+  await page.getByRole('checkbox', { name: label }).click();
+  await loadedSetting(page, 'x', 'off');
+  assert.equal(replica.settings.get('x'), 'off');
+  await page.goBack();
+  assert.equal(await attr(page, '[data-replica-route]', 'data-replica-route'), 'data-sharing', 'Back re-renders the menu page');
+  await page.evaluate(() => window.replicaNavigate('/home'));
+  await page.click('main [data-replica-link=setting]');
+  await loadedSetting(page, 'x', 'off');
+  assert.equal(await page.evaluate(() => window.replicaMarker), 'same document', 'no document load on the way');
+  assert.equal(documentLoads(), loads, 'the server saw no document request');
+  await page.reload();
+  await loadedSetting(page, 'x', 'off');
+  assert.equal(await page.getByRole('checkbox', { name: label }).isChecked(), false, 'off after a reload');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Google My Activity: the control as the rules describe it (and both forms); the state survives a reload', async () => {
+  replica.settings.reset();
+  const { context, page, errors } = await fresh();
+  const url = settingUrl('google');
+  const forms = { ask: 'menu', label: 'switch' };
+  await page.goto(url);
+  await loadedSetting(page, 'google', SERVICES.google.setting.default);
+  assert.equal(await page.locator('[role=switch]').count(), SERVICES.google.setting.find === 'label' ? 1 : 0,
+    `the rules' find "${SERVICES.google.setting.find}"`);
+
+  await page.goto(`${url}?replica=menu`);
+  await loadedSetting(page, 'google', 'on');
+  assert.equal(await text(page, '[data-replica-activity-status]'), 'On');
+  assert.equal(await page.locator('[role=switch], input[type=checkbox]').count(), 0, 'menu form: nothing with a state to read');
+  await page.click('[data-replica-action=open-menu]');
+  await page.click('#replica-menu [role=menuitem][data-replica-action=turn-off]');
+  await loadedSetting(page, 'google', 'off');
+  assert.equal(await text(page, '[data-replica-activity-status]'), 'Off');
+  await page.reload();
+  await loadedSetting(page, 'google', 'off');
+  await page.click('[data-replica-action=turn-on]');
+  await loadedSetting(page, 'google', 'on');
+
+  await page.goto(`${url}?replica=switch`);
+  await loadedSetting(page, 'google', 'on');
+  const sw = page.getByRole('switch');
+  assert.equal(await sw.getAttribute('aria-checked'), 'true');
+  await sw.click();
+  await loadedSetting(page, 'google', 'off');
+  assert.equal(await page.getByRole('switch').getAttribute('aria-checked'), 'false');
+  assert.equal(replica.settings.get('google'), 'off');
+  await page.goto(`https://${SERVICES.google.setting.pages[0].hosts[0]}/`);
+  await page.click('[data-replica-link=setting]');
+  await page.waitForURL(url);
+  // The service's other hosts (the rules' domains, e.g. gemini.google.com): its app, with a link to the setting.
+  const appHosts = SERVICES.google.hosts.filter((h) => h !== new URL(SERVICES.google.setting.link).hostname);
+  assert.ok(appHosts.length > 0, 'an app host');
+  for (const h of appHosts) {
+    await page.goto(`https://${h}/app`);
+    await page.waitForSelector('[data-replica-route=gemini]');
+    await page.click('[data-replica-link=setting]');
+    await page.waitForURL(SERVICES.google.setting.link);
+  }
+  assert.ok(forms[SERVICES.google.setting.find]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('state hook over HTTP: GET/POST with the header; 403 without; 400 on a bad body; such requests are unexplained without it', async () => {
+  replica.settings.reset();
+  const call = (method, body, headers = { 'x-replica-hook': 'state' }) => new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: replica.port, path: '/_replica/state', method,
+      servername: 'x.com', headers: { host: 'x.com', 'content-type': 'application/json', ...headers }, rejectUnauthorized: false }, (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: data ? JSON.parse(data) : null }));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+  const mark = replica.requests.length;
+  const defaults = Object.fromEntries(Object.values(SERVICES).map((s) => [s.id, s.setting.default]));
+  assert.deepEqual((await call('GET')).body, defaults);
+  assert.equal((await call('POST', { service: 'x', state: 'off' })).body.x, 'off');
+  assert.equal(replica.settings.get('x'), 'off');
+  assert.equal((await call('POST', { service: 'x', state: 'maybe' })).status, 400);
+  assert.equal((await call('POST', { service: 'nope', state: 'on' })).status, 400);
+  assert.deepEqual((await call('POST', { reset: true })).body, defaults);
+  assert.deepEqual(unexplainedRequests(serverRequests(mark)), [], 'with the header: the hook');
+  const m2 = replica.requests.length;
+  assert.equal((await call('POST', { service: 'x', state: 'off' }, {})).status, 403);
+  assert.equal(replica.settings.get('x'), 'on');
+  assert.equal(unexplainedRequests(serverRequests(m2)).length, 1, 'without the header: unexplained');
+  assert.deepEqual(await replicaState(replica.port, { service: 'google', state: 'off' }), { ...defaults, google: 'off' });
+  assert.deepEqual(await replicaState(replica.port), replica.settings.all(), 'replicaState(port): the helper');
+  await replicaState(replica.port, { reset: true });
+  assert.equal(isStateHookRequest({ method: 'POST', url: 'https://x.com/_replica/state', hook: 'state' }), true);
+  assert.equal(isStateHookRequest({ method: 'POST', url: 'https://x.com/_replica/state', hook: null }), false);
 });

@@ -24,6 +24,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONFIRMATION_IDS, confirmationForLanguages } from './app/wording.mjs';
+import { routeOf, ACCOUNT } from './app/services/routes.mjs';
+
+/** The account the service pages show: page content that must never be stored (app/services/routes.mjs). */
+export { ACCOUNT };
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGES = path.join(HERE, 'pages');
@@ -38,6 +42,7 @@ const PLATFORM = Object.fromEntries(RULES.platforms.map((p) => [p.id, p]));
 // A rules host prefix ('' = the bare domain, '{locale}' = a localised host, e.g. de-de.facebook.com).
 const hostName = (prefix, domain) => (prefix === '{locale}' ? `de-de.${domain}` : prefix ? `${prefix}.${domain}` : domain);
 const unique = (xs) => [...new Set(xs)];
+const slashless = (p) => (p.length > 1 ? p.replace(/\/$/, '') : p);
 
 // Host names the replica answers for (and the certificate covers).
 export const FACEBOOK_HOSTS = unique(PLATFORM.facebook.feed_hosts.map((h) => hostName(h, PLATFORM.facebook.domain)));
@@ -81,7 +86,62 @@ const HELP_HOSTS = unique(FORM_PAGES.flatMap((f) => f.hosts))
 const PRIVACY_PAGE_HOSTS = unique(PRIVACY_PAGES.map((u) => new URL(u).hostname))
   .filter((h) => !FACEBOOK_HOSTS.includes(h) && !INSTAGRAM_HOSTS.includes(h));
 const EXAMPLE_HOSTS = ['example.org', 'www.example.org', 'facebook.com.example.org', 'instagram.com.example.org'];
-export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...META_OTHER_HOSTS, ...EXAMPLE_HOSTS]);
+
+// ── The data-driven services of issue 15 (LinkedIn, X, Google): src/rules/<id>.json ──
+// Hosts, page paths, the control's labels, how it is found and its default come from each service's rules
+// file (design15.md); nothing of them is written here or in app/services/.
+export const SERVICE_IDS = ['linkedin', 'x', 'google'];
+const serviceRulesFile = (id) => path.join(HERE, '..', '..', 'src', 'rules', `${id}.json`);
+/** Full host names of a rules page: each host prefix ('' = the bare domain) on each of the service's domains. */
+const pageHosts = (page, domains) => unique(domains.flatMap((d) => page.hosts.map((h) => hostName(h, d))));
+function describeService(id) {
+  const file = serviceRulesFile(id);
+  const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const domains = rules.hosts.domains;
+  const itemPages = (item) => (item?.pages ?? []).map((pg) => ({ hosts: pageHosts(pg, domains), path: slashless(pg.path) }));
+  const setting = rules.items.find((i) => i.kind === 'setting');
+  const objection = rules.items.find((i) => i.kind === 'objection_request') ?? null;
+  const control = setting.control;
+  return {
+    id, name: rules.name, file: path.relative(path.join(HERE, '..', '..'), file), domains,
+    /**
+     * Where this service's replica answers: every host of every item page and link, and each domain (a
+     * two-label one, e.g. linkedin.com, with its www. host too; a full host name such as gemini.google.com
+     * as it is).
+     */
+    hosts: unique([...rules.items.flatMap((i) => [...itemPages(i).flatMap((pg) => pg.hosts), new URL(i.link).hostname]),
+      ...domains.flatMap((d) => (d.split('.').length === 2 ? [`www.${d}`, d] : [d]))]),
+    setting: { item: setting.id, name: setting.name.en, link: setting.link, pages: itemPages(setting),
+      path: itemPages(setting)[0].path, find: control.find, roles: control.roles,
+      labels: control.labels.map((l) => ({ lang: l.lang, text: l.text })), default: control.default.state },
+    objection: objection && { item: objection.id, name: objection.name.en, link: objection.link,
+      pages: itemPages(objection), path: itemPages(objection)[0]?.path ?? slashless(new URL(objection.link).pathname) },
+  };
+}
+/** Per service id: {id, name, file, domains, hosts, setting: {item, name, link, pages, path, find, roles, labels, default}, objection}. */
+export const SERVICES = Object.fromEntries(SERVICE_IDS.map((id) => [id, describeService(id)]));
+/** The domains of the services' rules (`hosts.domains`): what the browsers map to the replica. */
+export const SERVICE_DOMAINS = unique(Object.values(SERVICES).flatMap((s) => s.domains));
+export const SERVICE_HOSTS = unique(Object.values(SERVICES).flatMap((s) => s.hosts));
+const serviceOfHost = (host) => Object.values(SERVICES).find((s) => s.hosts.includes(host)) ?? null;
+/** How long a setting page shows its skeleton before the setting "arrives", and its re-render period. */
+export const LOAD_MS = 300;
+export const TICK_MS = 500;
+
+/** The test hook that keeps each service's setting: `GET|POST /_replica/state` with `x-replica-hook: state`. */
+export const STATE_PATH = '/_replica/state';
+/**
+ * Whether a logged request is the state hook: a replica page saving a click, or a test. Takes a server log
+ * entry ({method, path, hook}) or a browser-side record ({method, url, hook}).
+ */
+export function isStateHookRequest(r) {
+  let p = r.path;
+  if (p == null && r.url) { try { p = new URL(r.url).pathname; } catch { return false; } }
+  return p === STATE_PATH && r.hook === 'state' && (r.method === 'POST' || r.method === 'GET');
+}
+
+export const OTHER_HOSTS = unique([...HELP_HOSTS, ...PRIVACY_PAGE_HOSTS, ...META_OTHER_HOSTS, ...SERVICE_HOSTS,
+  ...EXAMPLE_HOSTS]);
 /** Every host the replica answers for. */
 export const ALL_HOSTS = unique([...FACEBOOK_HOSTS, ...INSTAGRAM_HOSTS, ...OTHER_HOSTS]);
 
@@ -103,6 +163,7 @@ export function unexplainedRequests(entries) {
     // An aborted TLS handshake (a browser closing while connecting) carries no request: not counted.
     if (r.tlsError) return false;
     if (r.scheme !== 'https') return true;
+    if (isStateHookRequest(r)) return !known.has(r.host);
     if (!known.has(r.host)) return true;
     if (r.method !== 'GET') return true;
     if (isPageAsset(r.path)) return !['script', 'style', 'image'].includes(r.secFetchDest);
@@ -116,7 +177,8 @@ export function makeCert() {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   // Wildcards for the localised hosts (fr-fr.facebook.com, ...) the lists only give one example of.
-  const names = unique(['*.facebook.com', '*.instagram.com', '*.example.org', ...ALL_HOSTS]);
+  const names = unique(['*.facebook.com', '*.instagram.com', '*.example.org',
+    ...SERVICE_DOMAINS.flatMap((d) => [d, `*.${d}`]), ...ALL_HOSTS]);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
     '-subj', '/CN=replica',
     '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
@@ -161,7 +223,6 @@ const FEED_HEAD = {
   'synthetic-clicks': '<script src="/_replica/synthetic-clicks.js" defer></script>',
 };
 
-const slashless = (p) => (p.length > 1 ? p.replace(/\/$/, '') : p);
 const formPageAt = (host, pathname) =>
   FORM_PAGES.find((f) => f.hosts.includes(host) && slashless(pathname) === f.path);
 
@@ -178,6 +239,11 @@ const APP_PATHS = {
  */
 function route(host, pathname, variant, opts) {
   const p = slashless(pathname);
+  const service = serviceOfHost(host);
+  if (service) {
+    const page = routeOf(service.id, pathname, servicePaths(service), onLinkHost(service, host));
+    return page ? { file: 'service-app.html', service, page } : null;
+  }
   const form = formPageAt(host, pathname);
   if (form) {
     if (variant === 'redirect' || (!form.current && opts.redirectOldForms)) return { redirect: PRIVACY_FLOW, status: 302 };
@@ -228,6 +294,111 @@ function route(host, pathname, variant, opts) {
   return null;
 }
 
+// ── The service replicas' page data (app/services/) ──
+// Whether a host is the one the setting's link names (Google: myactivity.google.com, not gemini.google.com).
+const onLinkHost = (service, host) => new URL(service.setting.link).hostname === host;
+const servicePaths = (service) => ({ setting: unique(service.setting.pages.map((pg) => pg.path)),
+  objection: unique(service.objection?.pages.map((pg) => pg.path) ?? []) });
+// The rules keep labels normalised (lower case); a page shows them the way a product writes them. Casing
+// only: the words are the rules'.
+const PROPER = { ai: 'AI', xai: 'xAI', grok: 'Grok', linkedin: 'LinkedIn', gemini: 'Gemini', google: 'Google' };
+const displayCase = (text) => {
+  const t = text.replace(/[a-z]+/g, (w) => PROPER[w] ?? w);
+  return t.charAt(0).toUpperCase() + t.slice(1);
+};
+// `typeset`: a curly apostrophe and a no-break space before the last word, as product pages set text.
+const typeset = (text) => text.replace(/'/g, '\u2019').replace(/ (?=\S+$)/, '\u00a0');
+export const UNKNOWN_LABEL = 'Replica wording not in the rules';
+/** The replica's words around the rules' label in the `wrapped` variant. */
+export const WRAP = ['Replica words before the label:', '(and replica words after it)'];
+
+/** What a service page's React app is told (script#replica-config): state, label, paths, timing. */
+function serviceConfig(service, url, state, acceptLanguage) {
+  const variants = url.searchParams.getAll('replica');
+  let asked = url.searchParams.get('lang') ?? '';
+  // `auto`: the browser's first language, as the services choose theirs for a new visitor.
+  if (asked === 'auto') asked = String(acceptLanguage || '').split(',')[0].trim().slice(0, 2).toLowerCase();
+  const lang = /^[a-z]{2}$/.test(asked) ? asked : 'en';
+  const labels = service.setting.labels.filter((l) => l.lang === lang);
+  const pick = labels[Number(url.searchParams.get('label') ?? 0)] ?? labels[0];
+  let label = pick && !variants.includes('relabelled')
+    ? { text: displayCase(pick.text), source: 'rules' } : { text: `[${lang}] ${UNKNOWN_LABEL}`, source: 'unknown' };
+  // `wrapped`: the rules' words inside a longer label, as X's real label is longer than the fragment its
+  // rules hold: a control must be found by a label that CONTAINS the rules' text.
+  if (variants.includes('wrapped')) label = { ...label, text: `${WRAP[0]} ${label.text.charAt(0).toLowerCase()}${label.text.slice(1)} ${WRAP[1]}` };
+  if (variants.includes('typeset')) label = { ...label, text: typeset(label.text) };
+  const find = variants.includes('switch') ? 'label' : variants.includes('menu') ? 'ask' : service.setting.find;
+  return { service: service.id, name: service.name, lang, variants, state, loadMs: LOAD_MS, tickMs: TICK_MS,
+    statePath: STATE_PATH, paths: servicePaths(service), onLinkHost: onLinkHost(service, url.hostname),
+    setting: { name: service.setting.name, link: service.setting.link, find, label },
+    objection: service.objection && { name: service.objection.name, link: service.objection.link } };
+}
+// A JSON data block in HTML: `<` escaped so that no text can close the <script> element.
+const jsonBlock = (id, value) => `<script type="application/json" id="${id}">${
+  JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
+
+/** Each service's setting (on|off), for one server's life; starts at the rules' default. */
+function makeSettings() {
+  const defaults = () => Object.fromEntries(Object.values(SERVICES).map((s) => [s.id, s.setting.default]));
+  let state = defaults();
+  const check = (id, value) => {
+    if (!SERVICES[id]) throw new Error(`no service ${JSON.stringify(id)} (have ${SERVICE_IDS.join(', ')})`);
+    if (value !== undefined && value !== 'on' && value !== 'off') throw new Error(`state must be on|off, not ${JSON.stringify(value)}`);
+  };
+  return {
+    get(id) { check(id); return state[id]; },
+    set(id, value) { check(id, value); state[id] = value; },
+    reset() { state = defaults(); },
+    all() { return { ...state }; },
+  };
+}
+
+/**
+ * The state hook from a test, over HTTPS to a server on 127.0.0.1:`port` (the replica, or the e2e suite's
+ * front server, which forwards it): `replicaState(port)` → `{linkedin: 'on', …}`;
+ * `replicaState(port, {service, state})` or `replicaState(port, {reset: true})` → the new map.
+ */
+export function replicaState(port, body, { host = SERVICE_HOSTS[0] } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, path: STATE_PATH, method: body ? 'POST' : 'GET', servername: host,
+      headers: { host, 'x-replica-hook': 'state', ...(body ? { 'content-type': 'application/json' } : {}) },
+      rejectUnauthorized: false }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(data))
+        : reject(new Error(`replicaState: ${res.statusCode} ${data}`))));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+/** `GET|POST /_replica/state` (README "The setting's state"). */
+function stateHook(req, res, settings) {
+  const reply = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.end(JSON.stringify(body));
+  };
+  if (req.headers['x-replica-hook'] !== 'state') return reply(403, { error: 'header x-replica-hook: state is required' });
+  if (req.method === 'GET') return reply(200, settings.all());
+  if (req.method !== 'POST') return reply(405, { error: 'GET or POST' });
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => { body += c; if (body.length > 10_000) req.destroy(); });
+  req.on('end', () => {
+    try {
+      const m = JSON.parse(body);
+      if (m.reset === true) settings.reset();
+      else settings.set(m.service, m.state);
+      reply(200, settings.all());
+    } catch (e) {
+      reply(400, { error: String(e.message ?? e) });
+    }
+  });
+  return undefined;
+}
+
 /** The confirmation wording id of a response: `?confirm=ID|auto`, else the server's or the page's default. */
 function confirmation(req, url, pageDefault, opts) {
   const asked = url.searchParams.get('confirm') || opts.confirmation || pageDefault || 'legacy';
@@ -261,6 +432,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
   const { key, cert } = makeCert();
   const reactApp = await reactBundle();
   const requests = [];
+  const settings = makeSettings();
   const handler = (scheme) => (req, res) => {
     const { entry, hostHeader, url } = logEntry(req, scheme);
     requests.push(entry);
@@ -276,6 +448,7 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
     const html = (status, body) => send(status, HTML, body, { 'content-security-policy': CSP });
 
     if (scheme !== 'https') return html(404, read('404.html'));
+    if (url.pathname === STATE_PATH) return stateHook(req, res, settings);
     if (req.method !== 'GET' && req.method !== 'HEAD') return html(405, read('404.html'));
 
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
@@ -298,6 +471,14 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
       const location = r.threads ? `${THREADS_HOME}${url.pathname}${url.search}` : r.redirect;
       return send(r.status, HTML, `<!DOCTYPE html><title>Moved</title><a href="${location}">Moved</a>`,
         { 'content-security-policy': CSP, location });
+    }
+    if (r.service) {
+      // `?setting=on|off`: the service changed the setting since the last visit.
+      const asked = url.searchParams.get('setting');
+      if (asked === 'on' || asked === 'off') settings.set(r.service.id, asked);
+      const config = serviceConfig(r.service, url, settings.get(r.service.id), req.headers['accept-language']);
+      r.vars = { SERVICE: r.service.id, LANG: config.lang, TITLE: r.service.name };
+      r.head = jsonBlock('replica-config', config);
     }
     let body = read(r.file);
     for (const [k, v] of Object.entries({ HOST: hostHeader, ...r.vars })) body = body.replaceAll(`{{${k}}}`, v);
@@ -325,6 +506,8 @@ export async function startReplica({ port = 0, host = '127.0.0.1', log = false, 
     ...listening,
     requests,
     clearRequests() { requests.length = 0; },
+    /** Each service's setting state (README "The setting's state"): get(id), set(id, 'on'|'off'), reset(), all(). */
+    settings,
   };
 }
 
@@ -335,7 +518,7 @@ export function logEntry(req, scheme) {
   const entry = { time: Date.now(), scheme, method: req.method, host: hostHeader, path: url.pathname,
     search: url.search, origin: req.headers.origin || null, referer: req.headers.referer || null,
     secFetchDest: req.headers['sec-fetch-dest'] || null, secFetchMode: req.headers['sec-fetch-mode'] || null,
-    secFetchSite: req.headers['sec-fetch-site'] || null };
+    secFetchSite: req.headers['sec-fetch-site'] || null, hook: req.headers['x-replica-hook'] || null };
   return { entry, hostHeader, url };
 }
 

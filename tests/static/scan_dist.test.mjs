@@ -91,7 +91,9 @@ const POISONS = [
     const p = join(dir, 'popup', 'popup.html');
     writeFileSync(p, readFileSync(p, 'utf8').replace('</head>', '<script src="https://evil.example/x.js"></script></head>'));
   }, /remote script/],
-  ['a second permission', manifest((m) => m.permissions.push('tabs')), /permissions \["storage","tabs"\]/],
+  ['a third permission', manifest((m) => m.permissions.push('tabs')), /permissions \["storage","scripting","tabs"\]/],
+  ['an optional host beyond the services', manifest((m) => { m.optional_host_permissions.push('https://*.example.org/*'); }), /optional_host_permissions/],
+  ['a service host missing', manifest((m) => { m.optional_host_permissions.pop(); }), /optional_host_permissions/],
   ['host_permissions', manifest((m) => { m.host_permissions = ['<all_urls>']; }), /has "host_permissions"/],
   ['externally_connectable', manifest((m) => { m.externally_connectable = { matches: ['https://*.facebook.com/*'] }; }), /externally_connectable/],
   ['a looser CSP', manifest((m) => { m.content_security_policy.extension_pages = "script-src 'self' 'unsafe-eval'; object-src 'self'"; }), /content_security_policy/],

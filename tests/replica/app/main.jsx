@@ -6,6 +6,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { ObjectionForm } from './ObjectionForm.jsx';
 import { PrivacyFlow } from './PrivacyFlow.jsx';
+import { ServiceApp } from './services/ServiceApp.jsx';
 
 // What the server told the page: the confirmation wording id (`?confirm=`, Accept-Language or default).
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
@@ -31,4 +32,7 @@ if (root?.dataset.replicaApp === 'objection-form') {
   window.replicaReact.mountForm(root, { site: root.dataset.site, formId: root.dataset.formId });
 } else if (root?.dataset.replicaApp === 'privacy-flow') {
   mount(root, <PrivacyFlow confirm={meta('replica-confirm')} />);
+} else if (root?.dataset.replicaApp === 'service') {
+  // LinkedIn, X, Google (issue 15): what the server read from the rules arrives as a JSON data block.
+  mount(root, <ServiceApp config={JSON.parse(document.getElementById('replica-config').textContent)} />);
 }
