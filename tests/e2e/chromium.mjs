@@ -51,7 +51,15 @@ export function unpackedId(dir) {
 // never stored in the page.
 const PANEL_GROUP = 'widerspruch-test-panel';
 const PANEL_HOST_OR_DOCUMENT = "document.querySelector('widerspruch-banner') || document";
-const withRoot = (fn) => `function (arg) { return (${fn})(arg, this instanceof ShadowRoot ? this : null); }`;
+// The host may be replaced between finding its root and calling the function (a panel re-renders by
+// replacing its host): then the call answers STALE and is made again, so a reader never sees a new host
+// with an old root (or none).
+export const STALE_PANEL_ROOT = 'widerspruch-test: stale panel root';
+const withRoot = (fn, check = true) => `function (arg) {
+  const root = this instanceof ShadowRoot ? this : null;
+  if (${check} && (root ? root.host : null) !== document.querySelector('widerspruch-banner')) return ${JSON.stringify(STALE_PANEL_ROOT)};
+  return (${fn})(arg, root);
+}`;
 
 /** CDP access to one page's panel root; the session is opened on first use and again after it closed. */
 export function panelAccess(page) {
@@ -78,13 +86,18 @@ export function panelAccess(page) {
   }
   const release = () => cdp('Runtime.releaseObjectGroup', { objectGroup: PANEL_GROUP }).catch(() => {});
   async function call(fn, arg, { byValue = true } = {}) {
-    const objectId = await rootOrDocument();
-    const r = await cdp('Runtime.callFunctionOn', { objectId, functionDeclaration: withRoot(fn), arguments: [arg === undefined ? {} : { value: arg }],
-      returnByValue: byValue, awaitPromise: true, objectGroup: PANEL_GROUP });
-    if (r.exceptionDetails) {
-      throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    for (let attempt = 1; ; attempt++) {
+      const objectId = await rootOrDocument();
+      // After a few stale answers (a page that keeps replacing the host, or a host of its own without a
+      // root), the function runs with what there is.
+      const r = await cdp('Runtime.callFunctionOn', { objectId, functionDeclaration: withRoot(fn, attempt < 5),
+        arguments: [arg === undefined ? {} : { value: arg }], returnByValue: byValue, awaitPromise: true, objectGroup: PANEL_GROUP });
+      if (r.exceptionDetails) {
+        throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+      }
+      if (r.result.value !== STALE_PANEL_ROOT) return r.result;
+      await release();
     }
-    return r.result;
   }
   return {
     /** fn(arg, root) in the main world → its JSON value. */

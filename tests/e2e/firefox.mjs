@@ -29,6 +29,7 @@ import { until, pause } from './wait.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHADOW_ROOT_KEY = 'shadow-6066-11e4-a52e-4f735466cecf'; // WebDriver's shadow root identifier
+const STALE_PANEL_ROOT = 'widerspruch-test: stale panel root';
 
 export const ADDON_ID = 'widerspruch@widerspruch.extension';
 export const ADDON_UUID = '4b6f2f6e-7769-4465-8273-707275636800';
@@ -102,6 +103,8 @@ const HARNESS_PREFS = {
   'browser.sessionstore.resume_from_crash': false,
   'browser.sessionstore.max_resumed_crashes': 0,
   'dom.disable_beforeunload': true,
+  // Full zoom per tab, not per site, so a zoomed phone-width viewport (setViewport) survives navigation.
+  'browser.zoom.siteSpecific': false,
 };
 
 export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.extensionDir,
@@ -147,27 +150,73 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
       // `openOrClosedShadowRoot`), and a shadow root reference passed to Execute Script arrives as the
       // ShadowRoot itself. selenium-webdriver 4 serialises its ShadowRoot as a bare id string, so the
       // reference is built here.
+      // The host may be replaced between the commands (a panel re-renders by replacing its host): then
+      // the script answers STALE and the three commands are made again (see chromium.mjs).
       async evalPanel(fn, arg) {
         await switchTo(handle);
-        let root = null;
-        const host = await wd.executeScript("return document.querySelector('widerspruch-banner')");
-        if (host instanceof WebElement) {
-          try {
-            root = { [SHADOW_ROOT_KEY]: (await host.getShadowRoot()).getId() };
-          } catch (e) {
-            if (!['NoSuchShadowRootError', 'StaleElementReferenceError'].includes(e?.name)) throw e;
+        for (let attempt = 1; ; attempt++) {
+          let root = null;
+          const host = await wd.executeScript("return document.querySelector('widerspruch-banner')");
+          if (host instanceof WebElement) {
+            try {
+              root = { [SHADOW_ROOT_KEY]: (await host.getShadowRoot()).getId() };
+            } catch (e) {
+              if (!['NoSuchShadowRootError', 'StaleElementReferenceError', 'DetachedShadowRootError'].includes(e?.name)) throw e;
+            }
           }
+          let r;
+          try {
+            r = await wd.executeScript(`const [arg, root] = arguments;
+              if (${attempt < 5} && (root ? root.host : null) !== document.querySelector('widerspruch-banner')) return ${JSON.stringify(STALE_PANEL_ROOT)};
+              return (${fn})(arg, root);`, arg ?? null, root);
+          } catch (e) {
+            if (e?.name !== 'DetachedShadowRootError' || attempt >= 5) throw e;
+            r = STALE_PANEL_ROOT;
+          }
+          if (r !== STALE_PANEL_ROOT) return r;
         }
-        return wd.executeScript(`return (${fn}).apply(null, arguments)`, arg ?? null, root);
       },
       async evalText(body) { await switchTo(handle); return wd.executeScript(`return (async () => { ${body} })()`); },
+      zoom: 1,
+      // A new document can come with the zoom reset (a cross-site navigation swaps the browsing context), so
+      // the tab's zoom is applied again after every load.
+      async applyZoom() {
+        await switchTo(handle);
+        const want = t.zoom;
+        await chrome((z) => {
+          if (gBrowser.selectedBrowser.fullZoom !== z) ZoomManager.setZoomForBrowser(gBrowser.selectedBrowser, z);
+        }, want);
+      },
       // WebDriver sizes the window, not the page: size it, then correct by what the page measures.
+      // Headless Firefox keeps a window at least ~500 CSS px wide whatever Set Window Rect asks (measured
+      // here: 500; https://github.com/microsoft/playwright/pull/14558), and a device-pixel-ratio pref scales
+      // that minimum too. Narrower viewports come from the browser's full zoom instead, as a phone's page
+      // zoom would: the window stays at its minimum and the tab is zoomed by minimum / wanted, which makes
+      // CSS px, media queries and hit testing those of a `width` px screen (zoom is per tab: HARNESS_PREFS
+      // turns off site-specific zoom, and goto/waitLoaded apply it again after a load).
       async setViewport(width, height) {
         await switchTo(handle);
+        const zoom = async (z) => { t.zoom = z; await t.applyZoom(); };
+        await zoom(1);
         await wd.manage().window().setRect({ width, height });
-        const [w, h] = await t.eval(() => [innerWidth, innerHeight]);
+        let [w, h] = await t.eval(() => [innerWidth, innerHeight]);
         const r = await wd.manage().window().getRect();
-        if (w !== width || h !== height) await wd.manage().window().setRect({ width: r.width + width - w, height: r.height + height - h });
+        if (w !== width || h !== height) {
+          await wd.manage().window().setRect({ width: r.width + width - w, height: r.height + height - h });
+          [w, h] = await t.eval(() => [innerWidth, innerHeight]);
+        }
+        if (w <= width) return;
+        // Too narrow for the window: zoom. Full zoom is quantised: a CSS px is 60 app units and a device px
+        // a whole number n of them, so the zoom is 60 / n. Pick the largest n for which a window at least as
+        // wide as the minimum shows exactly `width` CSS px (360 px: n = 40, zoom 1.5, a 540 px window).
+        let n = Math.floor((60 * width) / w);
+        while (n > 1 && (60 * width) % n !== 0) n--;
+        const z = 60 / n;
+        const now = await wd.manage().window().getRect();
+        await wd.manage().window().setRect({ width: now.width + Math.round(width * z) - w, height: now.height + Math.round(height * z) - h });
+        await zoom(z);
+        const [zw, zh] = await t.eval(() => [innerWidth, innerHeight]);
+        if (zw !== width) throw new Error(`setViewport(${width}): full zoom ${z.toFixed(4)} gives ${zw}×${zh} CSS px`);
       },
       async element(finder, arg, what, { inPanel = false } = {}) {
         const el = await (inPanel ? t.evalPanel(finder, arg) : t.eval(finder, arg));
@@ -194,8 +243,13 @@ export function createFirefoxBackend({ server, extensionDir = firefoxDefaults.ex
       async waitLoaded(timeout = 10000) {
         await until(() => t.eval(() => document.readyState + ' ' + location.href),
           (st) => st.startsWith('complete') && !st.endsWith('about:blank'), { timeout, what: 'the page to finish loading' });
+        if (t.zoom !== 1) await t.applyZoom();
       },
-      async goto(url) { await switchTo(handle); await wd.get(url); }, // waits for "load" (pageLoadStrategy normal)
+      async goto(url) { // waits for "load" (pageLoadStrategy normal)
+        await switchTo(handle);
+        await wd.get(url);
+        if (t.zoom !== 1) await t.applyZoom();
+      },
       async url() { await switchTo(handle); return wd.getCurrentUrl(); },
       async close() {
         await switchTo(handle).catch(() => {});
