@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { until, extensionDirOf } from './driver.mjs';
 import { observe } from './scenarios.mjs';
 import { check as axeCheck } from './a11y.mjs';
+import { hitTestFormControls } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const show = (x) => JSON.stringify(x);
@@ -484,6 +485,32 @@ export const services = [
       await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner on the first page after a restart`);
       const scripts = await driver.inPopup(readServiceScripts);
       assert.deepEqual(Object.keys(scripts), [id], `exactly ${id}'s script after the restart (${show(scripts)})`);
+    },
+  },
+
+  {
+    name: 'services: the setting helper never covers the switch, from a 360 px phone to 1920 px (LinkedIn, X)',
+    timeout: 150_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      for (const id of ['linkedin', 'x']) await switchService(driver, id, true);
+      await waitScripts(driver, (s) => !!s.linkedin && !!s.x, 'the scripts registered');
+      for (const id of ['linkedin', 'x']) {
+        const link = `${settingItem(id).link}?setting=on`;
+        for (const [w, h] of [[360, 740], [768, 1024], [1920, 1080]]) {
+          await driver.setViewport(w, h);
+          await driver.open(link);
+          await driver.waitPanel((p) => p.visible && isSettingHelper(p) && p.settingState === 'on', `${id}: the helper at ${w} px`);
+          const r = await driver.inPage(hitTestFormControls);
+          assert.equal(r.width, w, `the viewport is ${w} px wide`);
+          assert.ok(r.controls.some((c) => c.what.startsWith('input')), `${id} at ${w} px: the switch was found (${show(r.controls)})`);
+          assert.deepEqual(r.controls.filter((c) => !c.ok), [], `${id} at ${w} px: every control of the page can be hit where a user clicks it`);
+          // And a trusted click on the switch goes through (it fails when something covers it).
+          await driver.pageClick(`[data-replica-control="${id}"]`);
+          await driver.waitPanel((p) => p.settingState === 'off', `${id} at ${w} px: the click reached the switch`);
+        }
+      }
+      await driver.setViewport(1200, 800);
     },
   },
 
