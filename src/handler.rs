@@ -809,8 +809,9 @@ fn handle_service_page(rules: &Rules, out: &mut Outcome, msg: &Request, service:
         (Request::PageShown(_), ServicePage::Item(_), Some(item)) => {
             // Opening a request's form page is "form opened", as on Meta's forms; a setting's page
             // changes nothing until its control is read.
+            // Progress a newer version saved stays as it is; the helper shows all the same.
             if item.kind == ItemKind::ObjectionRequest {
-                change_request(rules, out, service, item, Event::FormOpened, now)?;
+                let _ = change_request(rules, out, service, item, Event::FormOpened, now);
             }
             out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Unknown, lang));
         }
@@ -819,11 +820,13 @@ fn handle_service_page(rules: &Rules, out: &mut Outcome, msg: &Request, service:
             if item.kind != ItemKind::Setting {
                 return Err("this page has no setting");
             }
-            match state {
-                SeenState::On => change_setting(rules, out, service, item, SettingEvent::SeenOn, now)?,
-                SeenState::Off => change_setting(rules, out, service, item, SettingEvent::SeenOff, now)?,
-                SeenState::Missing => {}
-            }
+            // A state a newer version saved stays as it is (nothing written); the helper still says what
+            // the page shows.
+            let _ = match state {
+                SeenState::On => change_setting(rules, out, service, item, SettingEvent::SeenOn, now),
+                SeenState::Off => change_setting(rules, out, service, item, SettingEvent::SeenOff, now),
+                SeenState::Missing => Ok(()),
+            };
             out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Seen(*state), lang));
         }
         (Request::PanelClicked(PanelClicked { action, .. }), ServicePage::Feed, _) => {

@@ -828,5 +828,36 @@ mod services {
             }
         }
     }
+
+    #[test]
+    fn what_a_newer_version_saved_is_shown_and_never_overwritten() {
+        let before = json!({
+            "services": {"v": 1, "chosen": [LI]},
+            (format!("setting/{LI}/{}", li_setting().id)): {"v": 2, "state": "on", "profiles": {}},
+            (format!("request/{LI}/{}", li_request().id)): {"v": 2, "status": "not_started"},
+        });
+        let stored = Stored::from_storage(&before);
+        assert!(stored.services_read_only());
+        for (msg, ctx) in [(seen(SeenState::Off), page_of(li_setting())), (shown(), page_of(li_request()))] {
+            let out = run(msg.clone(), ctx, &stored);
+            assert!(out.writes.is_empty(), "{msg:?} wrote over newer data: {:?}", out.writes);
+            assert!(matches!(out.reply, Answer::ServicePanel(_)), "{msg:?}: the helper still shows ({:?})", out.reply);
+        }
+        for (msg, ctx) in [
+            (clicked(PanelAction::ConfirmOff), page_of(li_setting())),
+            (clicked(PanelAction::AlreadyDone), page_of(li_request())),
+            (clicked(PanelAction::NotNow), LI_FEED),
+            (item_clicked(LI, &li_setting().id, ServiceAction::Reset), POPUP),
+            (item_clicked(LI, &li_request().id, ServiceAction::MarkSubmitted), POPUP),
+        ] {
+            let out = run(msg.clone(), ctx, &stored);
+            assert!(out.writes.is_empty() && out.removals.is_empty(), "{msg:?} changed newer data");
+            assert!(matches!(out.reply, Answer::Rejected(_)), "{msg:?}: {:?}", out.reply);
+        }
+        // The popup shows them, without buttons.
+        let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &stored)).clone();
+        let li = c.services.iter().find(|s| s.id == LI).unwrap();
+        assert!(li.items.iter().all(|i| i.locked), "{li:?}");
+    }
 }
 

@@ -239,14 +239,16 @@ export function watchWhatThePageSees() {
   const attrs = (e) => [...e.attributes].map((a) => `${a.name}=${a.value}`).join(' ');
   new MutationObserver((records) => {
     for (const r of records) {
+      // The old value too: an attribute set and removed again between two callbacks shows in the second
+      // record's oldValue.
       if (r.type === 'attributes' && !r.attributeName.startsWith('data-test-')) {
-        log.push(`${r.target.localName} ${r.attributeName}=${r.target.getAttribute(r.attributeName)}`);
+        log.push(`${r.target.localName} ${r.attributeName}: ${r.oldValue} → ${r.target.getAttribute(r.attributeName)}`);
       }
       for (const n of r.addedNodes) {
         if (n.localName === 'widerspruch-banner') log.push(`added widerspruch-banner [${attrs(n)}] shadowRoot=${n.shadowRoot}`);
       }
     }
-  }).observe(document, { subtree: true, childList: true, attributes: true });
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeOldValue: true });
   return true;
 }
 

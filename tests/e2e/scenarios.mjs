@@ -652,7 +652,7 @@ export const scenarios = [
       await driver.launch();
       const BANNER = ['popover=manual'];
       // What the page's script may see of our element, at insertion and after: nothing but these.
-      const ALLOWED = new Set(['added widerspruch-banner [] shadowRoot=null', 'widerspruch-banner popover=manual']);
+      const ALLOWED = new Set(['added widerspruch-banner [] shadowRoot=null', 'widerspruch-banner popover: null → manual']);
       const pageSees = async (what, attributes) => {
         const seen = await driver.inPage(readWhatThePageSees);
         assert.deepEqual(seen.shadowRoots, [null], `${what}: host.shadowRoot is null for the page: ${show(seen)}`);

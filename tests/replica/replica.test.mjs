@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startReplica, FORMS, PRIVACY_FLOW, THREADS_HOME, LATE_BODY_MS, CSP, ALL_HOSTS, META_OTHER_HOSTS,
-  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState, ACCOUNT } from './server.mjs';
+  PRESEND, SERVICES, SERVICE_HOSTS, unexplainedRequests, isStateHookRequest, replicaState, ACCOUNT, WRAP } from './server.mjs';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './app/wording.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -543,6 +543,14 @@ test('service setting pages: ?setting=, churn (replaced every tick), relabelled,
   const shown = await page.locator('label').first().textContent();
   assert.ok(shown.includes('\u00a0'), 'typeset: a no-break space');
   assert.equal(norm(shown.replace(/\u00a0/g, ' ')), label);
+
+  // wrapped: the rules' text is part of a longer label (X's real label is longer than its rules' fragment).
+  const xLabel = SERVICES.x.setting.labels.find((l) => l.lang === 'en').text;
+  await page.goto(`${settingUrl('x')}?replica=wrapped`);
+  await loadedSetting(page, 'x', SERVICES.x.setting.default);
+  const wrapped = norm(await page.locator('label').first().textContent());
+  assert.ok(wrapped.includes(xLabel) && wrapped !== xLabel && wrapped.startsWith(norm(WRAP[0])), wrapped);
+  assert.equal(await page.getByRole('checkbox', { name: xLabel }).count(), 1, 'found by a name that contains the rules\' text');
 
   await page.goto(`${settingUrl('linkedin')}?replica=login`);
   await page.waitForSelector('[data-replica-page=login]');

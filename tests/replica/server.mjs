@@ -309,6 +309,8 @@ const displayCase = (text) => {
 // `typeset`: a curly apostrophe and a no-break space before the last word, as product pages set text.
 const typeset = (text) => text.replace(/'/g, '\u2019').replace(/ (?=\S+$)/, '\u00a0');
 export const UNKNOWN_LABEL = 'Replica wording not in the rules';
+/** The replica's words around the rules' label in the `wrapped` variant. */
+export const WRAP = ['Replica words before the label:', '(and replica words after it)'];
 
 /** What a service page's React app is told (script#replica-config): state, label, paths, timing. */
 function serviceConfig(service, url, state, acceptLanguage) {
@@ -321,6 +323,9 @@ function serviceConfig(service, url, state, acceptLanguage) {
   const pick = labels[Number(url.searchParams.get('label') ?? 0)] ?? labels[0];
   let label = pick && !variants.includes('relabelled')
     ? { text: displayCase(pick.text), source: 'rules' } : { text: `[${lang}] ${UNKNOWN_LABEL}`, source: 'unknown' };
+  // `wrapped`: the rules' words inside a longer label, as X's real label is longer than the fragment its
+  // rules hold: a control must be found by a label that CONTAINS the rules' text.
+  if (variants.includes('wrapped')) label = { ...label, text: `${WRAP[0]} ${label.text.charAt(0).toLowerCase()}${label.text.slice(1)} ${WRAP[1]}` };
   if (variants.includes('typeset')) label = { ...label, text: typeset(label.text) };
   const find = variants.includes('switch') ? 'label' : variants.includes('menu') ? 'ask' : service.setting.find;
   return { service: service.id, name: service.name, lang, variants, state, loadMs: LOAD_MS, tickMs: TICK_MS,

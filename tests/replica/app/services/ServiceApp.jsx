@@ -66,6 +66,9 @@ function useSetting(config) {
   const [saved, setSaved] = useState(config.state);
   const [renders, setRenders] = useState(0);
   const [generation, setGeneration] = useState(0);
+  // A failed request shows here, not in the console: a page left mid-request (a test moving on) aborts its
+  // fetch, and the suites count console errors.
+  const [error, setError] = useState(null);
   const latest = useRef(0);
   useEffect(() => {
     let live = true;
@@ -74,7 +77,7 @@ function useSetting(config) {
     Promise.all([stateRequest(config), sleep(config.loadMs)]).then(([s]) => {
       if (!live) return;
       setState(s); setSaved(s); setLoaded(true);
-    }, (e) => console.error(`replica: ${e.message}`));
+    }, (e) => { if (live) setError(String(e.message ?? e)); });
     const churn = config.variants.includes('churn');
     const tick = setInterval(() => {
       setRenders((n) => n + 1);
@@ -86,14 +89,21 @@ function useSetting(config) {
   const save = async (next) => {
     const seq = ++latest.current;
     setState(next); // a switch moves at once; the save follows
-    const s = await stateRequest(config, { service: config.service, state: next });
+    let s;
+    try {
+      s = await stateRequest(config, { service: config.service, state: next });
+    } catch (e) {
+      setError(String(e.message ?? e));
+      return;
+    }
     if (seq !== latest.current) return; // a later click's save decides
     setState(s); setSaved(s);
     setGeneration((g) => g + 1); // the services reload the setting after saving: a new element
   };
   const attrs = { 'data-replica-setting': config.service, 'data-replica-loaded': String(loaded),
     'data-replica-state': state, 'data-replica-saved': saved, 'data-replica-renders': renders,
-    'data-replica-generation': generation, 'data-replica-label': config.setting.label.source };
+    'data-replica-generation': generation, 'data-replica-label': config.setting.label.source,
+    'data-replica-error': error ?? undefined };
   return { loaded, on: state === 'on', save, generation, attrs };
 }
 
