@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Widerspruch build and test entry point.
 #
-#   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools)
+#   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools), and
+#                       dist/test-{chromium,firefox} (the services' hosts granted at install, for the tests)
 #   ./build.sh test     install what the tests need, build, and run every test
 #   ./build.sh demo     the whole journey in Chromium on local replicas (screenshots when headless)
 #   ./build.sh bench    the performance benchmark (BENCHMARKS.md)
@@ -90,6 +91,12 @@ build() {
     cp extension/platform/ext.js "$out/platform/"
     cp "$core/widerspruch.js" "$core/widerspruch_bg.wasm" "$out/core/"
     node tools/manifest.mjs manifest.json "extension/platform/$browser/manifest.json" > "$out/manifest.json"
+
+    # The same build with the services' hosts granted at install (tools/test_manifest.mjs), for the
+    # end-to-end tests only: never zipped, never shipped.
+    step "assemble dist/test-$browser (the services' hosts granted at install; tests only)"
+    rm -rf "dist/test-$browser" && cp -r "$out" "dist/test-$browser"
+    node tools/test_manifest.mjs "$out/manifest.json" > "dist/test-$browser/manifest.json"
   done
 
   step "zip dist/widerspruch-chromium.zip and dist/widerspruch-firefox.zip"

@@ -11,6 +11,8 @@ export type ChecklistAction = "open_form" | "mark_submitted" | "mark_confirmed" 
 
 export type ChecklistClicked = { group: string, platform: PlatformId, action: ChecklistAction, };
 
+export type ControlFind = "label" | "ask";
+
 export type FormSignal = "received" | "unavailable" | "login";
 
 export type FormSignalled = { url: string, signal: FormSignal, };
@@ -49,6 +51,10 @@ export type ItemAction = { action: ChecklistAction, text: string,
  */
 label: string, };
 
+export type ItemClicked = { service: string, item: string, action: ServiceAction, };
+
+export type ItemState = SettingState | Status;
+
 export type ItemView = { platform: PlatformId, name: string, 
 /**
  * `not_started` … `confirmed` (styling and tests), and the same in words.
@@ -71,13 +77,21 @@ export type LinkView = { text: string, href: string, };
 
 export type PageShown = { url: string, };
 
-export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question";
+export type PanelAction = "open_form" | "already_done" | "not_now" | "link_broken" | "close" | "sent_for_facebook" | "sent_for_instagram" | "dismiss_question" | "confirm_off";
 
 export type PanelClicked = { url: string, action: PanelAction, };
 
-export type PanelKind = "banner" | "form_helper";
+export type PanelKind = "banner" | "form_helper" | "setting_helper";
 
-export type PanelView = { kind: PanelKind, platform: PlatformId, urging: boolean, lang: string, 
+export type PanelView = { kind: PanelKind, 
+/**
+ * Meta's platform (`facebook`), or the service (`linkedin`).
+ */
+platform: string, 
+/**
+ * The service's item the panel is about (`ai_setting`); `null` for Meta's panels.
+ */
+item: string | null, urging: boolean, lang: string, 
 /**
  * Accessible name of the panel region.
  */
@@ -85,7 +99,12 @@ label: string, paragraphs: Array<string>, link: LinkView | null, steps_title: st
 /**
  * After the steps; empty for none.
  */
-footnote: string, reasons: Array<ReasonView>, actions: Array<ActionView>, watch: WatchView | null, };
+footnote: string, reasons: Array<ReasonView>, actions: Array<ActionView>, watch: WatchView | null, 
+/**
+ * On a service's setting page: how `content/setting.js` finds the control and reads it. `null`
+ * everywhere else.
+ */
+setting: SettingView | null, };
 
 export type PlatformId = "facebook" | "instagram";
 
@@ -101,7 +120,15 @@ timing: string, groups: Array<GroupPanel>,
 /**
  * `None` while the stored data came from a newer Widerspruch: shown, never changed.
  */
-add_group: AddGroupView | null, scope: string, who_else: WhoElseView, };
+add_group: AddGroupView | null, scope: string, who_else: WhoElseView, 
+/**
+ * The heading of the list of services.
+ */
+services_title: string, 
+/**
+ * Meta first (always on), then every other service with its switch and, while chosen, its items.
+ */
+services: Array<ServiceView>, };
 
 export type QuestionAnswer = { platform: PlatformId, text: string, label: string, preselected: boolean, };
 
@@ -127,7 +154,76 @@ export type ReasonView = { label: string, text: string, };
 
 export type Reply = { "type": "show_panel", panel: PanelView, } | { "type": "no_panel" } | { "type": "checklist", checklist: PopupView, } | { "type": "done" } | { "type": "rejected", reason: string, };
 
-export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive | { "type": "question_answered" } & QuestionAnswered | { "type": "question_dismissed" } & QuestionDismissed;
+export type Request = { "type": "page_shown" } & PageShown | { "type": "panel_clicked" } & PanelClicked | { "type": "form_signal" } & FormSignalled | { "type": "get_checklist" } & GetChecklist | { "type": "checklist_clicked" } & ChecklistClicked | { "type": "group_add" } & GroupAdd | { "type": "group_remove" } & GroupRemove | { "type": "group_linked" } & GroupLinked | { "type": "group_active" } & GroupActive | { "type": "question_answered" } & QuestionAnswered | { "type": "question_dismissed" } & QuestionDismissed | { "type": "setting_seen" } & SettingSeen | { "type": "service_chosen" } & ServiceChosen | { "type": "item_clicked" } & ItemClicked;
+
+export type SeenState = "on" | "off" | "missing";
+
+export type ServiceAction = "open" | "mark_submitted" | "mark_confirmed" | "confirm_off" | "reset";
+
+export type ServiceActionView = { action: ServiceAction, text: string, 
+/**
+ * What a screen reader hears: item and action.
+ */
+label: string, };
+
+export type ServiceChosen = { service: string, chosen: boolean, };
+
+export type ServiceItemKind = "setting" | "objection_request";
+
+export type ServiceItemView = { id: string, kind: ServiceItemKind, name: string, state: ItemState, state_text: string, 
+/**
+ * The one link that gets the user there.
+ */
+link: LinkView, 
+/**
+ * What the objection covers, and what it does not, in one sentence each.
+ */
+covers: string, not_covered: string, actions: Array<ServiceActionView>, };
+
+export type ServiceView = { id: string, name: string, 
+/**
+ * Meta: always on; its switch is shown checked and disabled.
+ */
+always: boolean, chosen: boolean, 
+/**
+ * Its hosts are granted (when chosen but not: `note` says why nothing happens there yet).
+ */
+access: boolean, 
+/**
+ * For `permissions.request` / `permissions.remove`, in the same task as the click.
+ */
+origins: Array<string>, 
+/**
+ * The switch's accessible label.
+ */
+toggle_label: string, 
+/**
+ * Chosen but not granted: what to do. `null` otherwise.
+ */
+note: string | null, 
+/**
+ * The switch cannot be changed (Meta, or a choice saved by a newer Widerspruch).
+ */
+locked: boolean, items: Array<ServiceItemView>, };
+
+export type SettingSeen = { url: string, state: SeenState, };
+
+export type SettingState = "not_checked" | "on" | "off" | "user_off";
+
+export type SettingView = { 
+/**
+ * Roles of the control: `switch`, `checkbox` (role or `input[type=checkbox]`).
+ */
+roles: Array<string>, 
+/**
+ * Normalised fragments of its accessible name (lower case, straight apostrophes, single spaces),
+ * every language's: the service may show a language other than the browser's.
+ */
+labels: Array<string>, find: ControlFind, 
+/**
+ * What this page reported last (`on`, `off`, `missing`), or `unknown` before it reported.
+ */
+state: string, };
 
 export type SignalWhen = "answer" | "load";
 

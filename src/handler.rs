@@ -2,18 +2,21 @@
 //! language. `web::background` reads storage, calls [`handle`], writes what it returns and updates the badge.
 
 use crate::classify::Page;
-use crate::panel::{self, FormSignal, PanelAction, PanelKind, PanelPlan, Text};
-use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, QuestionItem};
+use crate::panel::{self, FormSignal, PageReport, PanelAction, PanelKind, PanelPlan, ServicePlan, Text};
+use crate::popup::{ChecklistAction, ChecklistItem, ChecklistView, GroupView, ItemState, QuestionItem, ServiceAction, ServiceEntry, ServiceItemEntry, ServiceItemKind};
 use crate::progress::{
     badge, encode, encode_groups, encode_question, pending_key, storage_key, valid_group_id, Badge, Decoded, DecodedGroups,
     DecodedQuestion, Event, Group, Groups, GroupsState, Question, Record, Status, StorageValue, GROUPS_KEY, MAIN_GROUP, MAX_GROUPS,
-    MAX_GROUP_NAME, PENDING_PREFIX,
+    MAX_GROUP_NAME, PENDING_PREFIX, split_item_key, request_key, setting_key, encode_choice, encode_setting, Choice, DecodedChoice, DecodedSetting, SettingEvent, REQUEST_PREFIX,
+    SERVICES_KEY, SETTING_PREFIX,
 };
 use crate::protocol::{
-    ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, PanelClicked, QuestionAnswered,
-    QuestionDismissed, Request,
+    ChecklistClicked, Context, FormSignalled, GroupActive, GroupAdd, GroupLinked, GroupRemove, ItemClicked, PanelClicked, QuestionAnswered,
+    QuestionDismissed, Request, SeenState, ServiceChosen, ServicePage, SettingSeen,
 };
-use crate::rules::{PlatformId, Rules};
+use crate::rules::{in_language, PlatformId, Rules};
+use crate::rules::service::Find;
+use crate::rules::{services, Item, ItemKind, Service};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -26,6 +29,12 @@ pub struct Stored {
     records: Vec<(String, PlatformId, Decoded)>,
     /// The pending question of each group that has one (see [`Question`]).
     questions: Vec<(String, DecodedQuestion)>,
+    /// Which services other than Meta the user switched on (`services`).
+    choice: DecodedChoice,
+    /// Every stored setting item, `(service, item, record)` (`setting/<service>/<item>`).
+    settings: Vec<(String, String, DecodedSetting)>,
+    /// Every stored objection-request item of a service (`request/<service>/<item>`).
+    requests: Vec<(String, String, Decoded)>,
 }
 
 /// Everything `storage.local.get(null)` returned, as this build reads it: the group list, every progress
@@ -35,6 +44,9 @@ struct Dump {
     groups: Option<DecodedGroups>,
     progress: Vec<(String, Decoded)>,
     pending: Vec<(String, DecodedQuestion)>,
+    choice: Option<DecodedChoice>,
+    settings: Vec<(String, String, DecodedSetting)>,
+    requests: Vec<(String, String, Decoded)>,
 }
 
 /// A value that is not ours: skipped, even when the deserializer cannot read it.
@@ -66,6 +78,14 @@ impl<'de> Deserialize<'de> for Dump {
                     } else if let Some(group) = key.strip_prefix(PENDING_PREFIX) {
                         let value = map.next_value()?;
                         dump.pending.push((group.to_string(), value));
+                    } else if key == SERVICES_KEY {
+                        dump.choice = Some(map.next_value()?);
+                    } else if let Some((service, item)) = split_item_key(&key, SETTING_PREFIX) {
+                        let value = map.next_value()?;
+                        dump.settings.push((service.to_string(), item.to_string(), value));
+                    } else if let Some((service, item)) = split_item_key(&key, REQUEST_PREFIX) {
+                        let value = map.next_value()?;
+                        dump.requests.push((service.to_string(), item.to_string(), value));
                     } else {
                         map.next_value::<Skip>()?;
                     }
@@ -96,7 +116,53 @@ impl Stored {
         }
         // A question of a group that is not in the list is not read (nor ever written or removed).
         let questions = dump.pending.into_iter().filter(|(g, _)| groups.get(g).is_some()).collect();
-        Stored { groups, groups_state, records, questions }
+        let choice = dump.choice.unwrap_or(DecodedChoice::Missing);
+        // Only the items this build knows, under their kind's prefix: anything else (a service a newer
+        // build added) is not read, never warned about, never written or removed.
+        let known = |service: &str, item: &str, kind: ItemKind| {
+            crate::rules::service(service).and_then(|s| s.item(item)).is_some_and(|i| i.kind == kind)
+        };
+        let mut settings = dump.settings;
+        settings.retain(|(s, i, _)| known(s, i, ItemKind::Setting));
+        let mut requests = dump.requests;
+        requests.retain(|(s, i, _)| known(s, i, ItemKind::ObjectionRequest));
+        Stored { groups, groups_state, records, questions, choice, settings, requests }
+    }
+
+    /// The user's choice of services, as stored.
+    pub fn choice(&self) -> &DecodedChoice {
+        &self.choice
+    }
+
+    /// Whether the user switched this service on (Meta is not a listed service: it is always on).
+    pub fn is_chosen(&self, service: &str) -> bool {
+        self.choice.choice().is_chosen(service)
+    }
+
+    fn set_choice(&mut self, c: Choice) {
+        self.choice = DecodedChoice::Current(c);
+    }
+
+    /// A setting item's stored record.
+    pub fn setting(&self, service: &str, item: &str) -> &DecodedSetting {
+        static MISSING: DecodedSetting = DecodedSetting::Missing;
+        self.settings.iter().find(|(s, i, _)| s == service && i == item).map(|(_, _, d)| d).unwrap_or(&MISSING)
+    }
+
+    fn set_setting(&mut self, service: &str, item: &str, d: DecodedSetting) {
+        self.settings.retain(|(s, i, _)| !(s == service && i == item));
+        self.settings.push((service.to_string(), item.to_string(), d));
+    }
+
+    /// An objection-request item's stored record (Meta's record shape).
+    pub fn request(&self, service: &str, item: &str) -> &Decoded {
+        static MISSING: Decoded = Decoded::Missing;
+        self.requests.iter().find(|(s, i, _)| s == service && i == item).map(|(_, _, d)| d).unwrap_or(&MISSING)
+    }
+
+    fn set_request(&mut self, service: &str, item: &str, r: Record) {
+        self.requests.retain(|(s, i, _)| !(s == service && i == item));
+        self.requests.push((service.to_string(), item.to_string(), Decoded::Current(r)));
     }
 
     /// The pending question of a group.
@@ -176,10 +242,38 @@ impl Stored {
                 _ => {}
             }
         }
+        let newer = |key: &str, v: u64| format!("{key}: written by a newer Widerspruch (schema {v}); kept unchanged, read-only");
+        match &self.choice {
+            DecodedChoice::Corrupt { reason } => {
+                out.push(format!("{SERVICES_KEY}: unreadable ({reason}); only Meta is on until you choose services again"))
+            }
+            DecodedChoice::Newer { version, .. } => out.push(newer(SERVICES_KEY, *version)),
+            _ => {}
+        }
+        for (s, i, d) in &self.settings {
+            match d {
+                DecodedSetting::Corrupt { reason } => out.push(format!(
+                    "{}: stored setting is unreadable ({reason}); treating it as not checked until its page shows it",
+                    setting_key(s, i)
+                )),
+                DecodedSetting::Newer { version, .. } => out.push(newer(&setting_key(s, i), *version)),
+                _ => {}
+            }
+        }
+        for (s, i, d) in &self.requests {
+            match d {
+                Decoded::Corrupt { reason } => out.push(format!(
+                    "{}: stored progress is unreadable ({reason}); treating it as not started until you change it",
+                    request_key(s, i)
+                )),
+                Decoded::Newer { version, .. } => out.push(newer(&request_key(s, i), *version)),
+                _ => {}
+            }
+        }
         out
     }
 
-    /// What is still open, over every group and platform.
+    /// What is still open, over every group and platform, and every item of every chosen service.
     pub fn badge(&self) -> Badge {
         let mut statuses = Vec::new();
         for g in &self.groups.groups {
@@ -187,6 +281,7 @@ impl Stored {
                 statuses.push(self.effective(g, p).0);
             }
         }
+        statuses.extend(std::iter::repeat_n(Status::NotStarted, self.services_open()));
         badge(&statuses)
     }
 
@@ -195,6 +290,11 @@ impl Stored {
             || self.records.iter().any(|(_, _, d)| !d.writable())
             || self.questions.iter().any(|(_, q)| !q.writable())
     }
+
+    /// Whether anything stored for services came from a newer Widerspruch (shown, never changed).
+    pub fn services_read_only(&self) -> bool {
+        !self.choice.writable() || self.settings.iter().any(|(_, _, d)| !d.writable()) || self.requests.iter().any(|(_, _, d)| !d.writable())
+    }
 }
 
 /// What the handler decided to answer, before texts are resolved (`web::background` turns it into a
@@ -202,6 +302,8 @@ impl Stored {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Panel(Option<PanelPlan>),
+    /// A service's banner or helper.
+    ServicePanel(ServicePlan),
     Checklist(ChecklistView),
     Done,
     Rejected(String),
@@ -218,11 +320,32 @@ pub struct Outcome {
     pub stored: Stored,
 }
 
-/// Handle one authorised request at time `now` (ms), for a user whose catalogue language is `lang`.
+/// Handle one authorised request at time `now` (ms), for a user whose catalogue language is `lang`, with
+/// no host permission granted (see [`handle_granted`]).
 pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: f64, lang: &str) -> Outcome {
+    handle_granted(rules, msg, ctx, stored, now, lang, &[])
+}
+
+/// Handle one authorised request; `granted` are the host permissions the browser grants now
+/// (`permissions.getAll().origins`), which the popup shows per service.
+pub fn handle_granted(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: f64, lang: &str, granted: &[String]) -> Outcome {
     let mut out = Outcome { reply: Answer::Done, writes: Vec::new(), removals: Vec::new(), stored: stored.clone() };
     let active = stored.groups.active().clone();
     match (ctx, msg) {
+        // A service's page counts only while the user has that service switched on.
+        (Context::ServicePage(id, page), _) => {
+            let Some(service) = find_service(id).filter(|s| stored.is_chosen(&s.id)) else {
+                return rejected(out, "this service is not switched on");
+            };
+            if let Err(why) = handle_service_page(rules, &mut out, msg, service, page, now, lang) {
+                return rejected(out, why);
+            }
+        }
+        (Context::ExtensionPage, Request::ServiceChosen(_) | Request::ItemClicked(_)) => {
+            if let Err(why) = handle_service_popup(rules, &mut out, msg, now) {
+                return rejected(out, why);
+            }
+        }
         (Context::MetaPage(page), Request::PageShown(_)) => {
             let plan = match page {
                 Page::ObjectionForm { platform, .. } => {
@@ -315,7 +438,7 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
                 out.reply = Answer::Panel(Some(plan));
             }
         }
-        (Context::ExtensionPage, Request::GetChecklist(_)) => out.reply = checklist(rules, stored, now),
+        (Context::ExtensionPage, Request::GetChecklist(_)) => out.reply = checklist(rules, stored, now, granted, lang),
         (Context::ExtensionPage, Request::ChecklistClicked(ChecklistClicked { group, platform, action })) => {
             if stored.groups.get(group).is_none() {
                 return rejected(out, "no such account group");
@@ -402,7 +525,7 @@ pub fn handle(rules: &Rules, msg: &Request, ctx: Context, stored: &Stored, now: 
     }
     // Every popup request is answered with the checklist as it is now.
     if ctx == Context::ExtensionPage && out.reply == Answer::Done {
-        out.reply = checklist(rules, &out.stored, now);
+        out.reply = checklist(rules, &out.stored, now, granted, lang);
     }
     out
 }
@@ -527,7 +650,7 @@ fn change_groups(out: &mut Outcome, groups: Groups) -> bool {
     true
 }
 
-fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
+fn checklist(rules: &Rules, stored: &Stored, now: f64, granted: &[String], lang: &str) -> Answer {
     let remind_after = f64::from(rules.reminder_days) * 86_400_000.0;
     let mut groups = Vec::new();
     for g in &stored.groups.groups {
@@ -565,7 +688,281 @@ fn checklist(rules: &Rules, stored: &Stored, now: f64) -> Answer {
         now,
         third_party_form: rules.third_party_form.url.clone(),
         open: stored.badge().open,
+        services: service_entries(stored, granted, lang),
     })
+}
+
+// ── Services other than Meta (issue 15) ──
+
+/// A service of the rules by id (`None` for Meta or an unknown word).
+fn find_service(id: &str) -> Option<&'static Service> {
+    crate::rules::service(id)
+}
+
+fn find_item(service: &'static Service, id: &str) -> Option<&'static Item> {
+    service.items.iter().find(|i| i.id == id)
+}
+
+/// The host permissions a service needs: `https://*.<domain>/*` per domain (the manifest's
+/// `optional_host_permissions` for it).
+pub fn service_origins(service: &Service) -> Vec<String> {
+    service.origins()
+}
+
+/// The content scripts that should be registered: every chosen service whose hosts are all granted
+/// (`id` and its match patterns, for `ext.syncContentScripts`).
+pub fn wanted_scripts(stored: &Stored, granted: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for s in services() {
+        let origins = service_origins(s);
+        if stored.is_chosen(&s.id) && origins.iter().all(|o| granted.contains(o)) {
+            out.push((s.id.clone(), origins));
+        }
+    }
+    out
+}
+
+impl Stored {
+    /// An item's state, as stored.
+    pub fn item_state(&self, service: &str, item: &Item) -> ItemState {
+        match item.kind {
+            ItemKind::Setting => ItemState::Setting(self.setting(service, &item.id).record().state),
+            ItemKind::ObjectionRequest => ItemState::Request(self.request(service, &item.id).record().status),
+        }
+    }
+
+    fn item_snoozed(&self, service: &str, item: &Item, now: f64) -> bool {
+        match item.kind {
+            ItemKind::Setting => self.setting(service, &item.id).record().is_snoozed(now),
+            ItemKind::ObjectionRequest => self.request(service, &item.id).record().is_snoozed(now),
+        }
+    }
+
+    /// The open items of every chosen service (for the badge).
+    fn services_open(&self) -> usize {
+        let mut n = 0;
+        for s in services() {
+            if self.is_chosen(&s.id) {
+                n += s.items.iter().filter(|i| self.item_state(&s.id, i).is_open()).count();
+            }
+        }
+        n
+    }
+}
+
+/// A setting item's change, where this build may write it.
+fn change_setting(rules: &Rules, out: &mut Outcome, service: &Service, item: &Item, event: SettingEvent, now: f64) -> Result<(), &'static str> {
+    let current = out.stored.setting(&service.id, &item.id);
+    if !current.writable() {
+        return Err("this setting's state was saved by a newer version of Widerspruch; left unchanged");
+    }
+    let days = service.snooze_days.unwrap_or(rules.snooze_days);
+    if let Some(next) = current.record().apply(event, now, days) {
+        out.writes.push((setting_key(&service.id, &item.id), StorageValue::Setting(encode_setting(&next))));
+        out.stored.set_setting(&service.id, &item.id, DecodedSetting::Current(next));
+    }
+    Ok(())
+}
+
+/// An objection request's change (Meta's journey), where this build may write it.
+fn change_request(rules: &Rules, out: &mut Outcome, service: &Service, item: &Item, event: Event, now: f64) -> Result<(), &'static str> {
+    let current = out.stored.request(&service.id, &item.id);
+    if !current.writable() {
+        return Err("this request's progress was saved by a newer version of Widerspruch; left unchanged");
+    }
+    let days = service.snooze_days.unwrap_or(rules.snooze_days);
+    if let Some(next) = current.record().apply(event, now, days) {
+        out.writes.push((request_key(&service.id, &item.id), StorageValue::Record(encode(&next))));
+        out.stored.set_request(&service.id, &item.id, next);
+    }
+    Ok(())
+}
+
+/// The item a service's banner leads to: the first one still open, unless it is snoozed.
+fn banner_item(stored: &Stored, service: &'static Service, now: f64) -> Option<&'static Item> {
+    let item = service.items.iter().find(|i| stored.item_state(&service.id, i).is_open())?;
+    (!stored.item_snoozed(&service.id, item, now)).then_some(item)
+}
+
+/// The helper of an item's page (`report`: what a setting's page just said).
+fn item_helper(stored: &Stored, service: &'static Service, item: &'static Item, report: PageReport, lang: &str) -> ServicePlan {
+    match stored.item_state(&service.id, item) {
+        ItemState::Setting(state) => panel::setting_helper(service, item, state, report, lang),
+        ItemState::Request(status) => panel::request_helper(service, item, status.is_protected(), lang),
+    }
+}
+
+/// A request from a page of a chosen service (checked by the caller).
+fn handle_service_page(rules: &Rules, out: &mut Outcome, msg: &Request, service: &'static Service, page: ServicePage, now: f64, lang: &str) -> Result<(), &'static str> {
+    let item = match page {
+        ServicePage::Item(id) => Some(find_item(service, id).ok_or("no such item")?),
+        _ => None,
+    };
+    match (msg, page, item) {
+        (Request::PageShown(_), ServicePage::Feed, _) => {
+            let stored = out.stored.clone();
+            out.reply = match banner_item(&stored, service, now) {
+                Some(item) => Answer::ServicePanel(panel::service_banner(service, item, lang)),
+                None => Answer::Panel(None),
+            };
+        }
+        (Request::PageShown(_), ServicePage::Item(_), Some(item)) => {
+            // Opening a request's form page is "form opened", as on Meta's forms; a setting's page
+            // changes nothing until its control is read.
+            // Progress a newer version saved stays as it is; the helper shows all the same.
+            if item.kind == ItemKind::ObjectionRequest {
+                let _ = change_request(rules, out, service, item, Event::FormOpened, now);
+            }
+            out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Unknown, lang));
+        }
+        (Request::PageShown(_), _, _) => out.reply = Answer::Panel(None),
+        (Request::SettingSeen(SettingSeen { state, .. }), ServicePage::Item(_), Some(item)) => {
+            if item.kind != ItemKind::Setting {
+                return Err("this page has no setting");
+            }
+            // A state a newer version saved stays as it is (nothing written); the helper still says what
+            // the page shows.
+            let _ = match state {
+                SeenState::On => change_setting(rules, out, service, item, SettingEvent::SeenOn, now),
+                SeenState::Off => change_setting(rules, out, service, item, SettingEvent::SeenOff, now),
+                SeenState::Missing => Ok(()),
+            };
+            out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Seen(*state), lang));
+        }
+        (Request::PanelClicked(PanelClicked { action, .. }), ServicePage::Feed, _) => {
+            let stored = out.stored.clone();
+            let item = banner_item(&stored, service, now).ok_or("no banner on this page")?;
+            match (action, item.kind) {
+                (PanelAction::OpenForm, ItemKind::ObjectionRequest) => change_request(rules, out, service, item, Event::FormOpened, now)?,
+                (PanelAction::OpenForm, ItemKind::Setting) => {}
+                (PanelAction::AlreadyDone, ItemKind::ObjectionRequest) => change_request(rules, out, service, item, Event::MarkSubmitted, now)?,
+                (PanelAction::NotNow, _) => {
+                    // "Not now" is about the service: every open item rests, so the next visit shows nothing.
+                    for i in service.items.iter().filter(|i| stored.item_state(&service.id, i).is_open()) {
+                        match i.kind {
+                            ItemKind::Setting => change_setting(rules, out, service, i, SettingEvent::Snooze, now)?,
+                            ItemKind::ObjectionRequest => change_request(rules, out, service, i, Event::Snooze, now)?,
+                        }
+                    }
+                }
+                (PanelAction::LinkBroken, _) => out.reply = Answer::ServicePanel(panel::service_route(service, item, PanelKind::Banner, lang)),
+                _ => return Err("this panel has no such button"),
+            }
+        }
+        (Request::PanelClicked(PanelClicked { action, .. }), ServicePage::Item(_), Some(item)) => match (action, item.kind) {
+            // The user's own word, on the setting's own page, where the helper offered it.
+            (PanelAction::ConfirmOff, ItemKind::Setting) => {
+                change_setting(rules, out, service, item, SettingEvent::ConfirmOff, now)?;
+                out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Seen(SeenState::Missing), lang));
+            }
+            (PanelAction::AlreadyDone, ItemKind::ObjectionRequest) => {
+                change_request(rules, out, service, item, Event::MarkSubmitted, now)?;
+                out.reply = Answer::ServicePanel(item_helper(&out.stored, service, item, PageReport::Unknown, lang));
+            }
+            (PanelAction::LinkBroken, _) => {
+                let kind = if item.kind == ItemKind::Setting { PanelKind::SettingHelper } else { PanelKind::FormHelper };
+                out.reply = Answer::ServicePanel(panel::service_route(service, item, kind, lang));
+            }
+            _ => return Err("this panel has no such button"),
+        },
+        _ => return Err("not a request this page may make"),
+    }
+    Ok(())
+}
+
+/// A popup request about services.
+fn handle_service_popup(rules: &Rules, out: &mut Outcome, msg: &Request, now: f64) -> Result<(), &'static str> {
+    match msg {
+        Request::ServiceChosen(ServiceChosen { service, chosen }) => {
+            let service = find_service(service).ok_or("no such service")?;
+            if !out.stored.choice().writable() {
+                return Err("your choice of services was saved by a newer version of Widerspruch; left unchanged");
+            }
+            if let Some(next) = out.stored.choice().choice().with(&service.id, *chosen, now) {
+                out.writes.push((SERVICES_KEY.to_string(), StorageValue::Choice(encode_choice(&next))));
+                out.stored.set_choice(next);
+            }
+        }
+        Request::ItemClicked(ItemClicked { service, item, action }) => {
+            let service = find_service(service).ok_or("no such service")?;
+            let item = find_item(service, item).ok_or("no such item")?;
+            if !out.stored.is_chosen(&service.id) {
+                return Err("this service is not switched on");
+            }
+            let ask = item.control.as_ref().is_none_or(|c| c.find == Find::Ask);
+            match (item.kind, action) {
+                (ItemKind::ObjectionRequest, ServiceAction::Open) => change_request(rules, out, service, item, Event::FormOpened, now)?,
+                (ItemKind::ObjectionRequest, ServiceAction::MarkSubmitted) => change_request(rules, out, service, item, Event::MarkSubmitted, now)?,
+                (ItemKind::ObjectionRequest, ServiceAction::MarkConfirmed) => change_request(rules, out, service, item, Event::MarkConfirmed, now)?,
+                (ItemKind::ObjectionRequest, ServiceAction::Reset) => change_request(rules, out, service, item, Event::Reset, now)?,
+                (ItemKind::Setting, ServiceAction::Open) => {}
+                // Only where no page can read the control: elsewhere only the control itself marks it off.
+                (ItemKind::Setting, ServiceAction::ConfirmOff) if ask => change_setting(rules, out, service, item, SettingEvent::ConfirmOff, now)?,
+                (ItemKind::Setting, ServiceAction::Reset) => {
+                    let current = out.stored.setting(&service.id, &item.id);
+                    if !current.writable() {
+                        return Err("this setting's state was saved by a newer version of Widerspruch; left unchanged");
+                    }
+                    if !matches!(current, DecodedSetting::Missing) {
+                        out.removals.push(setting_key(&service.id, &item.id));
+                        out.stored.set_setting(&service.id, &item.id, DecodedSetting::Missing);
+                    }
+                }
+                _ => return Err("this item has no such button"),
+            }
+        }
+        _ => return Err("not a service request"),
+    }
+    Ok(())
+}
+
+/// Meta, then every service of the rules, as the popup lists them.
+fn service_entries(stored: &Stored, granted: &[String], lang: &str) -> Vec<ServiceEntry> {
+    let mut out = vec![ServiceEntry {
+        id: "meta".into(),
+        name: String::new(),
+        always: true,
+        chosen: true,
+        access: true,
+        origins: Vec::new(),
+        items: Vec::new(),
+        locked: true,
+    }];
+    for s in services() {
+        let chosen = stored.is_chosen(&s.id);
+        let origins = service_origins(s);
+        let mut items = Vec::new();
+        if chosen {
+            for i in &s.items {
+                let locked = match i.kind {
+                    ItemKind::Setting => !stored.setting(&s.id, &i.id).writable(),
+                    ItemKind::ObjectionRequest => !stored.request(&s.id, &i.id).writable(),
+                };
+                items.push(ServiceItemEntry {
+                    id: i.id.clone(),
+                    kind: if i.kind == ItemKind::Setting { ServiceItemKind::Setting } else { ServiceItemKind::ObjectionRequest },
+                    name: in_language(&i.name, lang).clone(),
+                    state: stored.item_state(&s.id, i),
+                    link: i.link.clone(),
+                    covers: in_language(&i.covers.text, lang).clone(),
+                    not_covered: in_language(&i.not_covered.text, lang).clone(),
+                    ask: i.control.as_ref().is_none_or(|c| c.find == Find::Ask),
+                    locked,
+                });
+            }
+        }
+        out.push(ServiceEntry {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            always: false,
+            chosen,
+            access: origins.iter().all(|o| granted.contains(o)),
+            origins,
+            items,
+            locked: !stored.choice().writable(),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

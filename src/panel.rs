@@ -3,8 +3,11 @@
 //! API in the extension, the catalogues in tests); routes and signals come from the rules.
 
 use crate::classify::Page;
-use crate::progress::{days_from_iso, Record, Status};
-use crate::rules::{in_language, Choice, ChoiceId, PlatformId, Rules, SignalWhen, Signals};
+use crate::progress::{days_from_iso, Record, SettingState, Status};
+use crate::protocol::SeenState;
+use crate::rules::{in_language, normalise_signal, Choice, ChoiceId, PlatformId, Rules, SignalWhen, Signals};
+use crate::rules::service::{Control, Find};
+use crate::rules::{Item, ItemKind, Service};
 use serde::{Deserialize, Serialize};
 
 /// A substitution in a message.
@@ -54,13 +57,15 @@ pub trait Localize {
     }
 }
 
-/// Which panel: the slim banner on the feed, or the helper beside the objection form.
+/// Which panel: the slim banner on the feed, the helper beside an objection form, or the helper on a
+/// service's setting page (which control to use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PanelKind {
     Banner,
     FormHelper,
+    SettingHelper,
 }
 
 /// Buttons a panel can carry. `Close` is handled in the page alone; the others are reported.
@@ -80,6 +85,8 @@ pub enum PanelAction {
     SentForInstagram,
     /// "Neither of these": the question goes, nothing is marked.
     DismissQuestion,
+    /// On a service's setting page where the control cannot be read: the user says it is off.
+    ConfirmOff,
 }
 
 impl PanelAction {
@@ -141,7 +148,10 @@ pub struct PanelPlan {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PanelView {
     pub kind: PanelKind,
-    pub platform: PlatformId,
+    /// Meta's platform (`facebook`), or the service (`linkedin`).
+    pub platform: String,
+    /// The service's item the panel is about (`ai_setting`); `null` for Meta's panels.
+    pub item: Option<String>,
     pub urging: bool,
     pub lang: String,
     /// Accessible name of the panel region.
@@ -155,6 +165,35 @@ pub struct PanelView {
     pub reasons: Vec<ReasonView>,
     pub actions: Vec<ActionView>,
     pub watch: Option<WatchView>,
+    /// On a service's setting page: how `content/setting.js` finds the control and reads it. `null`
+    /// everywhere else.
+    pub setting: Option<SettingView>,
+}
+
+/// How the content script finds a setting's control (the rules' `control.find`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ControlFind {
+    /// The switch or checkbox whose accessible name contains one of `labels`.
+    Label,
+    /// It cannot be read: the helper points to it and the user confirms that it is off.
+    Ask,
+}
+
+/// How to find a setting's control on its own page, and what was last seen of it there. The state is
+/// read from the control's role and state (`aria-checked`, `.checked`), never from class names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SettingView {
+    /// Roles of the control: `switch`, `checkbox` (role or `input[type=checkbox]`).
+    pub roles: Vec<String>,
+    /// Normalised fragments of its accessible name (lower case, straight apostrophes, single spaces),
+    /// every language's: the service may show a language other than the browser's.
+    pub labels: Vec<String>,
+    pub find: ControlFind,
+    /// What this page reported last (`on`, `off`, `missing`), or `unknown` before it reported.
+    pub state: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -197,6 +236,20 @@ pub struct WatchedSignal {
     pub signal: FormSignal,
     pub when: SignalWhen,
     pub fragments: Vec<String>,
+}
+
+/// The message key of a panel button's text.
+fn action_key(a: PanelAction) -> &'static str {
+    match a {
+        PanelAction::OpenForm => "banner_link",
+        PanelAction::AlreadyDone => "banner_done",
+        PanelAction::NotNow => "banner_later",
+        PanelAction::LinkBroken => "banner_link_broken",
+        PanelAction::Close => "panel_close",
+        PanelAction::DismissQuestion => "question_dismiss",
+        PanelAction::SentForFacebook | PanelAction::SentForInstagram => "question_sent_for",
+        PanelAction::ConfirmOff => "setting_confirm_off",
+    }
 }
 
 /// The honest sentence about timing, from the rules' date and today.
@@ -440,21 +493,14 @@ impl PanelPlan {
         }
         let mut actions = Vec::new();
         for a in &self.actions {
-            let key = match a {
-                PanelAction::OpenForm => "banner_link",
-                PanelAction::AlreadyDone => "banner_done",
-                PanelAction::NotNow => "banner_later",
-                PanelAction::LinkBroken => "banner_link_broken",
-                PanelAction::Close => "panel_close",
-                PanelAction::DismissQuestion => "question_dismiss",
-                PanelAction::SentForFacebook | PanelAction::SentForInstagram => "question_sent_for",
-            };
+            let key = action_key(*a);
             let subs: Vec<String> = a.answer().flatten().map(|p| rules.platform(p).name.clone()).into_iter().collect();
             actions.push(ActionView { action: *a, text: l.text(key, &subs) });
         }
         PanelView {
             kind: self.kind,
-            platform: self.platform,
+            platform: self.platform.as_str().to_string(),
+            item: None,
             urging: self.urging,
             lang: l.lang(),
             label,
@@ -478,6 +524,211 @@ impl PanelPlan {
                     reason_field: rules.reason_field.clone(),
                 }
             }),
+            setting: None,
+        }
+    }
+}
+
+// ── Services other than Meta (issue 15): the banner on a chosen service's site, the helper on an item's
+// page. Generic texts come from the catalogues with the service's and the item's names substituted; what
+// is specific to a service (names, what it covers, the route, the control's labels) comes from its rules
+// file, in the user's language.
+
+/// A service's banner or helper, before texts are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePlan {
+    pub kind: PanelKind,
+    pub service: &'static str,
+    pub item: &'static str,
+    pub urging: bool,
+    /// The panel's accessible name.
+    pub label: Text,
+    pub paragraphs: Vec<Text>,
+    pub link: Option<(Text, String)>,
+    pub steps: Option<(Text, Vec<String>)>,
+    pub actions: Vec<PanelAction>,
+    /// On a setting's page: how to find and read the control, and what the page last reported.
+    pub setting: Option<SettingView>,
+}
+
+/// What a setting's page has reported, as the helper says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageReport {
+    /// Shown, not yet reported (the content script reports once the page is quiet).
+    Unknown,
+    Seen(SeenState),
+}
+
+impl PageReport {
+    fn word(self) -> &'static str {
+        match self {
+            PageReport::Unknown => "unknown",
+            PageReport::Seen(SeenState::On) => "on",
+            PageReport::Seen(SeenState::Off) => "off",
+            PageReport::Seen(SeenState::Missing) => "missing",
+        }
+    }
+}
+
+/// Two substitutions: the service's name and the item's (in the user's language).
+fn named(key: &'static str, service: &Service, item: &Item, lang: &str) -> Text {
+    Text { key, subs: vec![Sub::Plain(service.name.clone()), Sub::Plain(in_language(&item.name, lang).clone())] }
+}
+
+/// What the item covers and what it does not (the rules' words, in the user's language).
+fn coverage(item: &Item, lang: &str) -> [Text; 2] {
+    [Text::with("service_covers", in_language(&item.covers.text, lang).as_str()), Text::with("service_not_covered", in_language(&item.not_covered.text, lang).as_str())]
+}
+
+/// An item is open while a setting is not off (seen or confirmed) or a request not sent.
+pub fn first_open<'a>(service: &'a Service, open: impl Fn(&Item) -> bool) -> Option<&'a Item> {
+    service.items.iter().find(|i| open(i))
+}
+
+/// The banner on a chosen service's own site: it leads to `item`, the first one still open.
+pub fn service_banner(service: &'static Service, item: &'static Item, lang: &str) -> ServicePlan {
+    let (text, link, actions) = match item.kind {
+        ItemKind::Setting => ("service_banner_setting", "service_link_setting", vec![PanelAction::NotNow, PanelAction::LinkBroken]),
+        ItemKind::ObjectionRequest => {
+            ("service_banner_request", "service_link_request", vec![PanelAction::AlreadyDone, PanelAction::NotNow, PanelAction::LinkBroken])
+        }
+    };
+    ServicePlan {
+        kind: PanelKind::Banner,
+        service: &service.id,
+        item: &item.id,
+        urging: true,
+        label: Text::with("service_banner_label", &service.name),
+        paragraphs: vec![named(text, service, item, lang)],
+        link: Some((Text::new(link), item.link.clone())),
+        steps: None,
+        actions,
+        setting: None,
+    }
+}
+
+/// The way to the item through the service's menus (after "The link doesn't work", or where the control
+/// was not found).
+fn route(item: &Item, lang: &str) -> (Text, Vec<String>) {
+    (Text::with("service_route_title", in_language(&item.name, lang).as_str()), in_language(&item.route, lang).steps.clone())
+}
+
+/// "The link doesn't work": the way through the menus, and the link to try again.
+pub fn service_route(service: &'static Service, item: &'static Item, kind: PanelKind, lang: &str) -> ServicePlan {
+    ServicePlan {
+        kind,
+        service: &service.id,
+        item: &item.id,
+        urging: false,
+        label: Text::with("service_banner_label", &service.name),
+        paragraphs: vec![Text::new("fallback_link_broken")],
+        link: Some((Text::new("fallback_try_again"), item.link.clone())),
+        steps: Some(route(item, lang)),
+        actions: vec![PanelAction::Close],
+        setting: None,
+    }
+}
+
+/// The control's label in the user's language, where a source gives it in that language (`None`: not
+/// sourced in it; the helper then names the setting and the way there, and the user confirms).
+fn control_label<'a>(control: &'a Control, lang: &str) -> Option<&'a str> {
+    control.labels.iter().find(|l| l.lang == lang).map(|l| l.text.as_str())
+}
+
+/// The helper on a setting's own page: which control to use, what the page showed, and what the setting
+/// covers. `stored` is the item's state before this page's report; `report` what the page said now.
+/// "It is off" is offered only where the control cannot be read (`find: ask`, or not found on the page):
+/// where it can be, only the control itself marks it off.
+pub fn setting_helper(service: &'static Service, item: &'static Item, stored: SettingState, report: PageReport, lang: &str) -> ServicePlan {
+    let control = item.control.as_ref();
+    let ask = control.is_none_or(|c| c.find == Find::Ask);
+    let mut paragraphs = vec![named("setting_intro", service, item, lang)];
+    match control.and_then(|c| control_label(c, lang)) {
+        Some(label) if !ask => paragraphs.push(Text::with("setting_control", label)),
+        _ if !ask => paragraphs.push(Text::with("setting_control_unsourced", in_language(&item.name, lang).as_str())),
+        _ => paragraphs.push(Text::new("setting_control_ask")),
+    }
+    let cannot_read = ask || report == PageReport::Seen(SeenState::Missing);
+    let state = match report {
+        PageReport::Seen(SeenState::On) => "setting_state_on",
+        PageReport::Seen(SeenState::Off) => "setting_state_off",
+        _ if stored == SettingState::UserOff => "setting_state_user_off",
+        PageReport::Seen(SeenState::Missing) => "setting_state_missing",
+        PageReport::Unknown if ask => "setting_state_ask",
+        PageReport::Unknown => "setting_state_unknown",
+    };
+    paragraphs.push(Text::new(state));
+    paragraphs.extend(coverage(item, lang));
+    let mut actions = Vec::new();
+    if cannot_read && stored != SettingState::UserOff && report != PageReport::Seen(SeenState::Off) {
+        actions.push(PanelAction::ConfirmOff);
+    }
+    actions.push(PanelAction::Close);
+    ServicePlan {
+        kind: PanelKind::SettingHelper,
+        service: &service.id,
+        item: &item.id,
+        urging: false,
+        label: Text::with("setting_helper_label", &service.name),
+        paragraphs,
+        // Where the control was not found, the page may be another one: the link to the setting's page.
+        link: cannot_read.then(|| (Text::new("service_link_setting"), item.link.clone())),
+        steps: cannot_read.then(|| route(item, lang)),
+        actions,
+        setting: Some(SettingView {
+            roles: control.map(|c| c.roles.iter().map(|r| r.as_str().to_string()).collect()).unwrap_or_default(),
+            // Every language's: the service may show one other than the browser's.
+            labels: control.map(|c| c.labels.iter().map(|l| normalise_signal(&l.text)).collect()).unwrap_or_default(),
+            find: if ask { ControlFind::Ask } else { ControlFind::Label },
+            state: report.word().to_string(),
+        }),
+    }
+}
+
+/// The helper on an objection request's form page: what it covers and doesn't, and that Widerspruch fills in
+/// and sends nothing. `sent`: the user already marked it sent.
+pub fn request_helper(service: &'static Service, item: &'static Item, sent: bool, lang: &str) -> ServicePlan {
+    let mut paragraphs = vec![named("request_intro", service, item, lang)];
+    paragraphs.extend(coverage(item, lang));
+    paragraphs.push(Text::new(if sent { "request_sent" } else { "request_mark" }));
+    let mut actions = if sent { vec![] } else { vec![PanelAction::AlreadyDone] };
+    actions.extend([PanelAction::LinkBroken, PanelAction::Close]);
+    ServicePlan {
+        kind: PanelKind::FormHelper,
+        service: &service.id,
+        item: &item.id,
+        urging: false,
+        label: Text::new("helper_label"),
+        paragraphs,
+        link: None,
+        steps: None,
+        actions,
+        setting: None,
+    }
+}
+
+impl ServicePlan {
+    pub fn render(&self, l: &dyn Localize) -> PanelView {
+        let mut actions = Vec::new();
+        for a in &self.actions {
+            actions.push(ActionView { action: *a, text: l.text(action_key(*a), &[]) });
+        }
+        PanelView {
+            kind: self.kind,
+            platform: self.service.to_string(),
+            item: Some(self.item.to_string()),
+            urging: self.urging,
+            lang: l.lang(),
+            label: l.resolve(&self.label),
+            paragraphs: resolve_all(l, &self.paragraphs),
+            link: self.link.as_ref().map(|(text, href)| LinkView { text: l.resolve(text), href: href.clone() }),
+            steps_title: self.steps.as_ref().map(|(title, _)| l.resolve(title)).unwrap_or_default(),
+            steps: self.steps.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            footnote: String::new(),
+            reasons: Vec::new(),
+            actions,
+            watch: None,
+            setting: self.setting.clone(),
         }
     }
 }

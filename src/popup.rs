@@ -4,7 +4,7 @@
 //! popup needs no WebAssembly and paints as soon as the answer is there.
 
 use crate::panel::{timing, LinkView, Localize};
-use crate::progress::{Status, MAIN_GROUP, MAX_GROUP_NAME};
+use crate::progress::{SettingState, Status, MAIN_GROUP, MAX_GROUP_NAME};
 use crate::rules::{PlatformId, Rules};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,23 @@ pub enum ChecklistAction {
     Reset,
 }
 
+/// What the popup's buttons ask for, per item of a service other than Meta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceAction {
+    /// Followed the item's link (an objection request: "form opened").
+    Open,
+    /// An objection request: the user sent it.
+    MarkSubmitted,
+    /// An objection request: the service confirmed it.
+    MarkConfirmed,
+    /// A setting whose control cannot be read (`find: ask`): the user says it is off.
+    ConfirmOff,
+    /// Back to the start (a setting: not checked).
+    Reset,
+}
+
 /// The checklist as the handler decides it; [`popup_view`] turns it into the texts the popup shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistView {
@@ -29,6 +46,8 @@ pub struct ChecklistView {
     pub now: f64,
     pub third_party_form: String,
     pub open: usize,
+    /// Meta first, then every service of the rules (chosen or not), in the rules' order.
+    pub services: Vec<ServiceEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +97,10 @@ pub struct PopupView {
     pub add_group: Option<AddGroupView>,
     pub scope: String,
     pub who_else: WhoElseView,
+    /// The heading of the list of services.
+    pub services_title: String,
+    /// Meta first (always on), then every other service with its switch and, while chosen, its items.
+    pub services: Vec<ServiceView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -237,6 +260,8 @@ pub fn popup_view(rules: &Rules, c: &ChecklistView, l: &dyn Localize) -> PopupVi
             pages: t("who_else_pages"),
             whatsapp: t("who_else_whatsapp"),
         },
+        services_title: t("services_title"),
+        services: c.services.iter().map(|s| service_view(s, l)).collect(),
     }
 }
 
@@ -319,6 +344,194 @@ fn item_view(item: &ChecklistItem, group: &str, read_only: bool, l: &dyn Localiz
     v
 }
 
+// ── Services (issue 15): the popup is the person's whole checklist ──
+
+/// The kind of a service's item (the rules' `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceItemKind {
+    /// Done when the setting reads off on its own page.
+    Setting,
+    /// A form the user sends: Meta's journey (not started → opened → sent → confirmed).
+    ObjectionRequest,
+}
+
+/// An item's state: a setting's (`not_checked`, `on`, `off`, `user_off`) or a request's (Meta's statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(untagged)]
+pub enum ItemState {
+    Setting(SettingState),
+    Request(Status),
+}
+
+impl ItemState {
+    pub fn is_open(self) -> bool {
+        match self {
+            ItemState::Setting(s) => !s.is_done(),
+            ItemState::Request(s) => !s.is_protected(),
+        }
+    }
+}
+
+/// A service as the handler decides it for the popup (texts from its rules, in the user's language).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceEntry {
+    pub id: String,
+    /// Empty for Meta (the catalogue names it).
+    pub name: String,
+    /// Meta: always on, no switch.
+    pub always: bool,
+    pub chosen: bool,
+    /// Every host permission it needs is granted.
+    pub access: bool,
+    /// Its host permissions (`https://*.linkedin.com/*`), for `permissions.request`/`remove`.
+    pub origins: Vec<String>,
+    /// Its items, while chosen (Meta's rows are the account groups).
+    pub items: Vec<ServiceItemEntry>,
+    /// The stored choice came from a newer Widerspruch: shown, not changed.
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceItemEntry {
+    pub id: String,
+    pub kind: ServiceItemKind,
+    pub name: String,
+    pub state: ItemState,
+    pub link: String,
+    pub covers: String,
+    pub not_covered: String,
+    /// A setting whose control cannot be read (`find: ask`): the user may say it is off.
+    pub ask: bool,
+    /// Its record came from a newer Widerspruch: shown, not changed.
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    /// Meta: always on; its switch is shown checked and disabled.
+    pub always: bool,
+    pub chosen: bool,
+    /// Its hosts are granted (when chosen but not: `note` says why nothing happens there yet).
+    pub access: bool,
+    /// For `permissions.request` / `permissions.remove`, in the same task as the click.
+    pub origins: Vec<String>,
+    /// The switch's accessible label.
+    pub toggle_label: String,
+    /// Chosen but not granted: what to do. `null` otherwise.
+    pub note: Option<String>,
+    /// The switch cannot be changed (Meta, or a choice saved by a newer Widerspruch).
+    pub locked: bool,
+    pub items: Vec<ServiceItemView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServiceItemView {
+    pub id: String,
+    pub kind: ServiceItemKind,
+    pub name: String,
+    pub state: ItemState,
+    pub state_text: String,
+    /// The one link that gets the user there.
+    pub link: LinkView,
+    /// What the objection covers, and what it does not, in one sentence each.
+    pub covers: String,
+    pub not_covered: String,
+    pub actions: Vec<ServiceActionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServiceActionView {
+    pub action: ServiceAction,
+    pub text: String,
+    /// What a screen reader hears: item and action.
+    pub label: String,
+}
+
+fn item_state_key(s: ItemState) -> &'static str {
+    match s {
+        ItemState::Setting(SettingState::NotChecked) => "item_state_not_checked",
+        ItemState::Setting(SettingState::On) => "item_state_on",
+        ItemState::Setting(SettingState::Off) => "item_state_off",
+        ItemState::Setting(SettingState::UserOff) => "item_state_user_off",
+        ItemState::Request(Status::NotStarted) => "item_status_not_started",
+        ItemState::Request(Status::FormOpened) => "item_status_form_opened",
+        ItemState::Request(Status::Submitted) => "item_status_submitted",
+        ItemState::Request(Status::Confirmed) => "item_status_confirmed",
+    }
+}
+
+fn service_action_key(a: ServiceAction) -> &'static str {
+    match a {
+        ServiceAction::Open => "service_link_request",
+        ServiceAction::MarkSubmitted => "action_mark_submitted",
+        ServiceAction::MarkConfirmed => "item_action_mark_confirmed",
+        ServiceAction::ConfirmOff => "setting_confirm_off",
+        ServiceAction::Reset => "action_reset",
+    }
+}
+
+/// The buttons of an item in its state. A setting is marked off by its own page; only where the page
+/// cannot be read (`ask`) may the user say so here.
+fn service_actions(item: &ServiceItemEntry) -> Vec<ServiceAction> {
+    use ServiceAction::*;
+    match item.state {
+        ItemState::Setting(SettingState::NotChecked | SettingState::On) if item.ask => vec![ConfirmOff],
+        ItemState::Setting(SettingState::NotChecked) => vec![],
+        ItemState::Setting(_) => vec![Reset],
+        ItemState::Request(Status::NotStarted) => vec![MarkSubmitted],
+        ItemState::Request(Status::FormOpened) => vec![MarkSubmitted, Reset],
+        ItemState::Request(Status::Submitted) => vec![MarkConfirmed, Reset],
+        ItemState::Request(Status::Confirmed) => vec![Reset],
+    }
+}
+
+pub fn service_view(s: &ServiceEntry, l: &dyn Localize) -> ServiceView {
+    let t = |key: &str| l.text(key, &[]);
+    let name = if s.always { t("service_meta_name") } else { s.name.clone() };
+    let mut items = Vec::new();
+    for item in &s.items {
+        let link_key = if item.kind == ServiceItemKind::Setting { "service_link_setting" } else { "service_link_request" };
+        let mut actions = Vec::new();
+        if !item.locked {
+            for a in service_actions(item) {
+                let text = t(service_action_key(a));
+                actions.push(ServiceActionView { action: a, label: format!("{} ({name}): {text}", item.name), text });
+            }
+        }
+        items.push(ServiceItemView {
+            id: item.id.clone(),
+            kind: item.kind,
+            name: item.name.clone(),
+            state: item.state,
+            state_text: t(item_state_key(item.state)),
+            link: LinkView { text: t(link_key), href: item.link.clone() },
+            covers: l.text("service_covers", &[item.covers.clone()]),
+            not_covered: l.text("service_not_covered", &[item.not_covered.clone()]),
+            actions,
+        });
+    }
+    ServiceView {
+        id: s.id.clone(),
+        toggle_label: if s.always { t("service_meta_always") } else { l.text("service_toggle", &[name.clone()]) },
+        note: (s.chosen && !s.access && !s.always).then(|| l.text("service_access", &[name.clone()])),
+        name,
+        always: s.always,
+        chosen: s.chosen || s.always,
+        access: s.access || s.always,
+        origins: s.origins.clone(),
+        locked: s.always || s.locked,
+        items,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +560,7 @@ mod tests {
             now: NOW,
             third_party_form: "https://www.facebook.com/help/contact/third-party".into(),
             open,
+            services: vec![],
         }
     }
 

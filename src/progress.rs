@@ -66,6 +66,8 @@ pub enum StorageValue {
     Record(StoredRecord),
     Groups(StoredGroups),
     Question(StoredQuestion),
+    Choice(StoredChoice),
+    Setting(StoredSetting),
 }
 
 /// Something the user did, or the core saw.
@@ -597,6 +599,348 @@ pub fn decode_question<'de, D: Deserializer<'de>>(value: D) -> DecodedQuestion {
     DecodedQuestion::deserialize(value).unwrap_or(DecodedQuestion::Newer(UNREADABLE_VERSION))
 }
 
+// ── Services other than Meta (issue 15): the user's choice and each item's state ──
+//
+// Keys (additive; Meta's keys above are untouched):
+// - `services`: which services the user switched on (`{"v":1,"chosen":["linkedin"],"changed_at":…}`);
+//   absent = only Meta, which is always on;
+// - `setting/<service>/<item>`: what a setting's own page last showed (`{"v":1,"state":"off",…}`);
+// - `request/<service>/<item>`: an objection request's journey, the same record as Meta's `progress/…`.
+// Services are not per account group: one account per person and service is assumed (a LinkedIn, X or
+// Google account is not tied to Meta's Accounts Center).
+
+/// Key of the user's choice of services.
+pub const SERVICES_KEY: &str = "services";
+/// Prefix of the keys of setting items (`setting/<service>/<item>`).
+pub const SETTING_PREFIX: &str = "setting/";
+/// Prefix of the keys of objection-request items (`request/<service>/<item>`).
+pub const REQUEST_PREFIX: &str = "request/";
+/// More chosen services than any build has is a sign of bad data.
+const MAX_CHOSEN: usize = 32;
+
+/// A service id (`linkedin`): lower-case ASCII letters, as the rules files spell them.
+pub fn valid_service_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// An item id (`ai_setting`): lower-case ASCII letters and underscores.
+pub fn valid_item_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+pub fn setting_key(service: &str, item: &str) -> String {
+    format!("{SETTING_PREFIX}{service}/{item}")
+}
+
+pub fn request_key(service: &str, item: &str) -> String {
+    format!("{REQUEST_PREFIX}{service}/{item}")
+}
+
+/// `setting/linkedin/ai_setting` → (`linkedin`, `ai_setting`) after `prefix`; `None` for anything else.
+pub fn split_item_key<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
+    let (service, item) = key.strip_prefix(prefix)?.split_once('/')?;
+    (valid_service_id(service) && valid_item_id(item)).then_some((service, item))
+}
+
+/// Which services the user switched on (Meta is always on and never listed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Choice {
+    /// Service ids, each once, in the order chosen. Ids this build does not know are kept (a newer build
+    /// may have added a service), and never dropped when this build writes the list.
+    pub chosen: Vec<String>,
+    pub changed_at: Option<f64>,
+}
+
+impl Choice {
+    pub fn is_chosen(&self, service: &str) -> bool {
+        self.chosen.iter().any(|s| s == service)
+    }
+
+    /// The choice after switching `service` on or off at `now`; `None` when nothing changes.
+    pub fn with(&self, service: &str, on: bool, now: f64) -> Option<Choice> {
+        if self.is_chosen(service) == on {
+            return None;
+        }
+        let mut next = self.clone();
+        if on {
+            next.chosen.push(service.to_string());
+        } else {
+            next.chosen.retain(|s| s != service);
+        }
+        next.changed_at = Some(now);
+        Some(next)
+    }
+}
+
+/// The result of reading the stored choice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodedChoice {
+    /// Nothing stored: only Meta.
+    Missing,
+    Current(Choice),
+    /// Written by a newer version: what this build understands of it is used; never overwritten.
+    Newer { version: u64, understood: Choice },
+    /// Unreadable: only Meta counts as chosen; the value stays until the user chooses again.
+    Corrupt { reason: String },
+}
+
+impl DecodedChoice {
+    pub fn choice(&self) -> Choice {
+        match self {
+            DecodedChoice::Current(c) | DecodedChoice::Newer { understood: c, .. } => c.clone(),
+            DecodedChoice::Missing | DecodedChoice::Corrupt { .. } => Choice::default(),
+        }
+    }
+
+    pub fn writable(&self) -> bool {
+        !matches!(self, DecodedChoice::Newer { .. })
+    }
+}
+
+/// What is written for the choice (schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredChoice {
+    pub v: u64,
+    pub chosen: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<f64>,
+}
+
+pub fn encode_choice(c: &Choice) -> StoredChoice {
+    StoredChoice { v: SCHEMA_VERSION, chosen: c.chosen.clone(), changed_at: c.changed_at }
+}
+
+#[derive(Deserialize)]
+struct ChoiceFields {
+    #[serde(default)]
+    v: Loose,
+    #[serde(default)]
+    chosen: Lenient<Vec<Loose>>,
+    #[serde(default)]
+    changed_at: Loose,
+}
+
+/// Service ids, each once; `None` when any entry is not one (or there are implausibly many).
+fn service_list(words: Vec<Loose>) -> Option<Vec<String>> {
+    if words.len() > MAX_CHOSEN {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        let Loose::Str(s) = w else { return None };
+        if !valid_service_id(&s) || out.contains(&s) {
+            return None;
+        }
+        out.push(s);
+    }
+    Some(out)
+}
+
+impl<'de> Deserialize<'de> for DecodedChoice {
+    /// Total, like [`Decoded`]'s. Strict about the list: one entry that is not a service id makes the
+    /// whole value unusable (a guessed choice would switch a service on or off behind the user's back).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DecodedChoice, D::Error> {
+        let fields = match object_or::<ChoiceFields, D>(d) {
+            Ok(Ok(f)) => f,
+            Ok(Err(found)) => return Ok(DecodedChoice::Corrupt { reason: format!("expected an object, found {found}") }),
+            Err(_) => return Ok(DecodedChoice::Newer { version: UNREADABLE_VERSION, understood: Choice::default() }),
+        };
+        let version = match fields.v.version() {
+            Ok(v) => v,
+            Err(reason) => return Ok(DecodedChoice::Corrupt { reason }),
+        };
+        let chosen = fields.chosen.0.and_then(service_list);
+        let changed_at = fields.changed_at.time();
+        if version > SCHEMA_VERSION {
+            return Ok(DecodedChoice::Newer { version, understood: Choice { chosen: chosen.unwrap_or_default(), changed_at } });
+        }
+        Ok(match chosen {
+            Some(chosen) => DecodedChoice::Current(Choice { chosen, changed_at }),
+            None => DecodedChoice::Corrupt { reason: "missing or bad list of chosen services".into() },
+        })
+    }
+}
+
+/// Decode whatever is stored under [`SERVICES_KEY`]. Total: any value gives an answer, never a panic.
+pub fn decode_choice<'de, D: Deserializer<'de>>(value: D) -> DecodedChoice {
+    DecodedChoice::deserialize(value).unwrap_or(DecodedChoice::Newer { version: UNREADABLE_VERSION, understood: Choice::default() })
+}
+
+/// What a setting's own page showed, or what the user said where it cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SettingState {
+    /// Never seen on its page (no record, or only a "not now" stored): open.
+    #[default]
+    NotChecked,
+    /// Seen on: open.
+    On,
+    /// Seen off on its own page: done.
+    Off,
+    /// The user said it is off where the control cannot be read: done, checked again on the next visit.
+    UserOff,
+}
+
+impl SettingState {
+    /// Off, as seen or as the user said: nothing more to urge.
+    pub fn is_done(self) -> bool {
+        matches!(self, SettingState::Off | SettingState::UserOff)
+    }
+}
+
+/// A setting item's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingRecord {
+    pub state: SettingState,
+    /// When `state` last changed (ms).
+    pub changed_at: Option<f64>,
+    /// When its page last showed the control on or off (ms).
+    pub seen_at: Option<f64>,
+    /// "Not now": no banner for this item until then (ms).
+    pub snoozed_until: Option<f64>,
+}
+
+/// Something the setting's page showed, or the user did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SettingEvent {
+    /// The control on its own page reads on.
+    SeenOn,
+    /// The control on its own page reads off. The only way to `off`.
+    SeenOff,
+    /// The user says it is off (offered only where the control cannot be read). The only way to `user_off`.
+    ConfirmOff,
+    Snooze,
+}
+
+impl SettingRecord {
+    /// The record after `event` at `now` (ms); `None` when nothing changes.
+    pub fn apply(&self, event: SettingEvent, now: f64, snooze_days: u32) -> Option<SettingRecord> {
+        let mut next = self.clone();
+        match event {
+            SettingEvent::SeenOn => {
+                next.state = SettingState::On;
+                next.seen_at = Some(now);
+            }
+            SettingEvent::SeenOff => {
+                next.state = SettingState::Off;
+                next.seen_at = Some(now);
+            }
+            // What the page showed outranks what the user said: a control seen off stays `off`.
+            SettingEvent::ConfirmOff if self.state == SettingState::Off => return None,
+            SettingEvent::ConfirmOff => next.state = SettingState::UserOff,
+            SettingEvent::Snooze => {
+                next.snoozed_until = Some(now + f64::from(snooze_days) * DAY_MS);
+                return Some(next);
+            }
+        }
+        if next.state != self.state {
+            next.changed_at = Some(now);
+        }
+        (next != *self).then_some(next)
+    }
+
+    pub fn is_snoozed(&self, now: f64) -> bool {
+        self.snoozed_until.is_some_and(|t| t > now)
+    }
+}
+
+/// The result of reading a stored setting record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodedSetting {
+    Missing,
+    Current(SettingRecord),
+    /// Written by a newer version: what this build understands is shown; never overwritten.
+    Newer { version: u64, understood: SettingRecord },
+    /// Unreadable: counts as not checked (open); kept until the setting's page or the user changes it.
+    Corrupt { reason: String },
+}
+
+impl DecodedSetting {
+    pub fn record(&self) -> SettingRecord {
+        match self {
+            DecodedSetting::Current(r) | DecodedSetting::Newer { understood: r, .. } => r.clone(),
+            DecodedSetting::Missing | DecodedSetting::Corrupt { .. } => SettingRecord::default(),
+        }
+    }
+
+    pub fn writable(&self) -> bool {
+        !matches!(self, DecodedSetting::Newer { .. })
+    }
+}
+
+/// What is written for a setting item (schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSetting {
+    pub v: u64,
+    pub state: SettingState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<f64>,
+}
+
+pub fn encode_setting(r: &SettingRecord) -> StoredSetting {
+    StoredSetting { v: SCHEMA_VERSION, state: r.state, changed_at: r.changed_at, seen_at: r.seen_at, snoozed_until: r.snoozed_until }
+}
+
+#[derive(Deserialize)]
+struct SettingFields {
+    #[serde(default)]
+    v: Loose,
+    #[serde(default)]
+    state: Loose,
+    #[serde(default)]
+    changed_at: Loose,
+    #[serde(default)]
+    seen_at: Loose,
+    #[serde(default)]
+    snoozed_until: Loose,
+}
+
+impl Loose {
+    fn setting_state(&self) -> Option<SettingState> {
+        let Loose::Str(s) = self else { return None };
+        SettingState::deserialize(de::value::StrDeserializer::<de::value::Error>::new(s)).ok()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecodedSetting {
+    /// Total, like [`Decoded`]'s. An unknown state word is corrupt (never read as "off").
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DecodedSetting, D::Error> {
+        let fields = match object_or::<SettingFields, D>(d) {
+            Ok(Ok(f)) => f,
+            Ok(Err(found)) => return Ok(DecodedSetting::Corrupt { reason: format!("expected an object, found {found}") }),
+            Err(_) => return Ok(DecodedSetting::Newer { version: UNREADABLE_VERSION, understood: SettingRecord::default() }),
+        };
+        let version = match fields.v.version() {
+            Ok(v) => v,
+            Err(reason) => return Ok(DecodedSetting::Corrupt { reason }),
+        };
+        let state = fields.state.setting_state();
+        if version > SCHEMA_VERSION {
+            let understood = SettingRecord { state: state.unwrap_or_default(), changed_at: fields.changed_at.time(), ..Default::default() };
+            return Ok(DecodedSetting::Newer { version, understood });
+        }
+        Ok(match state {
+            Some(state) => DecodedSetting::Current(SettingRecord {
+                state,
+                changed_at: fields.changed_at.time(),
+                seen_at: fields.seen_at.time(),
+                snoozed_until: fields.snoozed_until.time(),
+            }),
+            None => DecodedSetting::Corrupt { reason: "missing or unknown state".into() },
+        })
+    }
+}
+
+/// Decode whatever is stored under a setting key. Total: any value gives an answer, never a panic.
+pub fn decode_setting<'de, D: Deserializer<'de>>(value: D) -> DecodedSetting {
+    DecodedSetting::deserialize(value).unwrap_or(DecodedSetting::Newer { version: UNREADABLE_VERSION, understood: SettingRecord::default() })
+}
+
 /// What the toolbar badge says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Badge {
@@ -818,6 +1162,114 @@ mod tests {
         let newer = decode_question(json!({"v": 2, "platforms": ["threads"], "accounts": ["x"]}));
         assert_eq!(newer, DecodedQuestion::Newer(2));
         assert!(!newer.writable());
+    }
+
+    // ── services (issue 15) ──
+
+    #[test]
+    fn service_keys_and_ids() {
+        assert_eq!(setting_key("linkedin", "ai_setting"), "setting/linkedin/ai_setting");
+        assert_eq!(request_key("linkedin", "objection"), "request/linkedin/objection");
+        assert_eq!(split_item_key("setting/linkedin/ai_setting", SETTING_PREFIX), Some(("linkedin", "ai_setting")));
+        for bad in ["setting/linkedin", "setting/LinkedIn/x", "setting/linkedin/a/b", "setting//x", "setting/x/", "request/x/y", "setting/x/Y"] {
+            assert_eq!(split_item_key(bad, SETTING_PREFIX), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_choice_round_trips_and_keeps_services_this_build_does_not_know() {
+        let c = Choice { chosen: vec!["linkedin".into(), "tiktok".into()], changed_at: Some(NOW) };
+        let v = serde_json::to_value(encode_choice(&c)).unwrap();
+        assert_eq!(v, json!({"v": 1, "chosen": ["linkedin", "tiktok"], "changed_at": NOW}));
+        assert_eq!(decode_choice(&v), DecodedChoice::Current(c.clone()));
+        let off = c.with("linkedin", false, NOW + 1.0).unwrap();
+        assert_eq!(off.chosen, ["tiktok"], "an unknown id survives a change of another");
+        assert!(off.with("linkedin", false, NOW).is_none(), "no change, no write");
+        assert_eq!(off.with("x", true, NOW + 2.0).unwrap().chosen, ["tiktok", "x"]);
+        assert_eq!(DecodedChoice::Missing.choice(), Choice::default());
+    }
+
+    #[test]
+    fn a_bad_choice_is_corrupt_and_chooses_nothing() {
+        for bad in [
+            json!(null),
+            json!(["linkedin"]),
+            json!({}),
+            json!({"v": 1}),
+            json!({"v": "1", "chosen": ["linkedin"]}),
+            json!({"v": 1, "chosen": "linkedin"}),
+            json!({"v": 1, "chosen": ["LinkedIn"]}),
+            json!({"v": 1, "chosen": ["linkedin", "linkedin"]}),
+            json!({"v": 1, "chosen": ["linkedin", 3]}),
+            json!({"v": 1, "chosen": ["../x"]}),
+            json!({"v": 0, "chosen": []}),
+        ] {
+            let d = decode_choice(&bad);
+            assert!(matches!(d, DecodedChoice::Corrupt { .. }), "{bad} → {d:?}");
+            assert_eq!(d.choice(), Choice::default());
+            assert!(d.writable());
+        }
+        let d = decode_choice(json!({"v": 1, "chosen": [], "changed_at": "today", "extra": 1}));
+        assert_eq!(d, DecodedChoice::Current(Choice::default()), "odd fields are dropped");
+        let newer = decode_choice(json!({"v": 2, "chosen": ["x"], "per_account": {}}));
+        assert_eq!(newer, DecodedChoice::Newer { version: 2, understood: Choice { chosen: vec!["x".into()], changed_at: None } });
+        assert!(!newer.writable());
+    }
+
+    #[test]
+    fn a_setting_is_off_only_when_seen_off_or_confirmed_by_the_user() {
+        let r = SettingRecord::default();
+        assert_eq!(r.state, SettingState::NotChecked);
+        assert!(!r.state.is_done());
+        let on = r.apply(SettingEvent::SeenOn, NOW, 30).unwrap();
+        assert_eq!(on, SettingRecord { state: SettingState::On, changed_at: Some(NOW), seen_at: Some(NOW), snoozed_until: None });
+        let off = on.apply(SettingEvent::SeenOff, NOW + 1.0, 30).unwrap();
+        assert_eq!((off.state, off.changed_at, off.seen_at), (SettingState::Off, Some(NOW + 1.0), Some(NOW + 1.0)));
+        assert!(off.state.is_done());
+        assert!(off.apply(SettingEvent::ConfirmOff, NOW + 2.0, 30).is_none(), "seen off outranks the user's word");
+        let again = off.apply(SettingEvent::SeenOn, NOW + 3.0, 30).unwrap();
+        assert_eq!(again.state, SettingState::On, "a later visit that finds it on reopens it");
+        let user = again.apply(SettingEvent::ConfirmOff, NOW + 4.0, 30).unwrap();
+        assert_eq!((user.state, user.seen_at), (SettingState::UserOff, Some(NOW + 3.0)), "the user's word is not a sighting");
+        assert!(user.state.is_done());
+        assert_eq!(user.apply(SettingEvent::SeenOn, NOW + 5.0, 30).unwrap().state, SettingState::On, "user_off reopens too");
+        let seen_again = off.apply(SettingEvent::SeenOff, NOW + 9.0, 30).unwrap();
+        assert_eq!((seen_again.changed_at, seen_again.seen_at), (Some(NOW + 1.0), Some(NOW + 9.0)), "seen again: only seen_at moves");
+        let snoozed = r.apply(SettingEvent::Snooze, NOW, 30).unwrap();
+        assert!(snoozed.is_snoozed(NOW + 29.0 * DAY_MS) && !snoozed.is_snoozed(NOW + 30.0 * DAY_MS));
+        assert_eq!(snoozed.state, SettingState::NotChecked);
+    }
+
+    #[test]
+    fn setting_records_decode_strictly_and_never_panic() {
+        let r = SettingRecord { state: SettingState::UserOff, changed_at: Some(NOW), seen_at: Some(NOW - 1.0), snoozed_until: None };
+        let v = serde_json::to_value(encode_setting(&r)).unwrap();
+        assert_eq!(v, json!({"v": 1, "state": "user_off", "changed_at": NOW, "seen_at": NOW - 1.0}));
+        assert_eq!(decode_setting(&v), DecodedSetting::Current(r));
+        let snoozed = SettingRecord { snoozed_until: Some(NOW), ..Default::default() };
+        assert_eq!(serde_json::to_value(encode_setting(&snoozed)).unwrap(), json!({"v": 1, "state": "not_checked", "snoozed_until": NOW}));
+        for bad in [
+            json!(null),
+            json!("off"),
+            json!({}),
+            json!({"v": 1}),
+            json!({"v": 1, "state": "of"}),
+            json!({"v": 1, "state": "OFF"}),
+            json!({"v": 1, "state": true}),
+            json!({"v": 1.0e300, "state": "off"}),
+            json!({"v": -3, "state": "off"}),
+        ] {
+            let d = decode_setting(&bad);
+            assert!(matches!(d, DecodedSetting::Corrupt { .. }), "{bad} → {d:?}");
+            assert_eq!(d.record().state, SettingState::NotChecked, "corrupt is open, never off");
+            assert!(d.writable());
+        }
+        let odd = decode_setting(json!({"v": 1, "state": "off", "seen_at": "now", "changed_at": -1, "x": [1]}));
+        assert_eq!(odd, DecodedSetting::Current(SettingRecord { state: SettingState::Off, ..Default::default() }));
+        let newer = decode_setting(json!({"v": 3, "state": "off", "changed_at": NOW, "accounts": ["a"]}));
+        assert_eq!(newer, DecodedSetting::Newer { version: 3, understood: SettingRecord { state: SettingState::Off, changed_at: Some(NOW), ..Default::default() } });
+        assert!(!newer.writable());
+        assert_eq!(decode_setting(json!({"v": 2, "state": "paused"})).record().state, SettingState::NotChecked);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use crate::classify::{classify, same_origin, Page};
 use crate::panel::{FormSignal, PanelAction, PanelView};
-use crate::popup::{ChecklistAction, PopupView};
+use crate::popup::{ChecklistAction, PopupView, ServiceAction};
 use crate::rules::PlatformId;
 use serde::de::{value::StrDeserializer, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,27 @@ pub struct PanelClicked {
 pub struct FormSignalled {
     pub url: String,
     pub signal: FormSignal,
+}
+
+/// A service's setting page reports what its control reads (`content/setting.js`): `missing` when no
+/// control matching the rules' labels was found once the page was quiet. Only accepted from the page of
+/// one of the service's items, and only counted for a setting there.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SettingSeen {
+    pub url: String,
+    pub state: SeenState,
+}
+
+/// What `content/setting.js` read from the control's role and state (never from class names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SeenState {
+    On,
+    Off,
+    /// No control matching the labels on this page.
+    Missing,
 }
 
 // ── requests: popup → background ──
@@ -99,6 +120,23 @@ pub struct QuestionAnswered {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct QuestionDismissed {
     pub group: String,
+}
+
+/// The user switched a service on or off in the popup (Meta is always on).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServiceChosen {
+    pub service: String,
+    pub chosen: bool,
+}
+
+/// A button of a service's item in the popup.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ItemClicked {
+    pub service: String,
+    pub item: String,
+    pub action: ServiceAction,
 }
 
 /// Every request, in one table: the variant of [`Request`], its wire tag, its payload struct, and which
@@ -170,10 +208,14 @@ macro_rules! requests {
 }
 
 requests! {
-    PageShown(PageShown) = "page_shown", from Context::MetaPage(_),
-    // The answer to "which account was it for?" only from Meta's Privacy Center flow, which asks it.
+    PageShown(PageShown) = "page_shown", from Context::MetaPage(_) | Context::ServicePage(..),
+    // The answer to "which account was it for?" only from Meta's Privacy Center flow, which asks it;
+    // "it is off" only from a service item's own page (the handler checks that it is a setting's).
     PanelClicked(PanelClicked) = "panel_clicked",
-        from Context::MetaPage(page) if |m| m.action.answer().is_none() || page == Page::PrivacyFlow,
+        from context @ (Context::MetaPage(_) | Context::ServicePage(..)) if |m| match m.action {
+            PanelAction::ConfirmOff => matches!(context, Context::ServicePage(_, ServicePage::Item(_))),
+            action => action.answer().is_none() || context == Context::MetaPage(Page::PrivacyFlow),
+        },
     // Only the objection form page itself (or Meta's Privacy Center flow) may say what it shows.
     FormSignal(FormSignalled) = "form_signal", from Context::MetaPage(Page::ObjectionForm { .. } | Page::PrivacyFlow),
     GetChecklist(GetChecklist) = "get_checklist", from Context::ExtensionPage,
@@ -184,6 +226,10 @@ requests! {
     GroupActive(GroupActive) = "group_active", from Context::ExtensionPage,
     QuestionAnswered(QuestionAnswered) = "question_answered", from Context::ExtensionPage,
     QuestionDismissed(QuestionDismissed) = "question_dismissed", from Context::ExtensionPage,
+    // What a control reads, only from the page of one of the service's items.
+    SettingSeen(SettingSeen) = "setting_seen", from Context::ServicePage(_, ServicePage::Item(_)),
+    ServiceChosen(ServiceChosen) = "service_chosen", from Context::ExtensionPage,
+    ItemClicked(ItemClicked) = "item_clicked", from Context::ExtensionPage,
 }
 
 impl RequestKind {
@@ -244,6 +290,7 @@ impl Request {
             Request::PageShown(m) => Some(&m.url),
             Request::PanelClicked(m) => Some(&m.url),
             Request::FormSignal(m) => Some(&m.url),
+            Request::SettingSeen(m) => Some(&m.url),
             _ => None,
         }
     }
@@ -285,8 +332,37 @@ pub struct SenderTab {
 pub enum Context {
     /// Our content script in a tab showing this Facebook or Instagram page.
     MetaPage(Page),
+    /// Our content script in a tab showing a page of this service (its id, as in the rules). Whether the
+    /// user chose the service is the handler's check (it sees storage): a page of a service not chosen
+    /// is refused there.
+    ServicePage(&'static str, ServicePage),
     /// One of the extension's own pages (the popup).
     ExtensionPage,
+}
+
+/// Which page of a service a URL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServicePage {
+    /// Where the banner belongs (not one of `not_feed_paths`, not an item's page).
+    Feed,
+    /// The page of this item (its id, as in the rules).
+    Item(&'static str),
+    /// Another page of the service: nothing is shown.
+    Other,
+}
+
+/// The service and page of an https URL on one of a service's hosts; `None` for anything else.
+pub fn service_page(url: &str) -> Option<(&'static str, ServicePage)> {
+    use crate::classify::{classify_service, ServicePageKind};
+    let page = classify_service(url)?;
+    Some((
+        page.service,
+        match page.kind {
+            ServicePageKind::Feed => ServicePage::Feed,
+            ServicePageKind::Item(item) => ServicePage::Item(item),
+            ServicePageKind::Other => ServicePage::Other,
+        },
+    ))
 }
 
 /// Check the sender and that this context may send this request. `own_id` is `runtime.id`, `own_base`
@@ -306,8 +382,18 @@ pub fn authorize(req: &Request, sender: &Sender, own_id: &str, own_base: &str) -
             Some(_) => return Err("url is not on the sender's origin".into()),
             None => Context::MetaPage(classify(url)),
         }
+    } else if let Some((service, page)) = sender.tab.as_ref().and_then(|_| service_page(url)) {
+        // The same rule as on Meta's sites; the claimed page must be of the same service.
+        match req.page_url() {
+            Some(claimed) if same_origin(claimed, url) => match service_page(claimed) {
+                Some((s, page)) if s == service => Context::ServicePage(s, page),
+                _ => return Err("url is not on the sender's origin".into()),
+            },
+            Some(_) => return Err("url is not on the sender's origin".into()),
+            None => Context::ServicePage(service, page),
+        }
     } else {
-        return Err("sender is neither an extension page nor a tab of one of Meta's sites".into());
+        return Err("sender is neither an extension page nor a tab of one of Meta's sites or a service's".into());
     };
     let allowed = req.allowed_from(context);
     if allowed {

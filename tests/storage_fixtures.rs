@@ -8,7 +8,14 @@
 //! - `corrupt-groups.json`: an unreadable account-group list beside good progress;
 //! - `newer-progress-only.json`: a current group list, but one group's progress written by a newer schema;
 //! - `pending-v1.json`: a question from Meta's Privacy Center waiting for its answer (`pending/<group>`, schema
-//!   1), beside an unreadable one and one of a group that is not in the list.
+//!   1), beside an unreadable one and one of a group that is not in the list;
+//! - `v0.2.json`: a whole dump of the schema Widerspruch 0.2 writes (before services): two account groups,
+//!   one linked, progress of both platforms in both, a snoozed platform, a pending question;
+//! - `services-v1.json`: the records services add (issue 15): the choice (`services`), setting items
+//!   (`setting/<service>/<item>`: off, on and snoozed, user_off) and an objection request
+//!   (`request/<service>/<item>`), beside Meta's progress;
+//! - `services-corrupt.json`, `services-newer.json`: the same keys unreadable (beside keys of a service this
+//!   build does not know, which it leaves unread), and written by a newer schema.
 //!
 //! Promises checked (SECURITY.md, "Stored data"): good data reads back as written; newer data is
 //! read-only and no message ever writes or removes it; corrupt data counts as "not started" with one
@@ -19,7 +26,10 @@ use std::collections::BTreeSet;
 use widerspruch::classify::Page;
 use widerspruch::handler::{handle, Outcome, Stored};
 use widerspruch::protocol::{Context, PageShown, Request};
-use widerspruch::progress::{decode, decode_question, encode, encode_question, Decoded, DecodedQuestion, Question, Record, Status};
+use widerspruch::progress::{
+    decode, decode_choice, decode_question, decode_setting, encode, encode_choice, encode_question, encode_setting, Choice, Decoded,
+    DecodedChoice, DecodedQuestion, DecodedSetting, Question, Record, SettingRecord, SettingState, Status,
+};
 use widerspruch::rules::{rules, PlatformId};
 
 use PlatformId::{Facebook, Instagram};
@@ -273,4 +283,147 @@ fn a_pending_question_reads_back_as_written_and_waits_for_its_answer() {
     assert_eq!(serde_json::to_value(&out.writes).unwrap(), json!([["progress/instagram/g1", {"v": 1, "status": "submitted", "changed_at": asked_at}]]));
     assert_eq!(out.removals, ["pending/g1"]);
     assert_eq!(out.stored.record("g1", Facebook).status, Status::FormOpened);
+}
+
+
+// ── issue 15: today's schema survives the update; the services' records ──
+
+/// Every key of `dump` read by this build and written back as this build would write it.
+fn reencoded(key: &str, value: &Value) -> Value {
+    let v = if key.starts_with("progress/") || key.starts_with("request/") {
+        serde_json::to_value(encode(&decode(value).record()))
+    } else if key.starts_with("pending/") {
+        match decode_question(value) {
+            DecodedQuestion::Current(q) => serde_json::to_value(encode_question(&q)),
+            other => panic!("{key}: {other:?}"),
+        }
+    } else if key == "services" {
+        serde_json::to_value(encode_choice(&decode_choice(value).choice()))
+    } else if key.starts_with("setting/") {
+        serde_json::to_value(encode_setting(&decode_setting(value).record()))
+    } else {
+        return value.clone();
+    };
+    v.unwrap()
+}
+
+#[test]
+fn a_v0_2_dump_reads_back_unchanged_and_nothing_is_written_for_it() {
+    let dump = fixture("v0.2.json");
+    let stored = Stored::from_storage(&dump);
+    assert_eq!(stored.warnings(), Vec::<String>::new());
+    assert!(!stored.read_only() && !stored.services_read_only());
+    let club = "g1795000000000";
+    assert_eq!(stored.groups.groups.iter().map(|g| (g.id.as_str(), g.name.as_str(), g.linked)).collect::<Vec<_>>(), [("main", "", false), (club, "Verein", true)]);
+    assert_eq!(stored.groups.active, club);
+    let want = [
+        ("main", Facebook, Record { status: Status::Confirmed, changed_at: Some(1_748_390_400_000.0), snoozed_until: None }),
+        ("main", Instagram, Record { status: Status::FormOpened, changed_at: Some(1_748_304_000_000.0), snoozed_until: Some(1_795_600_000_000.0) }),
+        (club, Facebook, Record { status: Status::FormOpened, changed_at: Some(1_795_000_000_000.0), snoozed_until: None }),
+        (club, Instagram, Record { status: Status::NotStarted, changed_at: None, snoozed_until: Some(1_794_000_000_000.0) }),
+    ];
+    for (g, p, r) in want {
+        assert_eq!(stored.decoded(g, p), &Decoded::Current(r), "{g}/{p:?}");
+    }
+    assert_eq!(
+        stored.question(club),
+        &DecodedQuestion::Current(Question { platforms: vec![Facebook, Instagram], preselected: vec![Facebook], asked_at: 1_795_000_100_000.0 })
+    );
+    // Nothing chosen: only Meta, as before; the badge counts what 0.2 counted (main: Instagram; the club
+    // group: both).
+    assert_eq!(stored.choice(), &DecodedChoice::Missing);
+    assert_eq!(stored.badge().text, "3");
+    // Every record is one this build writes exactly so: no migration.
+    for (key, value) in dump.as_object().unwrap() {
+        let again = reencoded(key, value);
+        assert!(same_json(&again, value), "{key}: {again} != {value}");
+    }
+    // Reading it writes nothing: the checklist, and every Meta page that only shows something.
+    let mut looks = vec![(Context::ExtensionPage, Request::from_json(&json!({"type": "get_checklist"})).unwrap())];
+    for p in PlatformId::ALL {
+        let url = rules().platform(p).form.clone();
+        looks.push((Context::MetaPage(Page::Feed(p)), Request::PageShown(PageShown { url: url.clone() })));
+        looks.push((Context::MetaPage(Page::OtherOnPlatform(p)), Request::PageShown(PageShown { url })));
+    }
+    for (ctx, msg) in looks {
+        let out = run(&stored, ctx, &msg);
+        assert!(touched(&out).is_empty(), "{msg:?} from {ctx:?} wrote {:?}", touched(&out));
+    }
+}
+
+#[test]
+fn the_services_records_read_back_as_written() {
+    let dump = fixture("services-v1.json");
+    let stored = Stored::from_storage(&dump);
+    assert_eq!(stored.warnings(), Vec::<String>::new());
+    assert!(!stored.services_read_only() && !stored.read_only());
+    assert_eq!(stored.choice(), &DecodedChoice::Current(Choice { chosen: vec!["linkedin".into(), "x".into()], changed_at: Some(1_795_000_000_000.0) }));
+    assert!(stored.is_chosen("linkedin") && stored.is_chosen("x") && !stored.is_chosen("google"));
+    let setting = |s, i| stored.setting(s, i).record();
+    assert_eq!(
+        setting("linkedin", "ai_setting"),
+        SettingRecord { state: SettingState::Off, changed_at: Some(1_795_000_100_000.0), seen_at: Some(1_795_000_200_000.0), snoozed_until: None }
+    );
+    assert_eq!(setting("x", "grok_setting").snoozed_until, Some(1_795_900_000_000.0));
+    assert_eq!(setting("x", "grok_setting").state, SettingState::On);
+    assert_eq!(setting("google", "keep_activity").state, SettingState::UserOff);
+    assert_eq!(setting("google", "nothing_stored").state, SettingState::NotChecked);
+    assert_eq!(stored.request("linkedin", "objection").record().status, Status::Submitted);
+    assert_eq!(stored.record("main", Facebook).status, Status::Submitted, "Meta's progress beside them is untouched");
+    for (key, value) in dump.as_object().unwrap() {
+        let again = reencoded(key, value);
+        assert!(same_json(&again, value), "{key}: {again} != {value}");
+    }
+}
+
+#[test]
+fn corrupt_services_records_warn_once_each_and_count_as_open() {
+    let stored = Stored::from_storage(fixture("services-corrupt.json"));
+    let warnings = stored.warnings();
+    let bad = ["services", "setting/linkedin/ai_setting", "setting/x/grok_setting", "request/linkedin/objection"];
+    assert_eq!(warnings.len(), bad.len(), "{warnings:#?}");
+    for key in bad {
+        assert_eq!(warnings.iter().filter(|w| w.starts_with(&format!("{key}:"))).count(), 1, "{key}: {warnings:#?}");
+    }
+    assert!(!stored.services_read_only());
+    // An unreadable choice chooses nothing: a guess would switch a service on behind the user's back.
+    assert!(!stored.is_chosen("linkedin"));
+    assert!(matches!(stored.choice(), DecodedChoice::Corrupt { .. }));
+    // An unreadable state is never "off".
+    assert!(matches!(stored.setting("linkedin", "ai_setting"), DecodedSetting::Corrupt { .. }));
+    assert_eq!(stored.setting("linkedin", "ai_setting").record().state, SettingState::NotChecked);
+    assert_eq!(stored.setting("x", "grok_setting").record().state, SettingState::NotChecked);
+    // Odd fields in a good record are dropped, not fatal.
+    assert_eq!(stored.setting("google", "keep_activity"), &DecodedSetting::Current(SettingRecord { state: SettingState::Off, ..Default::default() }));
+    assert_eq!(stored.request("linkedin", "objection").record().status, Status::NotStarted);
+    // Keys that only look like ours, of a service or an item this build does not know, or under the other
+    // kind's prefix, are not read (nor warned about).
+    assert_eq!(stored.setting("LinkedIn", "ai_setting"), &DecodedSetting::Missing);
+    assert_eq!(stored.setting("tiktok", "ai_training"), &DecodedSetting::Missing);
+    assert_eq!(stored.request("linkedin", "ai_setting"), &Decoded::Missing);
+}
+
+#[test]
+fn newer_services_records_are_read_only() {
+    let stored = Stored::from_storage(fixture("services-newer.json"));
+    assert!(stored.services_read_only());
+    assert!(!stored.read_only(), "Meta's checklist stays writable: nothing of Meta's is newer");
+    assert_eq!(stored.warnings().len(), 4, "{:#?}", stored.warnings());
+    assert!(stored.is_chosen("linkedin"), "what this build understands of a newer choice is used");
+    assert!(!stored.choice().writable());
+    assert_eq!(stored.setting("linkedin", "ai_setting").record().state, SettingState::Off);
+    assert!(!stored.setting("linkedin", "ai_setting").writable());
+    assert_eq!(stored.setting("x", "grok_setting").record().state, SettingState::NotChecked, "an unknown word is not off");
+    assert!(matches!(stored.request("linkedin", "objection"), Decoded::Newer { version: 2, understood } if understood.status == Status::Confirmed));
+}
+
+#[test]
+fn every_services_fixture_value_decodes_without_panicking() {
+    for name in ["v0.2.json", "services-v1.json", "services-corrupt.json", "services-newer.json"] {
+        for (key, value) in fixture(name).as_object().unwrap() {
+            assert_eq!(decode_choice(value).writable(), !matches!(decode_choice(value), DecodedChoice::Newer { .. }), "{name}: {key}");
+            assert_eq!(decode_setting(value).writable(), !matches!(decode_setting(value), DecodedSetting::Newer { .. }), "{name}: {key}");
+            let _ = decode(value);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 // namespaces have this shape for these calls in MV3 (promises). The messages' types are generated
 // (extension/protocol.d.ts). Checked only, never shipped.
 
-import type { FormSignal, Reply, Request, WatchView } from '../extension/protocol';
+import type { FormSignal, PanelView, Reply, Request, WatchView } from '../extension/protocol';
 
 declare global {
   /** The calls the scripts make on `browser` / `chrome`; `ext.api` (platform/ext.js) is this. */
@@ -38,6 +38,36 @@ declare global {
     i18n: {
       getMessage(key: string, subs?: string | string[]): string;
     };
+    /** Host access: the services' hosts are optional_host_permissions (Chromium ≥ 120, Firefox ≥ 128). */
+    permissions: {
+      getAll(): Promise<ExtensionPermissions>;
+      contains(p: ExtensionPermissions): Promise<boolean>;
+      /** Only during a user gesture (the popup's click); resolves false when the user declines. */
+      request(p: ExtensionPermissions): Promise<boolean>;
+      remove(p: ExtensionPermissions): Promise<boolean>;
+      onAdded: Listeners<(p: ExtensionPermissions) => void>;
+      onRemoved: Listeners<(p: ExtensionPermissions) => void>;
+    };
+    /** Content scripts of the chosen services, registered at runtime (platform/ext.js). */
+    scripting: {
+      getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<RegisteredContentScript[]>;
+      registerContentScripts(scripts: RegisteredContentScript[]): Promise<void>;
+      unregisterContentScripts(filter?: { ids?: string[] }): Promise<void>;
+    };
+  }
+
+  interface ExtensionPermissions {
+    origins?: string[];
+    permissions?: string[];
+  }
+
+  interface RegisteredContentScript {
+    id: string;
+    matches?: string[];
+    js?: string[];
+    runAt?: 'document_start' | 'document_end' | 'document_idle';
+    allFrames?: boolean;
+    persistAcrossSessions?: boolean;
   }
 
   interface Listeners<F> {
@@ -54,6 +84,8 @@ declare global {
   /** The core's wasm-bindgen glue (core/widerspruch.js, `--target no-modules`): src/web/background.rs. */
   var wasm_bindgen: ((init: { module_or_path: string }) => Promise<unknown>) & {
     background_start(): Promise<void>;
+    /** Registers/unregisters the services' content scripts after a grant or revoke (src/web/background.rs). */
+    sync_services(): Promise<void>;
     handle_message(msg: unknown, sender: unknown): Promise<Reply>;
   };
 
@@ -61,6 +93,14 @@ declare global {
   var navigation: EventTarget | undefined;
   /** content/form.js's two helpers, shared with content/banner.js (same isolated world). */
   var widerspruchForm: WiderspruchForm | undefined;
+
+  /** content/setting.js's watch, shared with content/banner.js (same isolated world). */
+  var widerspruchSetting: WiderspruchSetting | undefined;
+
+  interface WiderspruchSetting {
+    watch(view: NonNullable<PanelView['setting']>, report: (state: Extract<Request, { type: 'setting_seen' }>['state']) => void): void;
+    unwatch(): void;
+  }
 
   interface WiderspruchForm {
     insertReason(text: string, w: WatchView | null): void;

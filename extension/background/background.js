@@ -37,6 +37,13 @@ ext.api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return true; // the answer is sent asynchronously
 });
 
+// A host granted or revoked (in the popup, or by the user in the browser's extension settings): register or
+// unregister the services' content scripts (src/web/background.rs decides which). In the queue, so a sync
+// never interleaves with a message's read-modify-write (service_chosen syncs too).
+const syncServices = () => { serially(() => ready.then(() => wasm_bindgen.sync_services())).catch((e) => console.warn('Widerspruch: sync_services', e)); };
+ext.api.permissions.onAdded.addListener(syncServices);
+ext.api.permissions.onRemoved.addListener(syncServices);
+
 // Waking up for these is enough: every start refreshes the badge.
 ext.api.runtime.onStartup.addListener(() => started);
 ext.api.runtime.onInstalled.addListener(() => started);

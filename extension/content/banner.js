@@ -23,6 +23,7 @@
   let hostKind = '';
   let asked = 0; // drop stale answers (navigations overlap)
   let shown = ''; // the panel as JSON: the same again changes nothing (keeps focus)
+  let watching = ''; // the setting watch handed to setting.js, as JSON: kept while a new panel asks the same
 
   const alive = () => { try { return !!api.runtime?.id; } catch { return false; } };
 
@@ -91,7 +92,8 @@
 
   /** @param {import('../protocol').PanelView} p */
   function show(p) {
-    hide();
+    const watch = p.setting?.find === 'label' ? JSON.stringify([p.setting.roles, p.setting.labels]) : '';
+    hide(watch !== '' && watch === watching);
     shown = JSON.stringify(p);
     host = document.createElement(TAG);
     hostKind = p.kind;
@@ -102,6 +104,7 @@
     style(root, p.kind);
     const box = el(root, 'aside');
     Object.assign(box.dataset, { role: p.kind.replace('_', '-'), platform: p.platform, urging: p.urging });
+    if (p.item) box.dataset.item = p.item;
     box.setAttribute('aria-label', p.label);
     box.lang = p.lang;
     for (const text of p.paragraphs) el(box, 'p', text);
@@ -111,6 +114,7 @@
       for (const step of p.steps) el(ol, 'li', step);
     }
     if (p.footnote) el(box, 'p', p.footnote);
+    if (p.setting) settingState(box, p.setting);
     if (p.reasons.length) {
       const row = el(box, 'div');
       for (const r of p.reasons) {
@@ -129,10 +133,25 @@
     for (const { action, text } of p.actions) button(row, text, action, () => act(action));
     place();
     if (p.watch) form()?.watch(p.watch, (signal) => send({ type: 'form_signal', url: location.href, signal }).then(answer));
+    if (p.setting && watch !== watching) {
+      watching = watch;
+      setting()?.watch(p.setting, (state) => send({ type: 'setting_seen', url: location.href, state }).then(answer));
+    }
   }
 
-  // content/form.js shares this script's world; it does nothing until a form helper asks it to.
+  // What this page last reported of the control (`on`, `off`, `missing`, `unknown`), for styles and tests;
+  // the paragraphs above say it in words.
+  /** @param {HTMLElement} box @param {NonNullable<import('../protocol').PanelView['setting']>} s */
+  function settingState(box, s) {
+    const p = el(box, 'p');
+    Object.assign(p.dataset, { role: 'setting-state', state: s.state });
+    p.hidden = true;
+  }
+
+  // content/form.js (Meta) and content/setting.js (the other services) share this script's world; each
+  // does nothing until a panel asks it to.
   const form = () => globalThis.widerspruchForm;
+  const setting = () => globalThis.widerspruchSetting;
 
   // A click that only records something takes the panel away at once (even while a sleeping worker
   // wakes). Two kinds bring a panel back: the route ("The link doesn't work") and the answer to the flow's
@@ -140,7 +159,7 @@
   /** @param {import('../protocol').PanelAction} action */
   function act(action) {
     if (action === 'close') return hide();
-    const answered = action === 'link_broken' || action.startsWith('sent_for_');
+    const answered = action === 'link_broken' || action === 'confirm_off' || action.startsWith('sent_for_');
     if (!answered) hide();
     send({ type: 'panel_clicked', url: location.href, action }).then((a) => {
       if (!answered) return;
@@ -149,8 +168,10 @@
     });
   }
 
-  function hide() {
+  /** @param {boolean} [keepWatching] a new panel follows that watches the same setting */
+  function hide(keepWatching = false) {
     form()?.unwatch();
+    if (!keepWatching) { setting()?.unwatch(); watching = ''; }
     host?.remove();
     host = null;
   }
@@ -165,7 +186,7 @@
   :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
 :host([popover]) { margin: 0; padding: 0; border: 0; background: none; overflow: visible; inset: auto;
   left: 50%; bottom: 16px; }
-${kind === 'form_helper' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
+${kind !== 'banner' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
   z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }` : ''}
 aside { box-sizing: border-box; max-height: calc(100vh - 32px); overflow: auto; padding: 10px 14px;
   border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
@@ -189,15 +210,16 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
 
   // Where the panel goes. Both are children of <html>, outside <body>, so an app that re-renders its
   // body (React roots do) never removes ours, and neither depends on Meta's layout.
-  // - The form helper sits in the page's flow, just before <body>: it pushes the form down and can never
-  //   cover a field or the send button, at any width. (A fixed corner box sat over the fields at 1280x720.)
+  // - The helpers (a form's, a setting's) sit in the page's flow, just before <body>: they push the page
+  //   down and can never cover a field, the send button or the switch, at any width. (A fixed corner box
+  //   sat over the fields at 1280x720.)
   // - The banner floats at the bottom of the feed in the top layer (a manual popover): above any z-index,
   //   so a full-screen dialog in <body> (Instagram's cookie dialog) cannot hide it, even when <body>
   //   arrives after our element (later siblings win among equal z-indexes).
   function place() {
     if (!host) return;
     const html = document.documentElement;
-    if (hostKind === 'form_helper') {
+    if (hostKind !== 'banner') {
       const body = document.body;
       // Once placed, it stays where it is (whoever moves it has a reason); only a <body> that arrived
       // before it puts it back in front.

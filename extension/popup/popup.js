@@ -24,9 +24,14 @@
   /**
    * The words in `data-action`: what a control does, a checklist action or the tag of the request it
    * sends. Typed against the generated protocol, so a misspelt action fails tsc where it is written.
-   * @typedef {import('../protocol').ChecklistAction | Extract<import('../protocol').Request['type'],
-   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed'>} Action
+   * @typedef {import('../protocol').ChecklistAction | ServiceItemAction | Extract<import('../protocol').Request['type'],
+   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed' | 'service_chosen'>} Action
    */
+  /** @typedef {import('../protocol').ServiceAction} ServiceItemAction */
+  /** @typedef {import('../protocol').PopupView['services'][number]} Service */
+
+  /** @type {Map<string, string[]>} the origins of each service, from the last view (for permissions.*) */
+  const originsOf = new Map();
 
   /**
    * @template {keyof HTMLElementTagNameMap} K
@@ -54,7 +59,8 @@
 
   // Which control had focus, by what it does, so keyboard focus survives re-rendering.
   const focusKey = (/** @type {HTMLElement | null} */ e) => e?.dataset?.action &&
-    `${closest(e, '[data-group]')?.dataset.group}|${closest(e, '[data-platform]')?.dataset.platform}|${e.dataset.action}`;
+    `${closest(e, '[data-group]')?.dataset.group}|${closest(e, '[data-platform]')?.dataset.platform}|` +
+    `${closest(e, '[data-service]')?.dataset.service}|${closest(e, '[data-item]')?.dataset.item}|${e.dataset.action}`;
   /** @param {Element} e @param {string} selector */
   const closest = (e, selector) => /** @type {HTMLElement | null} */ (e.closest(selector));
 
@@ -68,6 +74,7 @@
     el(app, 'p', { id: 'summary', role: 'status' }, v.summary);
     el(app, 'p', { class: 'note' }, v.timing);
     for (const g of v.groups) group(g);
+    services(v.services_title, v.services);
     if (v.add_group) {
       el(app, 'p', { class: 'note' }, v.add_group.hint);
       const form = el(app, 'form', { id: 'add-group' });
@@ -108,6 +115,70 @@
     for (const item of g.items) entry(list, item);
     if (g.remove) {
       el(section, 'button', { type: 'button', 'data-action': 'group_remove', 'aria-label': g.remove.label }, g.remove.text);
+    }
+  }
+
+  // The services: a switch each (Meta's always on), and for each chosen one its items. A chosen service
+  // whose hosts are not granted says so (the user declined the browser's prompt, or revoked the access in
+  // the browser's settings); switching it off and on asks again (the note says so).
+  /** @param {string} title @param {Service[]} list */
+  function services(title, list) {
+    originsOf.clear();
+    const section = el(app, 'section', { class: 'services', 'aria-labelledby': 'services-title' });
+    el(section, 'h2', { id: 'services-title' }, title);
+    const ul = el(section, 'ul', { id: 'services' });
+    for (const s of list) {
+      originsOf.set(s.id, s.origins);
+      const li = el(ul, 'li', { 'data-service': s.id, 'data-chosen': String(s.chosen) });
+      const label = el(li, 'label', { class: 'switch' });
+      const input = el(label, 'input', { type: 'checkbox', role: 'switch', 'data-action': 'service_chosen' });
+      input.checked = s.always || s.chosen;
+      input.disabled = s.locked;
+      label.append(` ${s.toggle_label}`);
+      if (s.chosen && !s.access) el(li, 'p', { class: 'note access', 'data-role': 'access' }, s.note ?? '');
+      if (!s.chosen || !s.items.length) continue;
+      const items = el(li, 'ul', { class: 'items' });
+      for (const item of s.items) serviceItem(items, item);
+    }
+  }
+
+  /** @param {ParentNode} list @param {Service['items'][number]} item */
+  function serviceItem(list, item) {
+    const li = el(list, 'li', { 'data-item': item.id, 'data-kind': item.kind, 'data-state': item.state });
+    const head = el(li, 'div', { class: 'head' });
+    el(head, 'span', { class: 'name' }, item.name);
+    el(head, 'span', { class: 'state' }, item.state_text);
+    if (item.covers) el(li, 'p', { class: 'note', 'data-role': 'covers' }, item.covers);
+    if (item.not_covered) el(li, 'p', { class: 'note', 'data-role': 'not-covered' }, item.not_covered);
+    const row = el(li, 'div', { class: 'actions' });
+    el(row, 'a', { href: item.link.href, target: '_blank', rel: 'noopener noreferrer', 'data-role': 'item-link',
+      'data-action': 'open' }, item.link.text);
+    for (const a of item.actions) el(row, 'button', { type: 'button', 'data-action': a.action, 'aria-label': a.label }, a.text);
+  }
+
+  // Switching a service on asks the browser for its hosts. permissions.request needs the user's gesture, so
+  // it is called in the click's own task with nothing awaited before it, and the choice goes to the
+  // background in that same task: Firefox closes the popup while its permission prompt shows, and a
+  // message not sent by then would be lost. The grant (or a revoke) reaches the background as
+  // permissions.onAdded/onRemoved, which registers or unregisters the service's content scripts.
+  /** @param {string} service */
+  function requestAccess(service) {
+    const origins = originsOf.get(service) ?? [];
+    return new Promise((ok) => ok(api.permissions.request({ origins }))).catch(() => false);
+  }
+  /** @param {HTMLInputElement} input */
+  function serviceSwitched(input) {
+    const service = input.closest('[data-service]')?.getAttribute('data-service') ?? '';
+    if (input.checked) {
+      const granted = requestAccess(service);
+      const chosen = answerTo({ type: 'service_chosen', service, chosen: true });
+      // After the user answered the prompt (if this popup is still open): the checklist as it then is.
+      granted.then(() => chosen).then(() => ask({ type: 'get_checklist' }));
+    } else {
+      ask({ type: 'service_chosen', service, chosen: false });
+      // A host we give up is no longer ours to read; a refusal (a host the browser says we must keep) is
+      // harmless: the background registers nothing for a service that is not chosen.
+      new Promise((ok) => ok(api.permissions.remove({ origins: originsOf.get(service) ?? [] }))).catch(() => false);
     }
   }
 
@@ -153,8 +224,17 @@
   /** @param {Element} e */
   const groupOf = (e) => e.closest('[data-group]')?.getAttribute('data-group') ?? '';
   document.addEventListener('click', (e) => {
-    const c = /** @type {Element} */ (e.target).closest?.('button[data-action], a[data-action]');
+    const target = /** @type {Element} */ (e.target);
+    // The service switch: its click (not its change event), the surest user gesture in both browsers.
+    if (target instanceof HTMLInputElement && target.dataset.action === 'service_chosen') return serviceSwitched(target);
+    const c = target.closest?.('button[data-action], a[data-action]');
     if (!c) return;
+    const service = c.closest('[data-service]')?.getAttribute('data-service');
+    if (service) {
+      const item = c.closest('[data-item]')?.getAttribute('data-item') ?? '';
+      ask({ type: 'item_clicked', service, item, action: /** @type {ServiceItemAction} */ (c.getAttribute('data-action')) });
+      return;
+    }
     const action = /** @type {Action} */ (c.getAttribute('data-action'));
     const platform = /** @type {import('../protocol').PlatformId} */ (c.closest('[data-platform]')?.getAttribute('data-platform'));
     ask(action === 'group_remove' ? { type: 'group_remove', group: groupOf(c) }

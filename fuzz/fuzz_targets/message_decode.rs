@@ -12,6 +12,11 @@
 //! - whatever a page is allowed to send never moves progress backwards nor past "submitted", and touches
 //!   only progress keys and the active group's question: a page can neither reset progress, mark it
 //!   confirmed, nor change account groups.
+//! - A service's page (issue 15) only with a tab, on that service's hosts, judged by the claimed URL on the
+//!   sender's origin; `setting_seen` and `confirm_off` only from an item's page; `service_chosen` and
+//!   `item_clicked` only from the popup. Its requests do nothing while the service is not chosen; when it
+//!   is, they touch only that service's keys, and a setting becomes `off` only by `setting_seen off` from its
+//!   own page, `user_off` only by the user's `confirm_off` there.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -19,8 +24,9 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 use widerspruch::classify::{classify, same_origin, Page};
 use widerspruch::handler::{handle, Stored};
-use widerspruch::protocol::{authorize, Context, Request, Sender, SenderTab};
-use widerspruch::progress::{decode, Status};
+use widerspruch::protocol::{authorize, service_page, Context, Request, SeenState, Sender, SenderTab, ServicePage};
+use widerspruch::panel::PanelAction;
+use widerspruch::progress::{decode, decode_setting, SettingState, Status};
 use widerspruch::rules::rules;
 
 const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
@@ -28,14 +34,16 @@ const BASE: &str = "chrome-extension://iddanobcjbciolaflajffjajfcapogle/";
 
 const KEYS: &[&str] = &[
     "type", "action", "platform", "group", "name", "linked", "signal", "panel", "checklist", "reason", "status",
-    "url", "kind", "items", "read_only",
+    "url", "kind", "items", "read_only", "state", "service", "item", "chosen",
 ];
 const WORDS: &[&str] = &[
     "page_shown", "panel_clicked", "form_signal", "get_checklist", "checklist_clicked", "group_add", "group_remove",
     "group_linked", "group_active", "show_panel", "no_panel", "checklist", "done", "rejected", "open_form",
     "already_done", "not_now", "link_broken", "close", "received", "unavailable", "login", "mark_submitted",
     "mark_confirmed", "reset", "facebook", "instagram", "whatsapp", "main", "g1", "PageShown", "question_answered",
-    "question_dismissed", "sent_for_facebook", "sent_for_instagram", "dismiss_question",
+    "question_dismissed", "sent_for_facebook", "sent_for_instagram", "dismiss_question", "setting_seen", "service_chosen",
+    "item_clicked", "confirm_off", "open", "on", "off", "missing", "linkedin", "x", "google", "meta", "ai_setting", "objection",
+    "grok_setting", "keep_activity",
 ];
 // Hints for the decoder, not expectations: any URL string will do, a stale form id included.
 const URLS: &[&str] = &[
@@ -45,6 +53,10 @@ const URLS: &[&str] = &[
     "http://www.facebook.com/", "chrome-extension://iddanobcjbciolaflajffjajfcapogle/popup/popup.html",
     "chrome-extension://otherextensionid/popup.html", "moz-extension://4b6f2f6e/popup/popup.html", "about:blank", "",
     "https://help.meta.com/support/privacy/object/meta-ai/",
+    "https://www.linkedin.com/feed/", "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement",
+    "https://www.linkedin.com/help/linkedin/ask/TS-DPRO", "https://www.linkedin.com/messaging/", "https://x.com/home",
+    "https://x.com/settings/grok_settings", "https://myactivity.google.com/product/gemini", "https://gemini.google.com/app",
+    "https://linkedin.com.evil.example/feed/", "http://x.com/settings/grok_settings",
 ];
 
 fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
@@ -136,7 +148,8 @@ fn check(v: Value, u: &mut Unstructured) {
                 assert!(
                     matches!(msg, Request::GetChecklist(_) | Request::ChecklistClicked(_) | Request::GroupAdd(_)
                         | Request::GroupRemove(_) | Request::GroupLinked(_) | Request::GroupActive(_)
-                        | Request::QuestionAnswered(_) | Request::QuestionDismissed(_)),
+                        | Request::QuestionAnswered(_) | Request::QuestionDismissed(_) | Request::ServiceChosen(_)
+                        | Request::ItemClicked(_)),
                     "{msg:?} from the popup"
                 );
             }
@@ -158,6 +171,64 @@ fn check(v: Value, u: &mut Unstructured) {
                     _ => panic!("{msg:?} from a page"),
                 }
             }
+            Context::ServicePage(service, page) => {
+                assert!(s.tab.is_some(), "a page message without a tab");
+                assert_eq!(service_page(url).map(|(s, _)| s), Some(service), "the sender {url:?} is not {service}'s");
+                let claimed = msg.page_url().expect("page messages carry the page's URL");
+                assert!(same_origin(claimed, url), "{claimed:?} claimed from {url:?}");
+                assert_eq!(service_page(claimed), Some((service, page)));
+                match msg {
+                    Request::PageShown(_) => {}
+                    Request::PanelClicked(ref m) if m.action == PanelAction::ConfirmOff => {
+                        assert!(matches!(page, ServicePage::Item(_)), "confirm_off from {claimed:?}")
+                    }
+                    Request::PanelClicked(ref m) => assert!(m.action.answer().is_none(), "{:?} from {claimed:?}", m.action),
+                    Request::SettingSeen(_) => assert!(matches!(page, ServicePage::Item(_)), "setting_seen from {claimed:?}"),
+                    _ => panic!("{msg:?} from a service's page"),
+                }
+            }
+        }
+
+        // A service's page: nothing while the service is not chosen; when it is, only its keys, and "off"
+        // only from what its own page showed or the user's word there.
+        if let Context::ServicePage(service, page) = ctx {
+            let out = handle(rules(), &msg, ctx, &Stored::from_storage(&json!({})), 1_795_000_000_000.0, "en");
+            assert!(out.writes.is_empty() && out.removals.is_empty(), "{msg:?} changed {service} while it is not chosen");
+            for start in ["on", "off", "user_off"] {
+                let mut all = json!({"services": {"v": 1, "chosen": [service]}});
+                if let ServicePage::Item(item) = page {
+                    all[format!("setting/{service}/{item}")] = json!({"v": 1, "state": start});
+                }
+                let out = handle(rules(), &msg, ctx, &Stored::from_storage(&all), 1_795_000_000_000.0, "en");
+                assert!(out.removals.is_empty(), "a page removed {:?}", out.removals);
+                for (key, w) in &out.writes {
+                    let own = [format!("setting/{service}/"), format!("request/{service}/")];
+                    assert!(own.iter().any(|p| key.starts_with(p.as_str())), "{service}'s page wrote {key}");
+                    let ServicePage::Item(item) = page else {
+                        // The feed: "not now" rests, "already done"/"open" move a request; never a setting's state.
+                        if key.starts_with("setting/") {
+                            let after = decode_setting(&serde_json::to_value(w).unwrap()).record().state;
+                            assert!(!after.is_done(), "the feed changed {key} to {after:?}");
+                        }
+                        continue;
+                    };
+                    if key == &format!("setting/{service}/{item}") {
+                        let after = decode_setting(&serde_json::to_value(w).unwrap()).record().state;
+                        match after {
+                            SettingState::Off if start != "off" => assert!(
+                                matches!(msg, Request::SettingSeen(ref m) if m.state == SeenState::Off),
+                                "{msg:?} marked {key} off"
+                            ),
+                            SettingState::UserOff if start != "user_off" => assert!(
+                                matches!(msg, Request::PanelClicked(ref m) if m.action == PanelAction::ConfirmOff),
+                                "{msg:?} marked {key} user_off"
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            continue;
         }
 
         // What an accepted message does to every starting state.

@@ -8,6 +8,10 @@
 //! - unknown keys change nothing;
 //! - `Stored` warns once per corrupt or newer key, is read-only exactly when a key is newer, and no message
 //!   ever makes the handler write over a newer value, or write something that does not decode.
+//! - The same for the services' records (issue 15): the choice (`services`) and a setting item
+//!   (`setting/<service>/<item>`): `Newer` ⇔ not writable; corrupt chooses nothing and is never "off";
+//!   what is read is written back as `Current` of the same; a dump holding the value warns once exactly when
+//!   it is corrupt or newer, and no service message writes over a newer value or writes what does not decode.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -16,11 +20,17 @@ use serde_json::{json, Map, Value};
 use widerspruch::classify::Page;
 use widerspruch::handler::{handle, Stored};
 use widerspruch::protocol::{Context, Request};
-use widerspruch::progress::{decode, encode, Decoded, SCHEMA_VERSION};
+use widerspruch::progress::{
+    decode, decode_choice, decode_setting, encode, encode_choice, encode_setting, Decoded, DecodedChoice, DecodedSetting, SettingState, SCHEMA_VERSION,
+};
+use widerspruch::protocol::ServicePage;
 use widerspruch::rules::{rules, PlatformId};
 
-const KEYS: &[&str] = &["v", "status", "changed_at", "snoozed_until", "future", "V", ""];
-const WORDS: &[&str] = &["not_started", "form_opened", "submitted", "confirmed", "done", "Submitted", ""];
+const KEYS: &[&str] = &["v", "status", "changed_at", "snoozed_until", "future", "V", "", "state", "seen_at", "chosen"];
+const WORDS: &[&str] = &[
+    "not_started", "form_opened", "submitted", "confirmed", "done", "Submitted", "", "on", "off", "user_off", "not_checked", "linkedin", "x",
+    "google", "meta", "LinkedIn",
+];
 
 fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Value> {
     let pick = if depth > 3 { u.int_in_range(0..=5)? } else { u.int_in_range(0..=8)? };
@@ -140,17 +150,88 @@ fn messages(p: PlatformId) -> Vec<(Context, Request)> {
     wire.into_iter().filter_map(|(c, w)| Request::from_json(&w).ok().map(|m| (c, m))).collect()
 }
 
+/// The services' records: the choice and a setting item (LinkedIn's setting, which the rules have).
+fn check_services(v: &Value) {
+    let c = decode_choice(v);
+    assert_eq!(decode_choice(v), c, "not deterministic");
+    match &c {
+        DecodedChoice::Missing => panic!("a stored choice decoded as missing: {v}"),
+        DecodedChoice::Newer { version, .. } => assert!(*version > SCHEMA_VERSION && !c.writable(), "{v}"),
+        DecodedChoice::Current(_) => assert!(c.writable()),
+        DecodedChoice::Corrupt { .. } => assert!(c.writable() && c.choice().chosen.is_empty(), "corrupt must choose nothing: {v}"),
+    }
+    let written = serde_json::to_value(encode_choice(&c.choice())).unwrap();
+    assert_eq!(decode_choice(&written), DecodedChoice::Current(c.choice()), "{v} → {written}");
+
+    let d = decode_setting(v);
+    assert_eq!(decode_setting(v), d, "not deterministic");
+    match &d {
+        DecodedSetting::Missing => panic!("a stored setting decoded as missing: {v}"),
+        DecodedSetting::Newer { version, .. } => assert!(*version > SCHEMA_VERSION && !d.writable(), "{v}"),
+        DecodedSetting::Current(r) => {
+            assert!(d.writable());
+            // "off" only where the value says so, in so many words.
+            if r.state.is_done() {
+                assert!(matches!(v["state"].as_str(), Some("off" | "user_off")), "{v} read as done");
+            }
+        }
+        DecodedSetting::Corrupt { .. } => assert!(d.writable() && d.record().state == SettingState::NotChecked, "{v}"),
+    }
+    let written = serde_json::to_value(encode_setting(&d.record())).unwrap();
+    assert_eq!(decode_setting(&written), DecodedSetting::Current(d.record()), "{v} → {written}");
+
+    // A dump with the value as LinkedIn's setting, LinkedIn chosen; and as the choice itself.
+    let setting = rules_setting();
+    let key = format!("setting/linkedin/{setting}");
+    let dump = json!({"services": {"v": 1, "chosen": ["linkedin"]}, key.clone(): v.clone()});
+    let stored = Stored::from_storage(&dump);
+    let bad = matches!(d, DecodedSetting::Corrupt { .. } | DecodedSetting::Newer { .. });
+    assert_eq!(stored.warnings().len(), usize::from(bad), "one warning per bad key: {v}");
+    assert_eq!(stored.services_read_only(), !d.writable());
+    let page = Context::ServicePage("linkedin", ServicePage::Item(setting));
+    let url = "https://www.linkedin.com/";
+    for w in [
+        json!({"type": "setting_seen", "url": url, "state": "off"}),
+        json!({"type": "setting_seen", "url": url, "state": "on"}),
+        json!({"type": "panel_clicked", "url": url, "action": "confirm_off"}),
+        json!({"type": "page_shown", "url": url}),
+    ] {
+        let msg = Request::from_json(&w).expect("the service messages decode");
+        let out = handle(rules(), &msg, page, &stored, 1_795_000_000_000.0, "en");
+        for (k, x) in &out.writes {
+            assert!(k != &key || d.writable(), "{msg:?} wrote over newer data {v}");
+            if k == &key {
+                assert!(matches!(decode_setting(&serde_json::to_value(x).unwrap()), DecodedSetting::Current(_)), "{msg:?} wrote {x:?}");
+            }
+        }
+    }
+    let chosen = Stored::from_storage(&json!({"services": v.clone()}));
+    let bad = matches!(c, DecodedChoice::Corrupt { .. } | DecodedChoice::Newer { .. });
+    assert_eq!(chosen.warnings().len(), usize::from(bad), "one warning per bad key: {v}");
+    let msg = Request::from_json(&json!({"type": "service_chosen", "service": "linkedin", "chosen": true})).unwrap();
+    let out = handle(rules(), &msg, Context::ExtensionPage, &chosen, 1_795_000_000_000.0, "en");
+    assert!(c.writable() || out.writes.is_empty(), "service_chosen wrote over a newer choice {v}");
+}
+
+/// LinkedIn's setting item, as the rules name it.
+fn rules_setting() -> &'static str {
+    let s = widerspruch::rules::service("linkedin").expect("LinkedIn's rules");
+    &s.items.iter().find(|i| i.kind == widerspruch::rules::ItemKind::Setting).expect("its setting").id
+}
+
 fuzz_target!(|data: &[u8]| {
     // The handler runs ~10 requests per platform: one platform per input (alternating) keeps this fast.
     let one = [if data.len().is_multiple_of(2) { PlatformId::Facebook } else { PlatformId::Instagram }];
     // 1. The bytes as JSON text, as storage might hold it after corruption.
     if let Ok(v) = serde_json::from_slice::<Value>(data) {
         check(&v, &one);
+        check_services(&v);
     }
     // 2. The bytes as one string value (always corrupt the same way: the decoder's checks suffice).
     check(&Value::String(String::from_utf8_lossy(data).into_owned()), &[]);
     // 3. A value built to look like a record.
     if let Ok(v) = value(&mut Unstructured::new(data), 0) {
         check(&v, &one);
+        check_services(&v);
     }
 });

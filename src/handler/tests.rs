@@ -503,3 +503,361 @@ fn removing_a_group_removes_its_question() {
     let rm = run(Request::GroupRemove(GroupRemove { group: club.clone() }), POPUP, &Stored::from_storage(&s3));
     assert!(rm.removals.contains(&format!("pending/{club}")), "{:?}", rm.removals);
 }
+
+// ── Issue 15: services other than Meta ──
+
+mod services {
+    use super::*;
+    use crate::progress::SettingState;
+    use crate::popup::ServiceAction;
+    use crate::protocol::{ItemClicked, SeenState, ServiceChosen, ServicePage, SettingSeen};
+    use crate::rules::services as all_services;
+
+    const LI: &str = "linkedin";
+    const LI_FEED: Context = Context::ServicePage(LI, ServicePage::Feed);
+    const LI_OTHER: Context = Context::ServicePage(LI, ServicePage::Other);
+
+    /// The LinkedIn items of the rules: its setting and its objection request.
+    fn li_setting() -> &'static Item {
+        let s = all_services().iter().find(|s| s.id == LI).unwrap();
+        s.items.iter().find(|i| i.kind == ItemKind::Setting).expect("LinkedIn has a setting")
+    }
+
+    fn li_request() -> &'static Item {
+        let s = all_services().iter().find(|s| s.id == LI).unwrap();
+        s.items.iter().find(|i| i.kind == ItemKind::ObjectionRequest).expect("LinkedIn has an objection request")
+    }
+
+    fn page_of(item: &'static Item) -> Context {
+        Context::ServicePage(LI, ServicePage::Item(&item.id))
+    }
+
+    /// A service whose setting cannot be read (`find: ask`).
+    fn ask_service() -> (&'static Service, &'static Item) {
+        all_services()
+            .iter()
+            .find_map(|s| s.items.iter().find(|i| i.control.as_ref().is_some_and(|c| c.find == Find::Ask)).map(|i| (s, i)))
+            .expect("a service whose setting is found by asking")
+    }
+
+    fn chosen(ids: &[&str]) -> Value {
+        json!({"services": {"v": 1, "chosen": ids, "changed_at": NOW - DAY}})
+    }
+
+    fn seen(state: SeenState) -> Request {
+        Request::SettingSeen(SettingSeen { url: URL.into(), state })
+    }
+
+    fn item_clicked(service: &str, item: &str, action: ServiceAction) -> Request {
+        Request::ItemClicked(ItemClicked { service: service.into(), item: item.into(), action })
+    }
+
+    fn service_plan(out: &Outcome) -> &ServicePlan {
+        match &out.reply {
+            Answer::ServicePanel(p) => p,
+            other => panic!("expected a service panel, got {other:?}"),
+        }
+    }
+
+    fn state_after(before: &Value, out: &Outcome, item: &Item) -> SettingState {
+        Stored::from_storage(persist(before, out)).setting(LI, &item.id).record().state
+    }
+
+    #[test]
+    fn a_service_not_chosen_gets_nothing_and_may_change_nothing() {
+        for before in [json!({}), chosen(&["x"]), json!({"services": "garbage"})] {
+            let stored = Stored::from_storage(&before);
+            for (msg, ctx) in [
+                (shown(), LI_FEED),
+                (shown(), page_of(li_setting())),
+                (seen(SeenState::Off), page_of(li_setting())),
+                (clicked(PanelAction::ConfirmOff), page_of(li_setting())),
+                (clicked(PanelAction::AlreadyDone), page_of(li_request())),
+                (clicked(PanelAction::NotNow), LI_FEED),
+            ] {
+                let out = run(msg.clone(), ctx, &stored);
+                assert_eq!(out.reply, Answer::Rejected("this service is not switched on".into()), "{msg:?} with {before}");
+                assert!(out.writes.is_empty() && out.removals.is_empty());
+            }
+            let out = run(item_clicked(LI, &li_request().id, ServiceAction::MarkSubmitted), POPUP, &stored);
+            assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_banner_on_a_chosen_services_site_leads_to_the_first_open_item() {
+        let before = chosen(&[LI]);
+        let stored = Stored::from_storage(&before);
+        let out = run(shown(), LI_FEED, &stored);
+        let plan = service_plan(&out);
+        assert_eq!((plan.kind, plan.service, plan.item, plan.urging), (PanelKind::Banner, LI, li_setting().id.as_str(), true));
+        assert_eq!(plan.link.as_ref().unwrap().1, li_setting().link);
+        assert!(!plan.actions.contains(&PanelAction::AlreadyDone), "a setting is never marked off from the banner");
+        assert!(out.writes.is_empty());
+        assert_eq!(run(shown(), LI_OTHER, &stored).reply, Answer::Panel(None), "no banner off the feed");
+        // The setting seen off: the banner leads to what is still open.
+        let off = persist(&before, &run(seen(SeenState::Off), page_of(li_setting()), &stored));
+        let out = run(shown(), LI_FEED, &Stored::from_storage(&off));
+        assert_eq!(service_plan(&out).item, li_request().id);
+        assert!(service_plan(&out).actions.contains(&PanelAction::AlreadyDone), "a form the user sends: they may say so");
+        // Everything done: no banner.
+        let done = persist(&off, &run(clicked(PanelAction::AlreadyDone), LI_FEED, &Stored::from_storage(&off)));
+        assert_eq!(Stored::from_storage(&done).request(LI, &li_request().id).record().status, Status::Submitted);
+        assert_eq!(run(shown(), LI_FEED, &Stored::from_storage(&done)).reply, Answer::Panel(None));
+    }
+
+    #[test]
+    fn not_now_rests_the_service_and_the_route_is_one_click_away() {
+        let before = chosen(&[LI]);
+        let out = run(clicked(PanelAction::NotNow), LI_FEED, &Stored::from_storage(&before));
+        assert_eq!(out.writes.len(), 2, "every open item of the service rests: {:?}", written(&out));
+        let after = Stored::from_storage(persist(&before, &out));
+        assert_eq!(after.setting(LI, &li_setting().id).record().state, SettingState::NotChecked, "resting is not checking");
+        assert_eq!(handle(rules(), &shown(), LI_FEED, &after, NOW + DAY, "en").reply, Answer::Panel(None));
+        assert!(matches!(handle(rules(), &shown(), LI_FEED, &after, NOW + 31.0 * DAY, "en").reply, Answer::ServicePanel(_)));
+        assert_eq!(after.badge().text, "4", "resting items are still open");
+        let out = handle(rules(), &clicked(PanelAction::LinkBroken), LI_FEED, &Stored::from_storage(&before), NOW, "de");
+        let plan = service_plan(&out);
+        assert_eq!(plan.steps.as_ref().unwrap().1, in_language(&li_setting().route, "de").steps);
+        assert!(out.writes.is_empty());
+    }
+
+    #[test]
+    fn the_setting_page_says_which_control_and_its_control_alone_marks_it_off() {
+        let before = chosen(&[LI]);
+        let page = page_of(li_setting());
+        let out = run(shown(), page, &Stored::from_storage(&before));
+        let plan = service_plan(&out);
+        assert_eq!(plan.kind, PanelKind::SettingHelper);
+        assert!(out.writes.is_empty(), "showing the page checks nothing");
+        let setting = plan.setting.as_ref().unwrap();
+        let control = li_setting().control.as_ref().unwrap();
+        assert_eq!((setting.find, setting.state.as_str()), (panel::ControlFind::Label, "unknown"));
+        assert_eq!(setting.roles, control.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+        assert!(setting.labels.contains(&crate::rules::normalise_signal(&control.labels[0].text)));
+        assert!(!plan.actions.contains(&PanelAction::ConfirmOff), "readable: the control decides, not the user's click");
+        assert_eq!(plan.paragraphs[1], Text::with("setting_control", &control.labels.iter().find(|l| l.lang == "en").unwrap().text));
+        // Off on its page: done, at once, with the date.
+        let out = run(seen(SeenState::Off), page, &Stored::from_storage(&before));
+        let off = persist(&before, &out);
+        assert_eq!(written(&out), vec![(format!("setting/{LI}/{}", li_setting().id), json!({"v": 1, "state": "off", "changed_at": NOW, "seen_at": NOW}))]);
+        assert_eq!(service_plan(&out).setting.as_ref().unwrap().state, "off");
+        assert_eq!(Stored::from_storage(&off).badge().text, "3", "Meta's two and the objection request");
+        // On again at a later visit: open again.
+        let out = run(seen(SeenState::On), page, &Stored::from_storage(&off));
+        assert_eq!(state_after(&off, &out, li_setting()), SettingState::On);
+        assert_eq!(Stored::from_storage(persist(&off, &out)).badge().text, "4");
+    }
+
+    #[test]
+    fn where_the_control_is_missing_the_user_confirms_and_a_later_sighting_still_counts() {
+        let before = chosen(&[LI]);
+        let page = page_of(li_setting());
+        let out = run(seen(SeenState::Missing), page, &Stored::from_storage(&before));
+        assert!(out.writes.is_empty(), "not found is not off");
+        let plan = service_plan(&out);
+        assert!(plan.actions.contains(&PanelAction::ConfirmOff));
+        assert!(plan.steps.is_some(), "and the way there");
+        assert_eq!(plan.setting.as_ref().unwrap().state, "missing");
+        let out = run(clicked(PanelAction::ConfirmOff), page, &Stored::from_storage(&before));
+        assert_eq!(state_after(&before, &out, li_setting()), SettingState::UserOff);
+        let user_off = persist(&before, &out);
+        assert!(!service_plan(&out).actions.contains(&PanelAction::ConfirmOff), "once said, not asked again");
+        let out = run(seen(SeenState::On), page, &Stored::from_storage(&user_off));
+        assert_eq!(state_after(&user_off, &out, li_setting()), SettingState::On, "the user's word yields to what the page shows");
+        // On the objection request's page, or the feed, there is no setting to confirm.
+        for ctx in [page_of(li_request()), LI_FEED] {
+            let out = run(clicked(PanelAction::ConfirmOff), ctx, &Stored::from_storage(&before));
+            assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty(), "{ctx:?}");
+        }
+        let out = run(seen(SeenState::Off), page_of(li_request()), &Stored::from_storage(&before));
+        assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty());
+    }
+
+    #[test]
+    fn a_setting_is_never_marked_off_by_anything_else() {
+        let before = chosen(&[LI, "x", "google"]);
+        let stored = Stored::from_storage(&before);
+        let mut msgs = vec![(shown(), LI_FEED), (shown(), LI_OTHER), (seen(SeenState::Missing), page_of(li_setting())), (seen(SeenState::On), page_of(li_setting()))];
+        for a in [PanelAction::OpenForm, PanelAction::AlreadyDone, PanelAction::NotNow, PanelAction::LinkBroken, PanelAction::Close, PanelAction::ConfirmOff] {
+            msgs.push((clicked(a), LI_FEED));
+            msgs.push((clicked(a), page_of(li_request())));
+            msgs.push((clicked(a), LI_OTHER));
+        }
+        for s in all_services() {
+            for i in &s.items {
+                for a in [ServiceAction::Open, ServiceAction::MarkSubmitted, ServiceAction::MarkConfirmed, ServiceAction::ConfirmOff, ServiceAction::Reset] {
+                    // A setting the page can read is never confirmed from the popup.
+                    if a == ServiceAction::ConfirmOff && i.control.as_ref().is_some_and(|c| c.find == Find::Ask) {
+                        continue;
+                    }
+                    msgs.push((item_clicked(&s.id, &i.id, a), POPUP));
+                }
+            }
+        }
+        for (msg, ctx) in msgs {
+            let out = run(msg.clone(), ctx, &stored);
+            for (k, v) in written(&out) {
+                if k.starts_with("setting/") {
+                    assert!(!matches!(v["state"].as_str(), Some("off" | "user_off")), "{msg:?} from {ctx:?} wrote {k} = {v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn where_no_page_can_read_it_the_user_says_it_is_off() {
+        let (service, item) = ask_service();
+        let before = chosen(&[&service.id]);
+        let page = Context::ServicePage(&service.id, ServicePage::Item(&item.id));
+        let out = run(shown(), page, &Stored::from_storage(&before));
+        let plan = service_plan(&out);
+        assert_eq!(plan.setting.as_ref().unwrap().find, panel::ControlFind::Ask);
+        assert!(plan.actions.contains(&PanelAction::ConfirmOff) && plan.steps.is_some());
+        let out = run(item_clicked(&service.id, &item.id, ServiceAction::ConfirmOff), POPUP, &Stored::from_storage(&before));
+        let after = Stored::from_storage(persist(&before, &out));
+        assert_eq!(after.setting(&service.id, &item.id).record().state, SettingState::UserOff);
+        // Reset takes it back to "not checked" (the key goes).
+        let out = run(item_clicked(&service.id, &item.id, ServiceAction::Reset), POPUP, &after);
+        assert_eq!(out.removals, [format!("setting/{}/{}", service.id, item.id)]);
+    }
+
+    #[test]
+    fn an_objection_requests_form_page_tracks_the_journey_and_marks_only_on_the_users_word() {
+        let before = chosen(&[LI]);
+        let page = page_of(li_request());
+        let out = run(shown(), page, &Stored::from_storage(&before));
+        let plan = service_plan(&out);
+        assert_eq!(plan.kind, PanelKind::FormHelper);
+        assert!(plan.setting.is_none() && plan.actions.contains(&PanelAction::AlreadyDone));
+        assert_eq!(written(&out), vec![(format!("request/{LI}/{}", li_request().id), json!({"v": 1, "status": "form_opened", "changed_at": NOW}))]);
+        let opened = persist(&before, &out);
+        let out = run(clicked(PanelAction::AlreadyDone), page, &Stored::from_storage(&opened));
+        let sent = persist(&opened, &out);
+        assert_eq!(Stored::from_storage(&sent).request(LI, &li_request().id).record().status, Status::Submitted);
+        assert!(!service_plan(&out).actions.contains(&PanelAction::AlreadyDone));
+        // The popup: confirmed, reset.
+        let out = run(item_clicked(LI, &li_request().id, ServiceAction::MarkConfirmed), POPUP, &Stored::from_storage(&sent));
+        assert_eq!(Stored::from_storage(persist(&sent, &out)).request(LI, &li_request().id).record().status, Status::Confirmed);
+        assert!(matches!(run(item_clicked(LI, &li_request().id, ServiceAction::ConfirmOff), POPUP, &Stored::from_storage(&sent)).reply, Answer::Rejected(_)));
+    }
+
+    #[test]
+    fn choosing_a_service_is_stored_and_the_checklist_shows_it_with_its_access() {
+        let out = run(Request::ServiceChosen(ServiceChosen { service: LI.into(), chosen: true }), POPUP, &empty());
+        assert_eq!(written(&out), vec![("services".to_string(), json!({"v": 1, "chosen": [LI], "changed_at": NOW}))]);
+        let after = persist(&json!({}), &out);
+        let c = checklist_of(&out);
+        assert_eq!(c.services[0].id, "meta");
+        assert!(c.services[0].always && c.services[0].chosen);
+        let li = c.services.iter().find(|s| s.id == LI).unwrap();
+        assert!(li.chosen && !li.access, "no host granted in this call");
+        assert_eq!(li.origins, ["https://*.linkedin.com/*"]);
+        assert_eq!(li.items.len(), 2);
+        assert_eq!(li.items[0].state, ItemState::Setting(SettingState::NotChecked));
+        assert_eq!(c.open, 4, "the badge counts the chosen service's open items");
+        assert!(c.services.iter().filter(|s| s.id != LI && !s.always).all(|s| !s.chosen && s.items.is_empty()));
+        // With its hosts granted.
+        let granted = vec!["https://*.linkedin.com/*".to_string()];
+        let out = handle_granted(rules(), &Request::GetChecklist(GetChecklist {}), POPUP, &Stored::from_storage(&after), NOW, "en", &granted);
+        assert!(checklist_of(&out).services.iter().find(|s| s.id == LI).unwrap().access);
+        assert_eq!(wanted_scripts(&Stored::from_storage(&after), &granted), vec![(LI.to_string(), vec!["https://*.linkedin.com/*".to_string()])]);
+        assert_eq!(wanted_scripts(&Stored::from_storage(&after), &[]), vec![], "not granted: no content script");
+        assert_eq!(wanted_scripts(&empty(), &granted), vec![], "granted but not chosen: none either");
+        // Off again: its items no longer count.
+        let out = run(Request::ServiceChosen(ServiceChosen { service: LI.into(), chosen: false }), POPUP, &Stored::from_storage(&after));
+        assert_eq!(checklist_of(&out).open, 2);
+        for bad in ["meta", "tiktok", ""] {
+            let out = run(Request::ServiceChosen(ServiceChosen { service: bad.into(), chosen: true }), POPUP, &empty());
+            assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty(), "{bad}");
+        }
+        // A choice saved by a newer version is never overwritten.
+        let newer = Stored::from_storage(json!({"services": {"v": 2, "chosen": [LI]}}));
+        let out = run(Request::ServiceChosen(ServiceChosen { service: LI.into(), chosen: false }), POPUP, &newer);
+        assert!(matches!(out.reply, Answer::Rejected(_)) && out.writes.is_empty());
+    }
+
+    #[test]
+    fn every_service_panel_and_popup_row_speaks_all_ten_languages() {
+        use crate::panel::{service_banner, service_route, setting_helper, request_helper};
+        use crate::popup::{popup_view, PopupView};
+        use crate::testing::Catalogue;
+        let reports = [PageReport::Unknown, PageReport::Seen(SeenState::On), PageReport::Seen(SeenState::Off), PageReport::Seen(SeenState::Missing)];
+        let states = [SettingState::NotChecked, SettingState::On, SettingState::Off, SettingState::UserOff];
+        for lang in ["en", "de", "fr", "it", "es", "nl", "pl", "pt", "sv", "da"] {
+            let l = Catalogue::new(lang);
+            let mut views = Vec::new();
+            for s in all_services() {
+                for i in &s.items {
+                    views.push(service_banner(s, i, lang).render(&l));
+                    views.push(service_route(s, i, PanelKind::Banner, lang).render(&l));
+                    views.push(request_helper(s, i, false, lang).render(&l));
+                    views.push(request_helper(s, i, true, lang).render(&l));
+                    for st in states {
+                        for r in reports {
+                            views.push(setting_helper(s, i, st, r, lang).render(&l));
+                        }
+                    }
+                }
+            }
+            for v in &views {
+                assert_eq!(v.lang, lang);
+                for text in v.paragraphs.iter().chain([&v.label, &v.steps_title]).chain(v.actions.iter().map(|a| &a.text)) {
+                    assert!(!text.contains('$') && !text.trim().is_empty() || text.is_empty() && std::ptr::eq(text, &v.steps_title), "{lang}: {text:?} in {v:?}");
+                }
+            }
+            // Every state of every item of every service, chosen, in the popup.
+            let all: Vec<&str> = all_services().iter().map(|s| s.id.as_str()).collect();
+            let mut dump = chosen(&all);
+            for s in all_services() {
+                for (n, i) in s.items.iter().enumerate() {
+                    let key = format!("{}/{}/{}", if i.kind == ItemKind::Setting { "setting" } else { "request" }, s.id, i.id);
+                    dump[key] = if i.kind == ItemKind::Setting { { let st = ["on", "off", "user_off"][n % 3]; json!({"v": 1, "state": st}) } } else { json!({"v": 1, "status": "submitted"}) };
+                }
+            }
+            let out = handle(rules(), &Request::GetChecklist(GetChecklist {}), POPUP, &Stored::from_storage(&dump), NOW, lang);
+            let p: PopupView = popup_view(rules(), checklist_of(&out), &l);
+            assert_eq!(p.services.len(), 1 + all_services().len());
+            for s in &p.services {
+                assert!(!s.name.is_empty() && !s.toggle_label.contains('$'), "{lang}: {s:?}");
+                for i in &s.items {
+                    for text in [&i.state_text, &i.covers, &i.not_covered, &i.link.text] {
+                        assert!(!text.is_empty() && !text.contains('$'), "{lang}: {text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_a_newer_version_saved_is_shown_and_never_overwritten() {
+        let before = json!({
+            "services": {"v": 1, "chosen": [LI]},
+            (format!("setting/{LI}/{}", li_setting().id)): {"v": 2, "state": "on", "profiles": {}},
+            (format!("request/{LI}/{}", li_request().id)): {"v": 2, "status": "not_started"},
+        });
+        let stored = Stored::from_storage(&before);
+        assert!(stored.services_read_only());
+        for (msg, ctx) in [(seen(SeenState::Off), page_of(li_setting())), (shown(), page_of(li_request()))] {
+            let out = run(msg.clone(), ctx, &stored);
+            assert!(out.writes.is_empty(), "{msg:?} wrote over newer data: {:?}", out.writes);
+            assert!(matches!(out.reply, Answer::ServicePanel(_)), "{msg:?}: the helper still shows ({:?})", out.reply);
+        }
+        for (msg, ctx) in [
+            (clicked(PanelAction::ConfirmOff), page_of(li_setting())),
+            (clicked(PanelAction::AlreadyDone), page_of(li_request())),
+            (clicked(PanelAction::NotNow), LI_FEED),
+            (item_clicked(LI, &li_setting().id, ServiceAction::Reset), POPUP),
+            (item_clicked(LI, &li_request().id, ServiceAction::MarkSubmitted), POPUP),
+        ] {
+            let out = run(msg.clone(), ctx, &stored);
+            assert!(out.writes.is_empty() && out.removals.is_empty(), "{msg:?} changed newer data");
+            assert!(matches!(out.reply, Answer::Rejected(_)), "{msg:?}: {:?}", out.reply);
+        }
+        // The popup shows them, without buttons.
+        let c = checklist_of(&run(Request::GetChecklist(GetChecklist {}), POPUP, &stored)).clone();
+        let li = c.services.iter().find(|s| s.id == LI).unwrap();
+        assert!(li.items.iter().all(|i| i.locked), "{li:?}");
+    }
+}
+

@@ -1,4 +1,5 @@
 use super::*;
+use crate::popup::ServiceAction;
 use crate::panel::{ActionView, LinkView, PanelKind, WatchView, WatchedSignal};
 use crate::rules::SignalWhen;
 use crate::popup::{AddGroupView, GroupPanel, ItemAction, ItemView, ToggleView, WhoElseView};
@@ -100,7 +101,8 @@ fn reply_shapes_are_pinned() {
     let form = form_url(PlatformId::Facebook, true);
     let panel = PanelView {
         kind: PanelKind::FormHelper,
-        platform: PlatformId::Facebook,
+        platform: "facebook".into(),
+        item: None,
         urging: false,
         lang: "de".into(),
         label: "l".into(),
@@ -116,6 +118,7 @@ fn reply_shapes_are_pinned() {
             form_area: "form".into(),
             reason_field: "textarea".into(),
         }),
+        setting: None,
     };
     assert_eq!(
         reply(&Reply::ShowPanel { panel }),
@@ -124,7 +127,7 @@ fn reply_shapes_are_pinned() {
             "link": {"text": "k", "href": form},
             "steps_title": "", "steps": [], "footnote": "", "reasons": [], "actions": [{"action": "close", "text": "x"}],
             "watch": {"signals": [{"signal": "received", "when": "answer", "fragments": ["r"]}], "form_area": "form",
-                "reason_field": "textarea"}}})
+                "reason_field": "textarea"}, "item": null, "setting": null}})
     );
     // What the popup renders (extension/popup/popup.js reads these names).
     let link = LinkView { text: "Open the form".into(), href: "u".into() };
@@ -158,6 +161,8 @@ fn reply_shapes_are_pinned() {
         add_group: Some(AddGroupView { hint: "h".into(), label: "l".into(), button: "b".into(), max_length: 40 }),
         scope: "s".into(),
         who_else: WhoElseView { title: "t".into(), third_party: "t".into(), third_party_link: link, pages: "p".into(), whatsapp: "w".into() },
+        services_title: "s".into(),
+        services: vec![],
     };
     let link = json!({"text": "Open the form", "href": "u"});
     let action = json!({"action": "mark_confirmed", "text": "t", "label": "l"});
@@ -167,7 +172,8 @@ fn reply_shapes_are_pinned() {
         "linked": {"label": "l", "checked": true}, "items": [item], "remove": null, "question": null});
     let full = json!({"type": "checklist", "checklist": {"lang": "en", "title": "t", "summary": "s", "timing": "t",
         "groups": [group], "add_group": {"hint": "h", "label": "l", "button": "b", "max_length": 40}, "scope": "s",
-        "who_else": {"title": "t", "third_party": "t", "third_party_link": link, "pages": "p", "whatsapp": "w"}}});
+        "who_else": {"title": "t", "third_party": "t", "third_party_link": link, "pages": "p", "whatsapp": "w"},
+        "services_title": "s", "services": []}});
     assert_eq!(reply(&Reply::Checklist { checklist }), full);
 }
 
@@ -424,5 +430,83 @@ fn metas_privacy_center_flow_and_threads_are_meta_pages() {
     // A look-alike of the new hosts is a stranger.
     for u in ["https://help.meta.com.evil.example/support/privacy/", "https://threads.com.evil.example/"] {
         assert!(authorize(&shown(u), &sender(ID, u, true), ID, BASE).is_err(), "{u}");
+    }
+}
+
+// ── issue 15: services ──
+
+const LI_FEED: &str = "https://www.linkedin.com/feed/";
+const LI_SETTING: &str = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement";
+
+#[test]
+fn service_request_shapes_are_pinned() {
+    for (state, word) in [(SeenState::On, "on"), (SeenState::Off, "off"), (SeenState::Missing, "missing")] {
+        assert_eq!(wire(json!({"type": "setting_seen", "url": LI_SETTING, "state": word})), Request::SettingSeen(SettingSeen { url: LI_SETTING.into(), state }));
+    }
+    assert_eq!(
+        wire(json!({"type": "panel_clicked", "url": LI_SETTING, "action": "confirm_off"})),
+        Request::PanelClicked(PanelClicked { url: LI_SETTING.into(), action: PanelAction::ConfirmOff })
+    );
+    assert_eq!(
+        wire(json!({"type": "service_chosen", "service": "linkedin", "chosen": true})),
+        Request::ServiceChosen(ServiceChosen { service: "linkedin".into(), chosen: true })
+    );
+    for (action, word) in [
+        (ServiceAction::Open, "open"),
+        (ServiceAction::MarkSubmitted, "mark_submitted"),
+        (ServiceAction::MarkConfirmed, "mark_confirmed"),
+        (ServiceAction::ConfirmOff, "confirm_off"),
+        (ServiceAction::Reset, "reset"),
+    ] {
+        assert_eq!(
+            wire(json!({"type": "item_clicked", "service": "linkedin", "item": "ai_setting", "action": word})),
+            Request::ItemClicked(ItemClicked { service: "linkedin".into(), item: "ai_setting".into(), action })
+        );
+    }
+    for bad in [
+        json!({"type": "setting_seen", "url": LI_SETTING, "state": "unknown"}),
+        json!({"type": "setting_seen", "url": LI_SETTING, "state": "off", "label": "x"}),
+        json!({"type": "setting_seen", "url": LI_SETTING}),
+        json!({"type": "setting_seen", "state": "off"}),
+        json!({"type": "service_chosen", "service": "linkedin", "chosen": "yes"}),
+        json!({"type": "service_chosen", "service": "linkedin"}),
+        json!({"type": "item_clicked", "service": "linkedin", "item": "ai_setting", "action": "mark_off"}),
+        json!({"type": "item_clicked", "service": "linkedin", "action": "reset"}),
+    ] {
+        assert!(Request::from_json(&bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_services_pages_are_service_pages_and_may_report_only_there() {
+    let feed = sender(ID, LI_FEED, true);
+    assert_eq!(authorize(&shown(LI_FEED), &feed, ID, BASE), Ok(Context::ServicePage("linkedin", ServicePage::Feed)));
+    let seen = |url: &str, word: &str| Request::from_json(&json!({"type": "setting_seen", "url": url, "state": word})).unwrap();
+    let setting = sender(ID, LI_SETTING, true);
+    assert_eq!(authorize(&seen(LI_SETTING, "off"), &setting, ID, BASE), Ok(Context::ServicePage("linkedin", ServicePage::Item("ai_setting"))));
+    // Reached in-page from the feed (pushState): the claimed page counts, on the sender's origin.
+    assert_eq!(authorize(&seen(LI_SETTING, "off"), &feed, ID, BASE), Ok(Context::ServicePage("linkedin", ServicePage::Item("ai_setting"))));
+    // A control's state only from an item's page; "it is off" likewise.
+    assert!(authorize(&seen(LI_FEED, "off"), &feed, ID, BASE).is_err(), "the feed has no setting");
+    let confirm = |url: &str| Request::PanelClicked(PanelClicked { url: url.into(), action: PanelAction::ConfirmOff });
+    assert!(authorize(&confirm(LI_SETTING), &setting, ID, BASE).is_ok());
+    assert!(authorize(&confirm(LI_FEED), &feed, ID, BASE).is_err());
+    for url in [FEED, "https://help.meta.com/support/privacy/object/meta-ai/"] {
+        assert!(authorize(&confirm(url), &sender(ID, url, true), ID, BASE).is_err(), "{url}: Meta has no settings to confirm");
+        assert!(authorize(&seen(url, "off"), &sender(ID, url, true), ID, BASE).is_err(), "{url}");
+    }
+    // The feed's buttons, not Meta's question's answers.
+    assert!(authorize(&Request::PanelClicked(PanelClicked { url: LI_FEED.into(), action: PanelAction::NotNow }), &feed, ID, BASE).is_ok());
+    assert!(authorize(&Request::PanelClicked(PanelClicked { url: LI_FEED.into(), action: PanelAction::SentForFacebook }), &feed, ID, BASE).is_err());
+    // No other origin, no look-alike, no http, no tab-less sender; a page may not choose or mark.
+    assert_eq!(authorize(&seen("https://www.x.com/settings/grok_settings", "off"), &setting, ID, BASE), Err("url is not on the sender's origin".into()));
+    for u in ["https://www.linkedin.com.evil.example/feed/", "http://www.linkedin.com/feed/", "https://www.linkedin.com@evil.example/"] {
+        assert!(authorize(&shown(u), &sender(ID, u, true), ID, BASE).is_err(), "{u}");
+    }
+    assert!(authorize(&shown(LI_FEED), &sender(ID, LI_FEED, false), ID, BASE).is_err());
+    for v in [json!({"type": "service_chosen", "service": "linkedin", "chosen": true}), json!({"type": "item_clicked", "service": "linkedin", "item": "ai_setting", "action": "confirm_off"})] {
+        let req = popup_request(v.clone());
+        assert!(authorize(&req, &setting, ID, BASE).is_err(), "{v} from a page");
+        assert_eq!(authorize(&req, &sender(ID, &format!("{BASE}popup/popup.html"), false), ID, BASE), Ok(Context::ExtensionPage), "{v}");
     }
 }

@@ -2,10 +2,10 @@
 //! pure handler, writes storage and keeps the badge right.
 
 use super::browser::{self, to_js, I18n};
-use crate::handler::{handle, Answer, Stored};
+use crate::handler::{handle_granted, wanted_scripts, Answer, Stored};
 use crate::panel::Localize;
 use crate::popup::popup_view;
-use crate::protocol::{authorize, Reply, Request, Sender};
+use crate::protocol::{authorize, Context, Reply, Request, Sender};
 use crate::rules::rules;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -30,12 +30,32 @@ fn warn_once(text: &str) {
 }
 
 /// Runs on every start of the worker or event page: the badge is recomputed from storage, so it is right
-/// after a browser start, an update, or the worker being stopped.
+/// after a browser start, an update, or the worker being stopped; the services' content scripts are made
+/// what the stored choice and the granted hosts say (a grant may have changed while we were stopped).
 #[wasm_bindgen]
 pub async fn background_start() {
     if let Err(e) = refresh_badge().await {
         warn_once(&e);
     }
+    if let Err(e) = sync_services().await {
+        warn_once(&e);
+    }
+}
+
+/// Registers the content scripts of every chosen service whose hosts are all granted, and unregisters the
+/// others. `background.js` calls it on `permissions.onAdded`/`onRemoved`; the core after `service_chosen`
+/// and on every start.
+#[wasm_bindgen]
+pub async fn sync_services() -> Result<(), String> {
+    let stored = read_stored().await?;
+    sync_with(&stored).await
+}
+
+async fn sync_with(stored: &Stored) -> Result<(), String> {
+    let granted = browser::granted_origins().await?;
+    let wanted: Vec<browser::WantedScript> =
+        wanted_scripts(stored, &granted).into_iter().map(|(id, matches)| browser::WantedScript { id, matches }).collect();
+    browser::sync_content_scripts(&wanted).await
 }
 
 async fn read_stored() -> Result<Stored, String> {
@@ -83,7 +103,9 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Reply, String> {
     let sender: Sender = serde_wasm_bindgen::from_value(sender).map_err(|e| format!("odd sender: {e}"))?;
     let context = authorize(&req, &sender, &browser::extension_id(), &browser::extension_base())?;
     let stored = read_stored().await?;
-    let out = handle(rules(), &req, context, &stored, js_sys::Date::now(), &I18n.lang());
+    // The popup shows per service whether its hosts are granted; the pages need not ask.
+    let granted = if context == Context::ExtensionPage { browser::granted_origins().await? } else { Vec::new() };
+    let out = handle_granted(rules(), &req, context, &stored, js_sys::Date::now(), &I18n.lang(), &granted);
     if !out.writes.is_empty() || !out.removals.is_empty() {
         // One key per platform and group: a write never touches another tab's platform.
         if !out.writes.is_empty() {
@@ -94,9 +116,17 @@ async fn respond(msg: JsValue, sender: JsValue) -> Result<Reply, String> {
         }
         show_badge(&out.stored).await?;
     }
+    if matches!(req, Request::ServiceChosen(_)) {
+        // After the choice is stored: a grant in the same click may already have arrived (or arrives later,
+        // and permissions.onAdded syncs again).
+        if let Err(e) = sync_with(&out.stored).await {
+            warn_once(&e);
+        }
+    }
     Ok(match out.reply {
         Answer::Panel(Some(plan)) => Reply::ShowPanel { panel: plan.render(rules(), &I18n) },
         Answer::Panel(None) => Reply::NoPanel,
+        Answer::ServicePanel(plan) => Reply::ShowPanel { panel: plan.render(&I18n) },
         Answer::Checklist(checklist) => Reply::Checklist { checklist: popup_view(rules(), &checklist, &I18n) },
         Answer::Done => Reply::Done,
         Answer::Rejected(reason) => return Err(reason),

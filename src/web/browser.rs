@@ -26,6 +26,12 @@ extern "C" {
     /// `i18n.getMessage`: the catalogue in the browser's UI language.
     #[wasm_bindgen(js_namespace = ext, js_name = message)]
     fn message_js(key: &str, subs: Vec<String>) -> String;
+    /// `permissions.getAll().origins`: the hosts we may reach now.
+    #[wasm_bindgen(js_namespace = ext, js_name = grantedOrigins, catch)]
+    async fn granted_origins_js() -> Result<JsValue, JsValue>;
+    /// Registers `service-<id>` for each wanted entry, unregisters every other `service-*`.
+    #[wasm_bindgen(js_namespace = ext, js_name = syncContentScripts, catch)]
+    async fn sync_content_scripts_js(wanted: JsValue) -> Result<JsValue, JsValue>;
     /// `runtime.id`, which `sender.id` must equal.
     #[wasm_bindgen(js_namespace = ext, js_name = extensionId)]
     pub fn extension_id() -> String;
@@ -98,4 +104,22 @@ impl Localize for I18n {
         let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
         date.to_locale_date_string(&self.lang(), &options).into()
     }
+}
+
+/// The host permissions granted now (`https://*.linkedin.com/*`, …), as the browser writes them.
+pub async fn granted_origins() -> Result<Vec<String>, String> {
+    let origins = granted_origins_js().await.map_err(|e| js_err("permissions.getAll", e))?;
+    serde_wasm_bindgen::from_value(origins).map_err(|e| format!("permissions.getAll: {e}"))
+}
+
+/// One active service's content script: `id` (the service id; registered as `service-<id>`) on `matches`.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct WantedScript {
+    pub id: String,
+    pub matches: Vec<String>,
+}
+
+/// Makes the registered service content scripts exactly `wanted` (ext.js checks each entry's grant again).
+pub async fn sync_content_scripts(wanted: &[WantedScript]) -> Result<(), String> {
+    sync_content_scripts_js(to_js(wanted)?).await.map(|_| ()).map_err(|e| js_err("scripting (service content scripts)", e))
 }

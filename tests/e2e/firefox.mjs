@@ -96,6 +96,10 @@ const HARNESS_PREFS = {
   // manifest.json/host_permissions; older Firefox: https://github.com/mozilla/web-ext/issues/2980).
   // Set explicitly; start() still checks the grant, because without it the content scripts never run.
   'extensions.originControls.grantByDefault': true,
+  // permissions.request() grants without showing its prompt (headless: nobody can answer it); the API's
+  // own checks still apply: only from a user's input, only what the manifest lists as optional. The
+  // services' grant path runs on the shipped build this way (tests/e2e/services.mjs).
+  'extensions.webextOptionalPermissionPrompts': false,
   'browser.sessionstore.resume_from_crash': false,
   'browser.sessionstore.max_resumed_crashes': 0,
   'dom.disable_beforeunload': true,

@@ -23,7 +23,7 @@ export function readPanelInPage(_arg, root) {
   if (root && root.host !== host) root = null; // the host changed between finding the root and now
   const parent = host.parentNode === document.documentElement ? 'html'
     : (host.parentNode && host.parentNode.nodeName ? host.parentNode.nodeName.toLowerCase() : null);
-  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper]');
+  const box = root && root.querySelector('[data-role=banner], [data-role=form-helper], [data-role=setting-helper]');
   if (!box) return { count: hosts.length, kind: null, shadowMode: root ? root.mode : null, parent, visible: false };
   const text = (e) => (e ? (e.textContent || '').replace(/[ \t\r\n\f]+/g, ' ').trim() : null);
   const ol = box.querySelector('ol');
@@ -38,6 +38,8 @@ export function readPanelInPage(_arg, root) {
   return {
     count: hosts.length,
     kind: box.getAttribute('data-role'),
+    item: box.getAttribute('data-item'), // a service's item (setting helper), else null
+    settingState: box.querySelector('[data-role=setting-state]')?.getAttribute('data-state') ?? null,
     platform: box.getAttribute('data-platform'),
     urging: box.getAttribute('data-urging') === 'true',
     lang: box.lang || null,

@@ -1,5 +1,6 @@
 // Registers every end-to-end test for one browser with node:test: the scenarios (scenarios.mjs), the
-// robustness suite (robustness.mjs) and the accessibility checks (a11y.mjs) — one list each, the same in
+// services' scenarios (services.mjs), the robustness suite (robustness.mjs) and the accessibility checks
+// (a11y.mjs) — one list each, the same in
 // both browsers. chromium.test.mjs and firefox.test.mjs are one line each: registerSuite(browser).
 //
 // A test that meets something the browser truly cannot do calls ctx.gap(what, bugUrl). That is a FAILURE
@@ -19,6 +20,7 @@ import { createDriver, whyMissing } from './driver.mjs';
 import { scenarios } from './scenarios.mjs';
 import { robustness } from './robustness.mjs';
 import { a11y } from './a11y.mjs';
+import { services } from './services.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -55,7 +57,7 @@ export function registerSuite(browser) {
     await replica?.close();
   });
 
-  for (const s of [...scenarios, ...robustness, ...a11y]) {
+  for (const s of [...scenarios, ...services, ...robustness, ...a11y]) {
     if (only && !only.test(s.name)) continue;
     test(s.name, { skip: missing ?? false, timeout: s.timeout ?? 120_000 }, async (t) => {
       const driver = createDriver(browser, { server });
