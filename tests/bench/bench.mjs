@@ -311,7 +311,7 @@ async function servicesPhase(server) {
   const wManifest = JSON.parse(fs.readFileSync(path.join(SERVICES_EXT_DIR, 'manifest.json'), 'utf8'));
   const granted = sites.filter((s) => s.matches.every((m) => (wManifest.host_permissions ?? []).includes(m))).map((s) => s.id);
   const W = await launchConfig({ name: 'W', extensionDir: SERVICES_EXT_DIR, serverPort: server.port });
-  const B = await launchConfig({ name: 'B', extensionDir: servicesBaselineExtension(sites), serverPort: server.port });
+  const B = await launchConfig({ name: 'B', extensionDir: servicesBaselineExtension(all), serverPort: server.port });
   const N = await launchConfig({ name: 'N', serverPort: server.port });
   const r = { version: W.version, extensionDir: SERVICES_EXT_DIR, hostPermissions: wManifest.host_permissions ?? [],
     granted, domains: ruleDomains(), sites: {}, load: [] };
