@@ -306,18 +306,24 @@ function serviceScriptFiles() {
 }
 
 async function servicesPhase(server) {
-  const sites = serviceSites();
+  // BENCH_SERVICES_SITES: which sites, in which order (a comma list of ids; default: the rules files' order,
+  // then Meta). The site measured first runs in the browsers' first minute: rotate between runs. Every
+  // service is chosen and on the baseline's hosts whichever are measured.
+  const all = serviceSites();
+  const pick = (process.env.BENCH_SERVICES_SITES || '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const id of pick) if (!all.some((x) => x.id === id)) throw new Error(`BENCH_SERVICES_SITES: no site "${id}"`);
+  const sites = pick.length ? pick.map((id) => all.find((x) => x.id === id)) : all;
   log(`services: ${sites.map((s) => `${s.id} on ${s.host}`).join(', ')}; W = ${path.relative(ROOT, SERVICES_EXT_DIR) || SERVICES_EXT_DIR}`);
   const wManifest = JSON.parse(fs.readFileSync(path.join(SERVICES_EXT_DIR, 'manifest.json'), 'utf8'));
-  const granted = sites.filter((s) => s.matches.every((m) => (wManifest.host_permissions ?? []).includes(m))).map((s) => s.id);
+  const granted = all.filter((s) => !s.reference && s.matches.every((m) => (wManifest.host_permissions ?? []).includes(m))).map((s) => s.id);
   const W = await launchConfig({ name: 'W', extensionDir: SERVICES_EXT_DIR, serverPort: server.port });
   const B = await launchConfig({ name: 'B', extensionDir: servicesBaselineExtension(all), serverPort: server.port });
   const N = await launchConfig({ name: 'N', serverPort: server.port });
   const r = { version: W.version, extensionDir: SERVICES_EXT_DIR, hostPermissions: wManifest.host_permissions ?? [],
-    granted, domains: ruleDomains(), sites: {}, load: [] };
+    granted, domains: ruleDomains(), sites: {}, load: [], order: sites.map((x) => x.id) };
   try {
     if (!W.extensionId) throw new Error(`the extension's service worker did not appear (is ${SERVICES_EXT_DIR} built?)`);
-    const services = sites.filter((s) => !s.reference);
+    const services = all.filter((s) => !s.reference);
     r.choice = await W.chooseServices(services.map((s) => s.id), { standIn: SERVICES_STAND_IN, standInJs: serviceScriptFiles(),
       standInMatches: Object.fromEntries(services.map((s) => [s.id, s.matches])) });
     log(`services chosen: answers ${JSON.stringify(r.choice.answers)}; content scripts registered by ` +
