@@ -26,7 +26,10 @@ var ext = (() => {
   api.storage.onChanged.addListener((_, area) => area === 'local' && forget());
 
   // A service's content scripts: the same two files as Meta's minus form.js (only Meta has objection
-  // forms with signals), setting.js first because banner.js hands it the setting watch.
+  // forms with signals), setting.js first because banner.js hands it the setting watch. Registered at
+  // runtime (scripting: Chromium ≥ 102, Firefox ≥ 102) for hosts the user granted: the manifest lists them
+  // as optional_host_permissions (Chromium ≥ 102, Firefox ≥ 128, https://bugzil.la/1766026), which no
+  // browser grants at install (Firefox ≥ 127 grants only host_permissions then, https://bugzil.la/1839129).
   const SERVICE_SCRIPT = 'service-';
   // Absolute paths: Firefox resolves a relative one against the calling document, Chromium against the
   // extension's root (https://developer.mozilla.org/en-US/docs/Mozilla/Add-ons/WebExtensions/Chrome_incompatibilities,

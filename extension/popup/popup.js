@@ -74,7 +74,6 @@
     el(app, 'p', { id: 'summary', role: 'status' }, v.summary);
     el(app, 'p', { class: 'note' }, v.timing);
     for (const g of v.groups) group(g);
-    services(v.services_title, v.services);
     if (v.add_group) {
       el(app, 'p', { class: 'note' }, v.add_group.hint);
       const form = el(app, 'form', { id: 'add-group' });
@@ -84,6 +83,8 @@
       el(row, 'button', { type: 'submit' }, v.add_group.button);
     }
     el(app, 'p', { class: 'note' }, v.scope);
+    // After Meta's accounts (their groups, the form to add one, what one objection covers).
+    services(v.services_title, v.services);
     const who = el(app, 'section', { class: 'who-else', 'aria-labelledby': 'who-else-title' });
     el(who, 'h2', { id: 'who-else-title' }, v.who_else.title);
     const p = el(who, 'p', {}, `${v.who_else.third_party} `);

@@ -57,7 +57,7 @@ function moveBack() {
 }
 
 /** Runs axe; `inShadow` = the check must have looked at nodes inside the panel's shadow root. */
-async function check(driver, what, { panel = false } = {}) {
+export async function check(driver, what, { panel = false } = {}) {
   const options = { runOnly: { type: 'tag', values: TAGS } };
   let r;
   if (panel) {

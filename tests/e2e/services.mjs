@@ -17,6 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until, extensionDirOf } from './driver.mjs';
 import { observe } from './scenarios.mjs';
+import { check as axeCheck } from './a11y.mjs';
+import { hitTestFormControls } from './page-fns.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const show = (x) => JSON.stringify(x);
@@ -187,13 +189,13 @@ async function settingJourney(driver, ctx, id) {
 
   const badgeBefore = Number(await driver.badge());
   await ctx.step(`${id}: switching the control off marks the item done within a second`, async () => {
+    const clicking = Date.now(); // an upper bound: includes the harness's own round trips for the click
     await driver.pageClick(control); // a trusted click on the replica's own switch
-    const clicked = Date.now();
     await driver.waitPanel((p) => p.settingState === 'off', `${id}: the helper reads off within 1 s of the click`, { timeout: 1000 });
-    const ms = Date.now() - clicked;
+    const ms = Date.now() - clicking;
     const rec = await settingRecord(driver, id);
     assert.equal(rec?.state, 'off', `${id}: stored off by the time the helper said so (${show(rec)})`);
-    console.log(`# ${driver.name} ${id}: trusted click → helper and storage off in ${ms} ms`);
+    console.log(`# ${driver.name} ${id}: trusted click (sent) → helper and storage off in ${ms} ms`);
     const popup = await driver.inPopup(readServicesInPopup);
     assert.equal(popup[id]?.items[item.id]?.state, 'off', `${id}: the popup shows the item done (${show(popup[id])})`);
     await driver.waitBadge(String(badgeBefore - 1), `after ${id}'s setting went off (was ${badgeBefore})`);
@@ -429,4 +431,138 @@ export const services = [
       await driver.waitStorage((s) => s[`setting/${id}/${settingItem(id).id}`]?.state === 'off', 'x: off stays stored');
     },
   },
+
+  {
+    name: 'services: the popup\'s items: the objection form\'s link and "sent", a setting we cannot read confirmed off; the badge counts them',
+    timeout: 120_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      await switchService(driver, 'linkedin', true);
+      await switchService(driver, 'google', true);
+      const objection = serviceRules('linkedin').items.find((i) => i.kind === 'objection_request');
+      const keep = settingItem('google');
+      // A trusted click in a popup tab. A link's new tab is not followed: the harness would count its load
+      // as the extension's request; the popup's own handling of the click is what is tested.
+      const click = async (selector) => {
+        const tab = await driver.openPopupTab();
+        try {
+          await driver.inTab(tab, () => { document.addEventListener('click', (e) => e.preventDefault(), true); return true; });
+          await driver.clickTogether([{ tab, page: selector }]);
+        } finally { await driver.closeTab(tab); }
+      };
+      const row = (id, item) => `#services li[data-service="${id}"] li[data-item="${item}"]`;
+      const start = Number(await driver.badge());
+      const popup = await driver.inPopup(readServicesInPopup);
+      assert.equal(popup.linkedin.items[objection.id]?.state, 'not_started', `the objection is open (${show(popup.linkedin)})`);
+      assert.deepEqual(popup.linkedin.items[settingItem('linkedin').id]?.actions, [], 'a readable setting offers no "it is off" in the popup');
+      assert.ok(popup.google.items[keep.id]?.actions.includes('confirm_off'), `Google's setting (cannot be read) may be confirmed off (${show(popup.google)})`);
+
+      await click(`${row('linkedin', objection.id)} a[data-role=item-link]`);
+      await driver.waitStorage((st) => st[`request/linkedin/${objection.id}`]?.status === 'form_opened', 'the objection form opened from the popup');
+      await click(`${row('linkedin', objection.id)} button[data-action=mark_submitted]`);
+      await driver.waitStorage((st) => st[`request/linkedin/${objection.id}`]?.status === 'submitted', 'the objection marked sent');
+      await driver.waitBadge(String(start - 1), 'after the objection was marked sent');
+      await click(`${row('google', keep.id)} button[data-action=confirm_off]`);
+      await driver.waitStorage((st) => st[`setting/google/${keep.id}`]?.state === 'user_off', 'Google\'s setting confirmed off by the user');
+      await driver.waitBadge(String(start - 2), 'after Google\'s setting was confirmed off');
+      const after = await driver.inPopup(readServicesInPopup);
+      assert.equal(after.google.items[keep.id].state, 'user_off');
+      assert.ok(after.google.items[keep.id].actions.includes('reset'), 'and it can be undone');
+    },
+  },
+
+  {
+    name: 'services: after a browser restart the chosen service\'s script runs again (Firefox: from the first page on)',
+    timeout: 120_000,
+    async run(driver) {
+      const id = 'linkedin';
+      await launchTestBuild(driver);
+      await switchService(driver, id, true);
+      await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+      await driver.restart();
+      // The first page after the start, before anything woke the background on purpose.
+      await driver.open(`${HOME[id]}?setting=on`);
+      if (driver.name === 'firefox') {
+        // Firefox keeps the registration (persistAcrossSessions, https://bugzil.la/1751436; measured: with the
+        // background's sync switched off, the script still ran after a restart, 2 of 2). The background's
+        // own sync on start would bring it back as well, so this does not tell the two apart.
+        await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner on the first page after a restart`);
+      } else {
+        // Chromium drops dynamically registered scripts when it loads the extension anew, as on an update
+        // (https://github.com/mdn/content/issues/38690), and the harness's --load-extension does that on
+        // every start (measured: with the background's sync switched off, no script after a restart, 3 of
+        // 3). A user's restart keeps them; here the background's sync on start must bring them back.
+        await waitScripts(driver, (s) => !!s[id], `service-${id} registered again by the background's start`);
+        await driver.reload();
+        await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner after the restart`);
+      }
+      const scripts = await driver.inPopup(readServiceScripts);
+      assert.deepEqual(Object.keys(scripts), [id], `exactly ${id}'s script after the restart (${show(scripts)})`);
+    },
+  },
+
+  {
+    name: 'services: the setting helper never covers the switch, from a 360 px phone to 1920 px (LinkedIn, X)',
+    timeout: 150_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      for (const id of ['linkedin', 'x']) await switchService(driver, id, true);
+      await waitScripts(driver, (s) => !!s.linkedin && !!s.x, 'the scripts registered');
+      for (const id of ['linkedin', 'x']) {
+        const link = `${settingItem(id).link}?setting=on`;
+        for (const [w, h] of [[360, 740], [768, 1024], [1920, 1080]]) {
+          await driver.setViewport(w, h);
+          await driver.open(link);
+          await driver.waitPanel((p) => p.visible && isSettingHelper(p) && p.settingState === 'on', `${id}: the helper at ${w} px`);
+          const r = await driver.inPage(hitTestFormControls);
+          assert.equal(r.width, w, `the viewport is ${w} px wide`);
+          assert.ok(r.controls.some((c) => c.what.startsWith('input')), `${id} at ${w} px: the switch was found (${show(r.controls)})`);
+          assert.deepEqual(r.controls.filter((c) => !c.ok), [], `${id} at ${w} px: every control of the page can be hit where a user clicks it`);
+          // And a trusted click on the switch goes through (it fails when something covers it).
+          await driver.pageClick(`[data-replica-control="${id}"]`);
+          await driver.waitPanel((p) => p.settingState === 'off', `${id} at ${w} px: the click reached the switch`);
+        }
+      }
+      await driver.setViewport(1200, 800);
+    },
+  },
+
+  ...['light', 'dark'].map((scheme) => ({
+    name: `services: axe WCAG 2 A/AA, ${scheme} colour scheme: banner, setting helpers (on, off, not found, cannot be read), popup`,
+    timeout: 180_000,
+    async run(driver, { step }) {
+      await driver.launch({ extensionDir: testBuildOf(driver.name), colorScheme: scheme });
+      for (const id of SERVICE_IDS) await switchService(driver, id, true);
+      await waitScripts(driver, (s) => SERVICE_IDS.every((id) => s[id]), 'every service\'s script registered');
+      const linkedin = settingItem('linkedin');
+      await step('LinkedIn banner', async () => {
+        await driver.open(`${HOME.linkedin}?setting=on`);
+        await driver.waitPanel((p) => p.visible && p.kind === 'banner', 'the LinkedIn banner');
+        await axeCheck(driver, `${scheme}: LinkedIn banner`, { panel: true });
+      });
+      await step('setting helper, the switch on and then off', async () => {
+        await driver.open(`${linkedin.link}?setting=on`);
+        await driver.waitPanel((p) => p.visible && p.settingState === 'on', 'the helper, on');
+        await axeCheck(driver, `${scheme}: setting helper (on)`, { panel: true });
+        await driver.pageClick('[data-replica-control="linkedin"]');
+        await driver.waitPanel((p) => p.visible && p.settingState === 'off', 'the helper, off');
+        await axeCheck(driver, `${scheme}: setting helper (off)`, { panel: true });
+      });
+      await step('setting helper, the switch not found', async () => {
+        await driver.open(`${linkedin.link}?setting=on&replica=relabelled`);
+        await driver.waitPanel((p) => p.visible && p.settingState === 'missing', 'the helper, not found', { timeout: 8000 });
+        await axeCheck(driver, `${scheme}: setting helper (missing)`, { panel: true });
+      });
+      await step('setting helper, a setting we cannot read (Google)', async () => {
+        await driver.open(`${settingItem('google').link}?setting=on`);
+        await driver.waitPanel((p) => p.visible && isSettingHelper(p) && p.actions.includes('confirm_off'), 'the Google helper');
+        await axeCheck(driver, `${scheme}: setting helper (ask)`, { panel: true });
+      });
+      await step('popup: services chosen, one without access', async () => {
+        await revokeHosts(driver, 'x');
+        await until(() => driver.inPopup(readServicesInPopup), (p) => p.x.needsAccess, { timeout: 5000, what: 'x without access in the popup' });
+        await axeCheck(driver, `${scheme}: popup with services`);
+      });
+    },
+  })),
 ];
