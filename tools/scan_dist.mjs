@@ -251,8 +251,12 @@ function scanWasm(file, rel, glueSource) {
   }
   const urls = [...new Set(buf.toString('latin1').match(/https?:\/\/[\x21-\x7e]+/g) ?? [])];
   for (const u of urls) {
+    // The core builds the services' host match patterns (`https://*.` + a rules domain + `/*`) for the
+    // content scripts it registers; that piece is a pattern's head, not an address (scanManifest checks
+    // the patterns themselves against the rules).
+    if (u === 'https://*.') continue;
     const clean = u.replace(/[^\w\-./:?#&=%~+]+.*$/, '');
-    if (!LINK_HOSTS.test(clean)) find(rel, 0, `URL in the WebAssembly that is not a link to one of Meta's sites: ${clean}`);
+    if (!LINK_HOSTS.test(clean)) find(rel, 0, `URL in the WebAssembly that is not a link to one of Meta's or the services' sites: ${clean}`);
   }
   return { kind: 'wasm', imports: imports.length, urls: urls.length };
 }

@@ -472,7 +472,7 @@ export const services = [
   },
 
   {
-    name: 'services: after a browser restart the chosen service\'s script still runs from the first page on',
+    name: 'services: after a browser restart the chosen service\'s script runs again (Firefox: from the first page on)',
     timeout: 120_000,
     async run(driver) {
       const id = 'linkedin';
@@ -482,7 +482,20 @@ export const services = [
       await driver.restart();
       // The first page after the start, before anything woke the background on purpose.
       await driver.open(`${HOME[id]}?setting=on`);
-      await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner on the first page after a restart`);
+      if (driver.name === 'firefox') {
+        // Firefox keeps the registration (persistAcrossSessions, https://bugzil.la/1751436; measured: with the
+        // background's sync switched off, the script still ran after a restart, 2 of 2). The background's
+        // own sync on start would bring it back as well, so this does not tell the two apart.
+        await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner on the first page after a restart`);
+      } else {
+        // Chromium drops dynamically registered scripts when it loads the extension anew, as on an update
+        // (https://github.com/mdn/content/issues/38690), and the harness's --load-extension does that on
+        // every start (measured: with the background's sync switched off, no script after a restart, 3 of
+        // 3). A user's restart keeps them; here the background's sync on start must bring them back.
+        await waitScripts(driver, (s) => !!s[id], `service-${id} registered again by the background's start`);
+        await driver.reload();
+        await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, `${id}: its banner after the restart`);
+      }
       const scripts = await driver.inPopup(readServiceScripts);
       assert.deepEqual(Object.keys(scripts), [id], `exactly ${id}'s script after the restart (${show(scripts)})`);
     },
