@@ -411,6 +411,49 @@ export const services = [
   },
 
   {
+    name: 'services: a control the app draws off before the setting arrives is not done; a setting really off at first sight is, once it held',
+    timeout: 150_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      for (const id of ['linkedin', 'x']) {
+        const item = settingItem(id);
+        const key = `setting/${id}/${item.id}`;
+        await switchService(driver, id, true);
+        await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+        // Every state the extension writes for this item, from an extension page that listens throughout.
+        const tab = await driver.openPopupTab();
+        try {
+          await driver.inTab(tab, (k) => {
+            const w = /** @type {any} */ (window);
+            w.seenStates = [];
+            (globalThis.browser ?? globalThis.chrome).storage.onChanged.addListener((ch) => {
+              if (ch[k]) w.seenStates.push(ch[k].newValue?.state ?? null);
+            });
+            return true;
+          }, key);
+          // The app's first render shows the control unticked; the stored "on" follows 300 ms later.
+          const page = new URL(item.link);
+          page.searchParams.set('replica', 'hydrate');
+          page.searchParams.set('setting', 'on');
+          await driver.open(page.href);
+          await driver.waitPanel((p) => isSettingHelper(p) && p.settingState === 'on', `${id}: the helper reads the control on once the setting arrived`);
+          await observe(1200, `${id}: no "off" may follow from the first render`);
+          const states = await driver.inTab(tab, () => /** @type {any} */ (window).seenStates);
+          assert.ok(!states.includes('off'), `${id}: never stored off from the app's first render (states written: ${show(states)})`);
+          assert.equal((await settingRecord(driver, id))?.state, 'on', `${id}: stored on`);
+          // A setting that really is off when the page opens (switched elsewhere, in the app) is done.
+          const off = new URL(item.link);
+          off.searchParams.set('setting', 'off');
+          await driver.open(off.href);
+          await driver.waitStorage((st) => st[key]?.state === 'off', `${id}: a setting off at first sight is stored off once it held`, { timeout: 4000 });
+        } finally {
+          await driver.closeTab(tab);
+        }
+      }
+    },
+  },
+
+  {
     name: 'services: X is one client-side app: the helper follows it to the setting and away',
     timeout: 120_000,
     async run(driver) {
