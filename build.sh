@@ -122,9 +122,12 @@ install_test_tools() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
-  # Debian's Firefox ships en-US only; the French and Polish scenarios need these language packs.
-  dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1 || missing+=(firefox-esr-l10n-fr)
-  dpkg -s firefox-esr-l10n-pl >/dev/null 2>&1 || missing+=(firefox-esr-l10n-pl)
+  # Debian's Firefox ships en-US only; the French and Polish scenarios, and the German and Spanish
+  # services scenario, need these language packs.
+  local pack
+  for pack in fr pl de es-es; do
+    dpkg -s "firefox-esr-l10n-$pack" >/dev/null 2>&1 || missing+=("firefox-esr-l10n-$pack")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq

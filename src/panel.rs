@@ -632,7 +632,7 @@ pub fn service_route(service: &'static Service, item: &'static Item, kind: Panel
 /// The control's label in the user's language, where a source gives it in that language (`None`: not
 /// sourced in it; the helper then names the setting and the way there, and the user confirms).
 fn control_label<'a>(control: &'a Control, lang: &str) -> Option<&'a str> {
-    control.labels.iter().find(|l| l.lang == lang).map(|l| l.text.as_str())
+    control.labels.iter().find(|l| l.lang == lang).map(|l| l.shown.as_str())
 }
 
 /// The helper on a setting's own page: which control to use, what the page showed, and what the setting

@@ -32,6 +32,10 @@
   // poll, a quote of the setting with a comment) is not named by the post's words, even where they
   // include the label.
   const NAME_MAX = 200;
+  // An app can draw the control before it knows the user's setting (its first render, then its data):
+  // "off" as the page first shows it counts only once it has held this long. After the page showed "on",
+  // or after the user's own input on the control, "off" counts at once: that is the switch the user made.
+  const FIRST_OFF_MS = 800;
 
   globalThis.widerspruchSetting = {
     /**
@@ -79,7 +83,19 @@
       let latest;
       let frame = 0;
       let stopped = false;
-      const say = (/** @type {SeenState} */ s) => { if (!stopped && s !== said) { said = s; report(s); } };
+      let settled = false; // the page showed "on", or the user acted on the control
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let firstOff;
+      const say = (/** @type {SeenState} */ s) => {
+        if (stopped) return;
+        clearTimeout(firstOff);
+        if (s === 'off' && !settled) {
+          firstOff = setTimeout(() => { settled = true; read(); }, FIRST_OFF_MS);
+          return;
+        }
+        if (s === 'on') settled = true;
+        if (s !== said) { said = s; report(s); }
+      };
 
       // Read the state. Several matching controls (a page showing the setting twice) read "off" only when
       // every one of them does: a "done" must never come from the one we happened to pick.
@@ -134,8 +150,12 @@
       // (at once, and once the app's handler ran). The event itself is not read, only the control's state.
       /** @type {ReturnType<typeof setTimeout> | undefined} */
       let late;
-      const onInput = () => {
+      const onInput = (/** @type {Event} */ e) => {
         if (!controls.length) return;
+        // The user's own input on the control (or its label) settles what the page shows from now on.
+        const t = e.target;
+        if (e.isTrusted && t instanceof Node && controls.some((c) => c.contains(t) ||
+          (c instanceof HTMLInputElement && [...(c.labels ?? [])].some((l) => l.contains(t))))) settled = true;
         setTimeout(read, 0);
         clearTimeout(late);
         late = setTimeout(read, 150);
@@ -152,6 +172,7 @@
         clearTimeout(quiet);
         clearTimeout(latest);
         clearTimeout(late);
+        clearTimeout(firstOff);
         cancelAnimationFrame(frame);
         for (const type of EVENTS) document.removeEventListener(type, onInput, true);
         window.removeEventListener('load', onLoad);

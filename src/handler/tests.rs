@@ -636,7 +636,7 @@ mod services {
         assert_eq!(setting.roles, control.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>());
         assert!(setting.labels.contains(&crate::rules::normalise_signal(&control.labels[0].text)));
         assert!(!plan.actions.contains(&PanelAction::ConfirmOff), "readable: the control decides, not the user's click");
-        assert_eq!(plan.paragraphs[1], Text::with("setting_control", &control.labels.iter().find(|l| l.lang == "en").unwrap().text));
+        assert_eq!(plan.paragraphs[1], Text::with("setting_control", &control.labels.iter().find(|l| l.lang == "en").unwrap().shown), "the label as LinkedIn writes it");
         // Off on its page: done, at once, with the date.
         let out = run(seen(SeenState::Off), page, &Stored::from_storage(&before));
         let off = persist(&before, &out);

@@ -482,9 +482,12 @@ pub mod sourcing {
             let note = o.get("note").and_then(Value::as_str).unwrap_or("");
             return if note.trim().is_empty() { Err(format!("{at}: best effort (reported: false) needs a note saying what it is")) } else { Ok(()) };
         }
-        if let Some(text) = o.get("text").and_then(Value::as_str) {
-            if !cited.says(text) {
-                return Err(format!("{at}: reported wording {text:?} is in no quote of its sources"));
+        // `shown`: a control's label as the service writes it (what the helper quotes to the user).
+        for key in ["text", "shown"] {
+            if let Some(text) = o.get(key).and_then(Value::as_str) {
+                if !cited.says(text) {
+                    return Err(format!("{at}: reported wording {text:?} is in no quote of its sources"));
+                }
             }
         }
         if let Some(steps) = o.get("steps").and_then(Value::as_array) {

@@ -179,8 +179,12 @@ pub struct Control {
 #[serde(deny_unknown_fields)]
 pub struct ControlLabel {
     pub lang: String,
-    /// Lower case, straight apostrophes, single spaces (tested).
+    /// Lower case, straight apostrophes, single spaces (tested): what the control's accessible name must
+    /// contain.
     pub text: String,
+    /// The label as the service writes it (case and typography of the source): what the helper quotes, so
+    /// the user recognises it. Its normal form contains `text` (tested).
+    pub shown: String,
     /// A source prints this wording. `false`: our wording, which `note` explains.
     pub reported: bool,
     #[serde(default)]
@@ -351,6 +355,9 @@ impl Control {
             }
             if l.text != super::normalise_signal(&l.text) || l.text != l.text.trim() {
                 return Err(format!("label {:?} is not in normal form (lower case, straight apostrophes, single spaces)", l.text));
+            }
+            if !super::normalise_signal(&l.shown).contains(&l.text) {
+                return Err(format!("label {:?}: its shown wording {:?} does not contain it", l.text, l.shown));
             }
             if l.text.chars().count() < 12 {
                 return Err(format!("label {:?} is too short to name one control", l.text));

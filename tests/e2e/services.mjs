@@ -411,6 +411,90 @@ export const services = [
   },
 
   {
+    name: 'services: a control the app draws off before the setting arrives is not done; a setting really off at first sight is, once it held',
+    timeout: 150_000,
+    async run(driver) {
+      await launchTestBuild(driver);
+      for (const id of ['linkedin', 'x']) {
+        const item = settingItem(id);
+        const key = `setting/${id}/${item.id}`;
+        await switchService(driver, id, true);
+        await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+        // Every state the extension writes for this item, from an extension page that listens throughout.
+        const tab = await driver.openPopupTab();
+        try {
+          await driver.inTab(tab, (k) => {
+            const w = /** @type {any} */ (window);
+            w.seenStates = [];
+            (globalThis.browser ?? globalThis.chrome).storage.onChanged.addListener((ch) => {
+              if (ch[k]) w.seenStates.push(ch[k].newValue?.state ?? null);
+            });
+            return true;
+          }, key);
+          // The app's first render shows the control unticked; the stored "on" follows 300 ms later.
+          const page = new URL(item.link);
+          page.searchParams.set('replica', 'hydrate');
+          page.searchParams.set('setting', 'on');
+          await driver.open(page.href);
+          await driver.waitPanel((p) => isSettingHelper(p) && p.settingState === 'on', `${id}: the helper reads the control on once the setting arrived`);
+          await observe(1200, `${id}: no "off" may follow from the first render`);
+          const states = await driver.inTab(tab, () => /** @type {any} */ (window).seenStates);
+          assert.ok(!states.includes('off'), `${id}: never stored off from the app's first render (states written: ${show(states)})`);
+          assert.equal((await settingRecord(driver, id))?.state, 'on', `${id}: stored on`);
+          // A setting that really is off when the page opens (switched elsewhere, in the app) is done.
+          const off = new URL(item.link);
+          off.searchParams.set('setting', 'off');
+          await driver.open(off.href);
+          await driver.waitStorage((st) => st[key]?.state === 'off', `${id}: a setting off at first sight is stored off once it held`, { timeout: 4000 });
+        } finally {
+          await driver.closeTab(tab);
+        }
+      }
+    },
+  },
+
+  {
+    name: 'services: a German LinkedIn: the helper quotes the German label and reads the switch; a Spanish one, whose label no source gives: it asks',
+    timeout: 150_000,
+    async run(driver) {
+      const id = 'linkedin';
+      const item = settingItem(id);
+      const key = `setting/${id}/${item.id}`;
+      const de = item.control.labels.find((l) => l.lang === 'de');
+      assert.ok(de, 'the rules hold a German label (else this test has nothing to show)');
+      assert.ok(!item.control.labels.some((l) => l.lang === 'es'), 'the rules hold no Spanish label (else pick another language)');
+      for (const lang of ['de', 'es']) {
+        await driver.launch({ extensionDir: testBuildOf(driver.name), locale: lang });
+        const ui = await driver.uiLocale();
+        assert.ok(ui.startsWith(lang), `the browser's UI language is ${lang} (got ${ui}; Firefox needs its language pack, build.sh)`);
+        await switchService(driver, id, true);
+        await waitScripts(driver, (s) => !!s[id], `service-${id} registered (${lang})`);
+        const page = new URL(item.link);
+        page.searchParams.set('lang', lang);
+        page.searchParams.set('setting', 'on');
+        await driver.open(page.href);
+        if (lang === 'de') {
+          const helper = await driver.waitPanel((p) => isSettingHelper(p) && p.settingState === 'on', 'de: the helper reads the German switch on');
+          assert.equal(helper.lang, 'de', 'the helper speaks German');
+          assert.ok(helper.paragraphs.some((p) => p.includes(de.shown)), `de: the helper quotes „${de.shown}“ (${show(helper.paragraphs)})`);
+          await driver.pageClick(`[data-replica-control="${id}"]`);
+          await driver.waitStorage((st) => st[key]?.state === 'off', 'de: the German switch off is done');
+        } else {
+          const helper = await driver.waitPanel((p) => isSettingHelper(p) && p.settingState === 'missing',
+            'es: no sourced label on the page: the helper says it cannot find the control', { timeout: 8000 });
+          assert.equal(helper.lang, 'es', 'the helper speaks Spanish');
+          assert.ok(helper.actions.includes('confirm_off'), `es: it asks the user to confirm (${show(helper.actions)})`);
+          await driver.pageClick(`[data-replica-control="${id}"]`);
+          await observe(1500, 'es: switching an unnamed control marks nothing');
+          assert.equal((await driver.storage())[key], undefined, 'es: nothing stored from the page');
+          await driver.clickPanel('confirm_off');
+          await driver.waitStorage((st) => st[key]?.state === 'user_off', 'es: the user\'s word is stored as user_off');
+        }
+      }
+    },
+  },
+
+  {
     name: 'services: X is one client-side app: the helper follows it to the setting and away',
     timeout: 120_000,
     async run(driver) {

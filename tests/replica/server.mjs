@@ -113,7 +113,7 @@ function describeService(id) {
       ...domains.flatMap((d) => (d.split('.').length === 2 ? [`www.${d}`, d] : [d]))]),
     setting: { item: setting.id, name: setting.name.en, link: setting.link, pages: itemPages(setting),
       path: itemPages(setting)[0].path, find: control.find, roles: control.roles,
-      labels: control.labels.map((l) => ({ lang: l.lang, text: l.text })), default: control.default.state },
+      labels: control.labels.map((l) => ({ lang: l.lang, text: l.text, shown: l.shown })), default: control.default.state },
     objection: objection && { item: objection.id, name: objection.name.en, link: objection.link,
       pages: itemPages(objection), path: itemPages(objection)[0]?.path ?? slashless(new URL(objection.link).pathname) },
   };
@@ -299,8 +299,8 @@ function route(host, pathname, variant, opts) {
 const onLinkHost = (service, host) => new URL(service.setting.link).hostname === host;
 const servicePaths = (service) => ({ setting: unique(service.setting.pages.map((pg) => pg.path)),
   objection: unique(service.objection?.pages.map((pg) => pg.path) ?? []) });
-// The rules keep labels normalised (lower case); a page shows them the way a product writes them. Casing
-// only: the words are the rules'.
+// The rules keep labels normalised (lower case) for matching, and `shown`, the wording as the service
+// writes it (as its sources print it): the page shows that. displayCase is for a label without it.
 const PROPER = { ai: 'AI', xai: 'xAI', grok: 'Grok', linkedin: 'LinkedIn', gemini: 'Gemini', google: 'Google' };
 const displayCase = (text) => {
   const t = text.replace(/[a-z]+/g, (w) => PROPER[w] ?? w);
@@ -322,7 +322,7 @@ function serviceConfig(service, url, state, acceptLanguage) {
   const labels = service.setting.labels.filter((l) => l.lang === lang);
   const pick = labels[Number(url.searchParams.get('label') ?? 0)] ?? labels[0];
   let label = pick && !variants.includes('relabelled')
-    ? { text: displayCase(pick.text), source: 'rules' } : { text: `[${lang}] ${UNKNOWN_LABEL}`, source: 'unknown' };
+    ? { text: pick.shown ?? displayCase(pick.text), source: 'rules' } : { text: `[${lang}] ${UNKNOWN_LABEL}`, source: 'unknown' };
   // `wrapped`: the rules' words inside a longer label, as X's real label is longer than the fragment its
   // rules hold: a control must be found by a label that CONTAINS the rules' text.
   if (variants.includes('wrapped')) label = { ...label, text: `${WRAP[0]} ${label.text.charAt(0).toLowerCase()}${label.text.slice(1)} ${WRAP[1]}` };

@@ -122,10 +122,15 @@ function CheckboxControl({ config, setting, role }) {
 
 function SettingSection({ config, children }) {
   const setting = useSetting(config);
+  // `hydrate`: the app draws the control before the setting arrives, unticked, as an app's first render
+  // can; the same element then shows the stored state (an "off" a page shows for a moment is not the user's).
+  const early = !setting.loaded && config.variants.includes('hydrate');
   return (
     <section className="replica-setting" {...setting.attrs}>
       {/* A new generation is a new subtree: the control is a new element, as after the services reload it. */}
-      {setting.loaded ? <Fragment key={setting.generation}>{children(setting)}</Fragment> : <div className="replica-skeleton" aria-busy="true" aria-label="Loading" />}
+      {setting.loaded || early
+        ? <Fragment key={setting.generation}>{children(early ? { ...setting, on: false } : setting)}</Fragment>
+        : <div className="replica-skeleton" aria-busy="true" aria-label="Loading" />}
     </section>
   );
 }
