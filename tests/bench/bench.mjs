@@ -316,9 +316,18 @@ async function servicesPhase(server) {
   log(`services: ${sites.map((s) => `${s.id} on ${s.host}`).join(', ')}; W = ${path.relative(ROOT, SERVICES_EXT_DIR) || SERVICES_EXT_DIR}`);
   const wManifest = JSON.parse(fs.readFileSync(path.join(SERVICES_EXT_DIR, 'manifest.json'), 'utf8'));
   const granted = all.filter((s) => !s.reference && s.matches.every((m) => (wManifest.host_permissions ?? []).includes(m))).map((s) => s.id);
-  const W = await launchConfig({ name: 'W', extensionDir: SERVICES_EXT_DIR, serverPort: server.port });
-  const B = await launchConfig({ name: 'B', extensionDir: servicesBaselineExtension(all), serverPort: server.port });
-  const N = await launchConfig({ name: 'N', serverPort: server.port });
+  // Launched one after another; a failure in a later one closes the earlier (else their browsers keep node alive).
+  const launched = [];
+  const launch = async (opts) => { const c = await launchConfig(opts); launched.push(c); return c; };
+  let W, B, N;
+  try {
+    W = await launch({ name: 'W', extensionDir: SERVICES_EXT_DIR, serverPort: server.port });
+    B = await launch({ name: 'B', extensionDir: servicesBaselineExtension(all), serverPort: server.port });
+    N = await launch({ name: 'N', serverPort: server.port });
+  } catch (e) {
+    await Promise.all(launched.map((c) => c.close()));
+    throw e;
+  }
   const r = { version: W.version, extensionDir: SERVICES_EXT_DIR, hostPermissions: wManifest.host_permissions ?? [],
     granted, domains: ruleDomains(), sites: {}, load: [], order: sites.map((x) => x.id) };
   try {
