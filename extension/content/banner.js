@@ -243,9 +243,11 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   keep.observe(document.documentElement, { childList: true });
 
   // Client-side navigations, without polling. The Navigation API where there is one (Chromium; Firefox
-  // since 147, so ESR 153). Always also popstate (Back/Forward) and a change of <title>, which Meta's apps
-  // set on every route: that catches pushState where the Navigation API is missing or its events do not
-  // reach this isolated world. Asking again is harmless: only a changed address asks.
+  // since 147, so ESR 153), and popstate (Back/Forward). Where the Navigation API is missing (Firefox
+  // 140–146), a change of <title>, which the apps set on every route, catches pushState instead. Only there:
+  // LinkedIn and X count unread items in their titles, and the title observer then ran on every new post
+  // while the feed scrolled (BENCHMARKS.md, issue 15 item 7). Asking again is harmless: only a changed
+  // address asks.
   const onNavigate = () => { if (location.href !== askedFor) ask(); };
   const navigation = globalThis.navigation;
   navigation?.addEventListener('navigatesuccess', onNavigate);
@@ -256,7 +258,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     if (t) titles.observe(t, { childList: true, characterData: true, subtree: true });
     return !!t;
   };
-  if (!watchTitle()) document.addEventListener('DOMContentLoaded', watchTitle, { once: true });
+  if (!navigation && !watchTitle()) document.addEventListener('DOMContentLoaded', watchTitle, { once: true });
 
   function stop() {
     keep.disconnect();
