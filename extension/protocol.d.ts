@@ -198,9 +198,14 @@ origins: Array<string>,
  */
 toggle_label: string, 
 /**
- * Chosen but not granted: what to do. `null` otherwise.
+ * Chosen but not granted: why nothing happens there yet. `null` otherwise.
  */
 note: string | null, 
+/**
+ * Chosen but not granted: the button that asks the browser again (`permissions.request` with
+ * `origins`, in the click's task). `null` otherwise.
+ */
+grant: string | null, 
 /**
  * The switch cannot be changed (Meta, or a choice saved by a newer Widerspruch).
  */

@@ -423,8 +423,11 @@ pub struct ServiceView {
     pub origins: Vec<String>,
     /// The switch's accessible label.
     pub toggle_label: String,
-    /// Chosen but not granted: what to do. `null` otherwise.
+    /// Chosen but not granted: why nothing happens there yet. `null` otherwise.
     pub note: Option<String>,
+    /// Chosen but not granted: the button that asks the browser again (`permissions.request` with
+    /// `origins`, in the click's task). `null` otherwise.
+    pub grant: Option<String>,
     /// The switch cannot be changed (Meta, or a choice saved by a newer Widerspruch).
     pub locked: bool,
     pub items: Vec<ServiceItemView>,
@@ -522,6 +525,7 @@ pub fn service_view(s: &ServiceEntry, l: &dyn Localize) -> ServiceView {
         id: s.id.clone(),
         toggle_label: if s.always { t("service_meta_always") } else { l.text("service_toggle", &[name.clone()]) },
         note: (s.chosen && !s.access && !s.always).then(|| l.text("service_access", &[name.clone()])),
+        grant: (s.chosen && !s.access && !s.always).then(|| l.text("service_grant", &[name.clone()])),
         name,
         always: s.always,
         chosen: s.chosen || s.always,

@@ -25,7 +25,8 @@
    * The words in `data-action`: what a control does, a checklist action or the tag of the request it
    * sends. Typed against the generated protocol, so a misspelt action fails tsc where it is written.
    * @typedef {import('../protocol').ChecklistAction | ServiceItemAction | Extract<import('../protocol').Request['type'],
-   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed' | 'service_chosen'>} Action
+   *   'group_active' | 'group_linked' | 'group_remove' | 'question_answered' | 'question_dismissed' | 'service_chosen'>
+   *   | 'service_grant'} Action (service_grant: the popup's own request for a service's hosts; no message)
    */
   /** @typedef {import('../protocol').ServiceAction} ServiceItemAction */
   /** @typedef {import('../protocol').PopupView['services'][number]} Service */
@@ -136,7 +137,10 @@
       input.checked = s.always || s.chosen;
       input.disabled = s.locked;
       label.append(` ${s.toggle_label}`);
-      if (s.chosen && !s.access) el(li, 'p', { class: 'note access', 'data-role': 'access' }, s.note ?? '');
+      if (s.chosen && !s.access) {
+        el(li, 'p', { class: 'note access', 'data-role': 'access' }, s.note ?? '');
+        if (s.grant) el(li, 'button', { type: 'button', 'data-action': 'service_grant' }, s.grant);
+      }
       if (!s.chosen || !s.items.length) continue;
       const items = el(li, 'ul', { class: 'items' });
       for (const item of s.items) serviceItem(items, item);
@@ -166,6 +170,13 @@
   function requestAccess(service) {
     const origins = originsOf.get(service) ?? [];
     return new Promise((ok) => ok(api.permissions.request({ origins }))).catch(() => false);
+  }
+  // "Allow access" for a chosen service without its hosts (the user declined, or withdrew them): the same
+  // request, in the click's own task; the background registers the scripts on permissions.onAdded.
+  /** @param {Element} button */
+  function grantClicked(button) {
+    const service = button.closest('[data-service]')?.getAttribute('data-service') ?? '';
+    requestAccess(service).then(() => ask({ type: 'get_checklist' }));
   }
   /** @param {HTMLInputElement} input */
   function serviceSwitched(input) {
@@ -230,6 +241,7 @@
     if (target instanceof HTMLInputElement && target.dataset.action === 'service_chosen') return serviceSwitched(target);
     const c = target.closest?.('button[data-action], a[data-action]');
     if (!c) return;
+    if (c.getAttribute('data-action') === 'service_grant') return grantClicked(c);
     const service = c.closest('[data-service]')?.getAttribute('data-service');
     if (service) {
       const item = c.closest('[data-item]')?.getAttribute('data-item') ?? '';

@@ -761,6 +761,9 @@ mod services {
         let granted = vec!["https://*.linkedin.com/*".to_string()];
         let out = handle_granted(rules(), &Request::GetChecklist(GetChecklist {}), POPUP, &Stored::from_storage(&after), NOW, "en", &granted);
         assert!(checklist_of(&out).services.iter().find(|s| s.id == LI).unwrap().access);
+        let view = crate::popup::popup_view(rules(), checklist_of(&out), &crate::testing::Catalogue::new("en"));
+        let li_view = view.services.iter().find(|s| s.id == LI).unwrap();
+        assert!(li_view.grant.is_none() && li_view.note.is_none(), "granted: nothing to ask for ({li_view:?})");
         assert_eq!(wanted_scripts(&Stored::from_storage(&after), &granted), vec![(LI.to_string(), vec!["https://*.linkedin.com/*".to_string()])]);
         assert_eq!(wanted_scripts(&Stored::from_storage(&after), &[]), vec![], "not granted: no content script");
         assert_eq!(wanted_scripts(&empty(), &granted), vec![], "granted but not chosen: none either");
@@ -820,6 +823,14 @@ mod services {
             assert_eq!(p.services.len(), 1 + all_services().len());
             for s in &p.services {
                 assert!(!s.name.is_empty() && !s.toggle_label.contains('$'), "{lang}: {s:?}");
+                // Chosen, nothing granted in this call: why nothing happens, and the button that asks again.
+                if s.always {
+                    assert!(s.note.is_none() && s.grant.is_none(), "{lang}: Meta needs no grant");
+                } else {
+                    let grant = s.grant.as_deref().unwrap_or_else(|| panic!("{lang}: {} chosen without access offers no grant", s.id));
+                    assert!(grant.contains(&s.name) && !grant.contains('$'), "{lang}: {grant:?}");
+                    assert!(s.note.as_deref().is_some_and(|n| !n.contains('$')), "{lang}: {s:?}");
+                }
                 for i in &s.items {
                     for text in [&i.state_text, &i.covers, &i.not_covered, &i.link.text] {
                         assert!(!text.is_empty() && !text.contains('$'), "{lang}: {text:?}");

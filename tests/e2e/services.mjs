@@ -315,9 +315,13 @@ export const services = [
         const refused = await until(() => driver.inPopup(readServicesInPopup), (p) => p[id].checked, { timeout: 5000, what: `${id} chosen in the popup` });
         assert.ok(refused[id].needsAccess, `${id}: a script's click grants nothing; the popup says access is missing (${show(refused[id])})`);
         assert.deepEqual(await driver.inPopup(readServiceScripts), {}, 'no script without the grant');
-        // The user's own clicks: off, and on again (which asks again).
-        await switchService(driver, id, false);
-        await switchService(driver, id, true);
+        // The user's own click on "Allow access", which the popup offers beside that note.
+        const grantTab = await driver.openPopupTab();
+        try {
+          await driver.clickTogether([{ tab: grantTab, page: `#services li[data-service="${id}"] button[data-action=service_grant]` }]);
+        } finally {
+          await driver.closeTab(grantTab);
+        }
         await waitScripts(driver, (s) => !!s[id], `service-${id} registered after the browser granted ${id}'s hosts`);
         const granted = await driver.inPopup(readServicesInPopup);
         assert.ok(!granted[id].needsAccess, `${id}: access granted (${show(granted[id])})`);
@@ -358,6 +362,29 @@ export const services = [
           await driver.closeTab(tab);
         }
         await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+        // Withdrawn in the browser (the user's site access): the popup offers "Allow access", which asks
+        // for exactly those hosts during the click (the prompt itself cannot be answered headless).
+        await revokeHosts(driver, id);
+        await waitScripts(driver, (s) => !s[id], `service-${id} unregistered after its hosts were withdrawn`);
+        const grantTab = await driver.openPopupTab();
+        try {
+          const view = await driver.inTab(grantTab, (s) => !!document.querySelector(s),
+            `#services li[data-service="${id}"] button[data-action=service_grant]`);
+          assert.equal(view, true, `${id}: the popup offers "Allow access" once its hosts are withdrawn`);
+          await driver.inTab(grantTab, () => {
+            const api = globalThis.chrome;
+            const log = (globalThis.__wspGrant = []);
+            api.permissions.request = (p) => { log.push({ origins: p.origins, activation: navigator.userActivation.isActive }); return Promise.resolve(false); };
+            return true;
+          });
+          await driver.clickTogether([{ tab: grantTab, page: `#services li[data-service="${id}"] button[data-action=service_grant]` }]);
+          const asked = await until(() => driver.inTab(grantTab, () => globalThis.__wspGrant), (l) => l.length > 0,
+            { timeout: 5000, what: '"Allow access" to call permissions.request' });
+          assert.deepEqual([...asked[0].origins].sort(), originsOf(id).sort(), `"Allow access" asked exactly ${id}'s hosts`);
+          assert.equal(asked[0].activation, true, '"Allow access" asked during the user gesture');
+        } finally {
+          await driver.closeTab(grantTab);
+        }
       }
       await switchService(driver, id, false);
       await waitScripts(driver, (s) => !s[id], `service-${id} unregistered after switching ${id} off`);
