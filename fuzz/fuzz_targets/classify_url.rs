@@ -9,13 +9,16 @@
 //!   platform: nothing of Meta's is missed;
 //! - the answer does not depend on letter case, a fragment or a query, and is the same every time;
 //! - `authorize` lets a tab's `page_shown` (claiming the tab's own URL) through exactly when the URL is a
-//!   page of one of Meta's sites the extension runs on.
+//!   page of one of Meta's sites the extension runs on, or of one of the other services' (src/rules/<id>.json:
+//!   the handler then refuses it unless the user chose that service), and such a service page is https, has
+//!   no credentials and no port but 443, and its host is on one of that service's domains, by our own
+//!   reading and by the WHATWG parser's.
 #![no_main]
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use widerspruch::classify::{classify, Page};
-use widerspruch::protocol::{authorize, Context, PageShown, Request, Sender, SenderTab};
+use widerspruch::protocol::{authorize, service_page, Context, PageShown, Request, Sender, SenderTab};
 use widerspruch::rules::PlatformId;
 
 const ID: &str = "iddanobcjbciolaflajffjajfcapogle";
@@ -37,6 +40,9 @@ const DOMAINS: &[&str] = &[
     "facebook.com", "instagram.com", "facebook.com.", "FACEBOOK.COM", "facebook.co", "evil-facebook.com",
     "facebook.com.evil.example", "instagram.com.de", "example.org", "fb.com", "threads.com", "threads.net",
     "meta.com", "help.meta.com.evil.example", "mythreads.com",
+    // The other services' (src/rules/<id>.json) and their look-alikes.
+    "linkedin.com", "x.com", "myactivity.google.com", "gemini.google.com", "google.com", "linkedin.com.evil.example",
+    "evil-x.com", "x.co", "ax.com",
 ];
 const PORTS: &[&str] = &["", ":443", ":8443", ":", ":0443", ":443:443"];
 // Hints, not expectations: ids the rules know (current or old) or once knew still make useful inputs.
@@ -45,6 +51,8 @@ const PATHS: &[&str] = &[
     "/contact/233964459562201", "/help", "/HELP/foo", "/messages/t/1", "/zuck", "/accounts/login/", "//",
     "/help/contact/712876720715583/", "\\", "/%2e%2e/", "/direct/inbox/", "/support/privacy/", "/support/privacy",
     "/privacy/genai", "/@some.user", "/login",
+    "/mypreferences/d/settings/data-for-ai-improvement", "/help/linkedin/ask/TS-DPRO", "/settings/grok_settings",
+    "/product/gemini", "/feed/", "/messaging/", "/home", "/app",
 ];
 
 fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> arbitrary::Result<&'a str> {
@@ -166,6 +174,23 @@ fn check(url: &str) {
         assert!(verdict.is_err(), "an extension page may not send page_shown");
     } else if page.is_meta() {
         assert_eq!(verdict, Ok(Context::MetaPage(page)), "{url:?}");
+    } else if let Some((service, sp)) = service_page(url) {
+        assert_eq!(verdict, Ok(Context::ServicePage(service, sp)), "{url:?}");
+        assert!(url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "{service} page for a non-https URL: {url:?}");
+        let host = host_of(url);
+        let rules = widerspruch::rules::service(service).expect("a classified service exists");
+        assert!(rules.hosts.domains.iter().any(|d| on_domain(&host, d)), "{service} page for host {host:?}: {url:?}");
+        assert!(
+            !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
+            "{service} page for an odd host {host:?}: {url:?}"
+        );
+        if let Some(u) = &parsed {
+            assert_eq!(u.scheme(), "https", "{url:?}");
+            assert!(u.username().is_empty() && u.password().is_none(), "credentials: {url:?}");
+            assert_eq!(u.port(), None, "port: {url:?}");
+            let h = u.host_str().unwrap_or("");
+            assert_eq!(h.strip_suffix('.').unwrap_or(h), host, "the browser would see another host: {url:?}");
+        }
     } else {
         assert!(verdict.is_err(), "page_shown accepted from {url:?}");
     }
