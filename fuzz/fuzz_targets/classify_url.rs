@@ -110,6 +110,23 @@ fn on_domain(host: &str, d: &str) -> bool {
     host == d || host.ends_with(&format!(".{d}"))
 }
 
+/// A page the extension acts on (Meta's or another service's): `host` (our own reading) is plain labels of
+/// letters, digits and hyphens, and what the browser would make of the same string, when it accepts it at
+/// all, is https with no credentials, the default port and that same host.
+fn assert_plain_https(url: &str, host: &str, parsed: Option<&url::Url>, what: &str) {
+    assert!(
+        !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
+        "{what} for an odd host {host:?}: {url:?}"
+    );
+    if let Some(u) = parsed {
+        assert_eq!(u.scheme(), "https", "{url:?}");
+        assert!(u.username().is_empty() && u.password().is_none(), "credentials: {url:?}");
+        assert_eq!(u.port(), None, "port: {url:?}");
+        let h = u.host_str().unwrap_or("");
+        assert_eq!(h.strip_suffix('.').unwrap_or(h), host, "the browser would see another host: {url:?}");
+    }
+}
+
 fn check(url: &str) {
     let page = classify(url);
     assert_eq!(classify(url), page, "not deterministic: {url:?}");
@@ -127,23 +144,12 @@ fn check(url: &str) {
         assert!(url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "{page:?} for a non-https URL: {url:?}");
         let host = host_of(url);
         assert!(domains(p).iter().any(|d| on_domain(&host, d)), "{page:?} for host {host:?}: {url:?}");
-        assert!(
-            !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
-            "{page:?} for an odd host {host:?}: {url:?}"
-        );
+        assert_plain_https(url, &host, parsed.as_ref(), &format!("{page:?}"));
         if let Page::ObjectionForm { .. } = page {
             // The form ids are the rules' (current and old), not a copy: a new id must not read as a bug.
             let rules = widerspruch::rules::rules();
             let ids: Vec<&str> = rules.platforms.iter().flat_map(|p| &p.form_pages).filter_map(|f| f.path.rsplit('/').next()).collect();
             assert!(ids.iter().any(|id| url.contains(id)), "a form page without a form id: {url:?}");
-        }
-        // What the browser would make of the same string, when it accepts it at all.
-        if let Some(u) = &parsed {
-            assert_eq!(u.scheme(), "https", "{url:?}");
-            assert!(u.username().is_empty() && u.password().is_none(), "credentials: {url:?}");
-            assert_eq!(u.port(), None, "port: {url:?}");
-            let h = u.host_str().unwrap_or("");
-            assert_eq!(h.strip_suffix('.').unwrap_or(h), host, "the browser would see another host: {url:?}");
         }
     }
 
@@ -180,17 +186,7 @@ fn check(url: &str) {
         let host = host_of(url);
         let rules = widerspruch::rules::service(service).expect("a classified service exists");
         assert!(rules.hosts.domains.iter().any(|d| on_domain(&host, d)), "{service} page for host {host:?}: {url:?}");
-        assert!(
-            !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
-            "{service} page for an odd host {host:?}: {url:?}"
-        );
-        if let Some(u) = &parsed {
-            assert_eq!(u.scheme(), "https", "{url:?}");
-            assert!(u.username().is_empty() && u.password().is_none(), "credentials: {url:?}");
-            assert_eq!(u.port(), None, "port: {url:?}");
-            let h = u.host_str().unwrap_or("");
-            assert_eq!(h.strip_suffix('.').unwrap_or(h), host, "the browser would see another host: {url:?}");
-        }
+        assert_plain_https(url, &host, parsed.as_ref(), &format!("{service} page"));
     } else {
         assert!(verdict.is_err(), "page_shown accepted from {url:?}");
     }
