@@ -108,6 +108,12 @@ async function waitScripts(driver, pred, what) {
   return until(() => driver.inPopup(readServiceScripts), pred, { timeout: 6000, what });
 }
 
+/** Switches a service on in the popup and waits until the background registered its content script. */
+async function chooseService(driver, id) {
+  await switchService(driver, id, true);
+  return waitScripts(driver, (s) => !!s[id], `the content script service-${id} registered after choosing ${id}`);
+}
+
 /**
  * Takes a service's hosts away, as a user does. Firefox: permissions.remove from an extension page.
  * Chromium refuses permissions.remove for host_permissions, which the test build's hosts are ("You cannot
@@ -149,8 +155,7 @@ async function settingJourney(driver, ctx, id) {
   const item = settingItem(id);
   const control = `[data-replica-control="${id}"]`;
   await launchTestBuild(driver);
-  await switchService(driver, id, true);
-  await waitScripts(driver, (s) => !!s[id], `the content script service-${id} registered after choosing ${id}`);
+  await chooseService(driver, id);
 
   // The service's own site, the setting on (its default; the replica's state set by the page load).
   await driver.open(`${HOME[id]}?setting=on`);
@@ -269,8 +274,7 @@ export const services = [
       await driver.open(HOME[id]);
       assert.equal((await driver.panel()).count, 0, `${id} not chosen: no panel on ${HOME[id]}`);
 
-      await switchService(driver, id, true);
-      const scripts = await waitScripts(driver, (s) => !!s[id], `service-${id} registered after choosing it`);
+      const scripts = await chooseService(driver, id);
       assert.deepEqual([...scripts[id].matches].sort(), originsOf(id).sort(), `service-${id} runs exactly on ${id}'s hosts`);
       assert.deepEqual(Object.keys(scripts), [id], 'only the chosen service has a content script');
       const chosen = await driver.inPopup(readServicesInPopup);
@@ -400,8 +404,7 @@ export const services = [
       const id = 'linkedin';
       const item = settingItem(id);
       await launchTestBuild(driver);
-      await switchService(driver, id, true);
-      await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+      await chooseService(driver, id);
       // The service renamed its label (the rules do not know the new one), and the page quotes the old
       // label next to an unchecked checkbox: a post, a "select" box around it, an "Off" beside it.
       const page = new URL(item.link);
@@ -445,8 +448,7 @@ export const services = [
       for (const id of ['linkedin', 'x']) {
         const item = settingItem(id);
         const key = `setting/${id}/${item.id}`;
-        await switchService(driver, id, true);
-        await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+        await chooseService(driver, id);
         // Every state the extension writes for this item, from an extension page that listens throughout.
         const tab = await driver.openPopupTab();
         try {
@@ -494,8 +496,7 @@ export const services = [
         await driver.launch({ extensionDir: testBuildOf(driver.name), locale: lang });
         const ui = await driver.uiLocale();
         assert.ok(ui.startsWith(lang), `the browser's UI language is ${lang} (got ${ui}; Firefox needs its language pack, build.sh)`);
-        await switchService(driver, id, true);
-        await waitScripts(driver, (s) => !!s[id], `service-${id} registered (${lang})`);
+        await chooseService(driver, id);
         const page = new URL(item.link);
         page.searchParams.set('lang', lang);
         page.searchParams.set('setting', 'on');
@@ -527,8 +528,7 @@ export const services = [
     async run(driver) {
       const id = 'x';
       await launchTestBuild(driver);
-      await switchService(driver, id, true);
-      await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+      await chooseService(driver, id);
       await driver.open(`${HOME[id]}?setting=on`);
       await driver.waitPanel((p) => p.kind === 'banner' && p.platform === id, 'x: the banner on the timeline');
       await driver.inPage(() => { window.__wspNoLoad = true; return true; });
@@ -588,8 +588,7 @@ export const services = [
     async run(driver) {
       const id = 'linkedin';
       await launchTestBuild(driver);
-      await switchService(driver, id, true);
-      await waitScripts(driver, (s) => !!s[id], `service-${id} registered`);
+      await chooseService(driver, id);
       await driver.restart();
       // The first page after the start, before anything woke the background on purpose.
       await driver.open(`${HOME[id]}?setting=on`);
