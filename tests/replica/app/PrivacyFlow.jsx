@@ -4,6 +4,7 @@
 // the replica's: no deep link into the real flow was reported. A full load of a step URL renders that
 // step, like any single-page app.
 import { useEffect, useState } from 'react';
+import { useClientPath } from './clientPath.jsx';
 import { CONFIRMATIONS, PRIVACY_CHOICES } from './wording.mjs';
 import { PresendIntro } from './PresendIntro.jsx';
 import { Answer, Mentions, modes, Quote, SIGNALS } from './modes.jsx';
@@ -22,19 +23,7 @@ function parse(pathname) {
 }
 
 export function PrivacyFlow({ confirm }) {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const onPop = () => setPath(location.pathname);
-    window.addEventListener('popstate', onPop);
-    // The same hook the app pages offer (the e2e drivers' clientNavigate).
-    window.replicaNavigate = (to, { replace = false } = {}) => {
-      const url = new URL(String(to), location.href);
-      if (url.origin !== location.origin) { location.assign(url.href); return; }
-      history[replace ? 'replaceState' : 'pushState']({ replica: true }, '', url.pathname + url.search + url.hash);
-      setPath(location.pathname);
-    };
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
+  const path = useClientPath();
   const go = (to) => (e) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
     e.preventDefault();

@@ -3,6 +3,7 @@
 // (labels, paths, how the control is found, the state it keeps) arrives in script#replica-config; nothing
 // of it is written here. Wording that is the replica's own is marked in SOURCES.md.
 import { Fragment, useEffect, useRef, useState } from 'react';
+import { useClientPath } from '../clientPath.jsx';
 import { ACCOUNT, routeOf, X_MENU } from './routes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -30,19 +31,7 @@ function Link({ to, link, client = true, children }) {
 }
 
 export function ServiceApp({ config }) {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const onPop = () => setPath(location.pathname);
-    window.addEventListener('popstate', onPop);
-    // The same hook the Meta app pages offer (the e2e drivers' clientNavigate).
-    window.replicaNavigate = (to, { replace = false } = {}) => {
-      const url = new URL(String(to), location.href);
-      if (url.origin !== location.origin) { location.assign(url.href); return; }
-      history[replace ? 'replaceState' : 'pushState']({ replica: true }, '', url.pathname + url.search + url.hash);
-      setPath(location.pathname);
-    };
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
+  const path = useClientPath();
   const page = routeOf(config.service, path, config.paths, config.onLinkHost);
   const login = config.variants.includes('login') || page === 'login';
   let body;
