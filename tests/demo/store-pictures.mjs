@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startReplica } from '../replica/server.mjs';
 import { ROOT, LANGUAGES, launch, runJourney } from './journey.mjs';
+import { dress } from './showcase.mjs';
 
 const started = Date.now();
 const outArg = process.argv[2];
@@ -119,11 +120,11 @@ function tileHtml() {
   const [name, rest] = english.extName.message.split(/:\s*/, 2);
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
   html, body { margin: 0; width: ${TILE.width}px; height: ${TILE.height}px; overflow: hidden; }
-  body { background: linear-gradient(135deg, #0b4fd6, #123a8c); color: #fff; font-family: system-ui, sans-serif;
+  body { background: linear-gradient(135deg, #ffffff, #dde7fa); color: #0b2a6f; font-family: system-ui, sans-serif;
     display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 14px; }
-  img { width: 112px; height: 112px; filter: drop-shadow(0 4px 10px rgba(0, 0, 0, .35)); }
+  img { width: 112px; height: 112px; filter: drop-shadow(0 4px 10px rgba(11, 42, 111, .3)); }
   h1 { margin: 0; font-size: 36px; font-weight: 700; letter-spacing: .5px; }
-  p { margin: 0; font-size: 19px; opacity: .92; }
+  p { margin: 0; font-size: 19px; color: #33477a; }
 </style></head><body>
   <img src="${png(iconFile(128))}" alt="">
   <h1>${escapeHtml(name)}</h1>${rest ? `<p>${escapeHtml(rest)}</p>` : ''}
@@ -140,6 +141,7 @@ async function picturesOf(replica, lang) {
     const take = async (moment, page, { tab } = {}) => {
       const what = `store pictures ${lang} ${FILES[moment]}`;
       const file = path.join(dir, `${FILES[moment]}.png`);
+      await dress(tab);
       if (moment === 'popup') {
         // The popup's natural size in the toolbar: its body's width, its content's height up to Chromium's
         // 600 px limit for a popup (https://developer.chrome.com/docs/extensions/reference/api/action#popup).
