@@ -19,7 +19,10 @@ import { until } from '../e2e/wait.mjs';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const POPUP = `chrome-extension://${EXTENSION_ID}/popup/popup.html`;
 /** The languages of the extension: the folders of extension/_locales (never a second list). */
-export const LANGUAGES = fs.readdirSync(path.join(ROOT, 'extension/_locales')).filter((d) => /^[a-z]{2}$/.test(d)).sort();
+export const LANGUAGES = fs.readdirSync(path.join(ROOT, 'extension/_locales'))
+  .filter((d) => fs.existsSync(path.join(ROOT, 'extension/_locales', d, 'messages.json'))).sort();
+/** A catalogue folder's name (`de`, `pt_BR`) as a browser locale (`de`, `pt-BR`). */
+export const localeOf = (folder) => folder.replace('_', '-');
 
 /**
  * The moments of the journey, in order. A run names the ones it wants; the others it passes through
@@ -76,6 +79,7 @@ export async function launch({ replica, extensionDir, locale, viewport, headed =
  */
 export async function runJourney({ context, page, lang, label, want, take, timeout = 20000 }) {
   const wanted = new Set(want);
+  lang = lang.slice(0, 2).toLowerCase(); // the replicas know languages by two letters
   let moment = 'start';
   const fail = (what) => `${label} ${moment}: ${what}`;
   const wait = (read, pred, what, ms = timeout) => until(read, pred, { timeout: ms, what: fail(what) });

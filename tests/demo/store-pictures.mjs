@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startReplica } from '../replica/server.mjs';
-import { ROOT, LANGUAGES, launch, runJourney } from './journey.mjs';
+import { ROOT, LANGUAGES, localeOf, launch, runJourney } from './journey.mjs';
 import { dress } from './showcase.mjs';
 
 const started = Date.now();
@@ -135,7 +135,7 @@ async function picturesOf(replica, lang) {
   const t0 = Date.now();
   const dir = path.join(OUT, 'screenshots', lang);
   fs.mkdirSync(dir, { recursive: true });
-  const browser = await launch({ replica, extensionDir: EXT, locale: lang, viewport: SIZE });
+  const browser = await launch({ replica, extensionDir: EXT, locale: localeOf(lang), viewport: SIZE });
   try {
     const written = [];
     const take = async (moment, page, { tab } = {}) => {
