@@ -17,6 +17,7 @@ function dressPage() {
     sheet.replaceSync(`
       [data-replica-links] { display: none !important; }
       #replica-presend + p { display: none !important; }
+      [role=banner] [role=navigation] a { margin: 0 10px; }
       [data-showcase-post] { padding: 12px 16px 8px !important; }
       .showcase-author { display: flex; align-items: center; gap: 10px; margin-bottom: 10px; }
       .showcase-avatar { width: 40px; height: 40px; border-radius: 50%; flex: none; }
