@@ -133,17 +133,26 @@ export async function runJourney({ context, page, lang, label, want, take, timeo
     await settle(page);
   });
 
-  // The popup, in a tab as wide as the toolbar popup, opened from the Facebook feed (`tab` for take()).
+  // The popup, in a tab the size of the toolbar popup, opened from the Facebook feed (`tab` for take()).
   let popup = null;
   await at('popup', async () => {
     await goto('https://www.facebook.com/');
     await wait(panel, (p) => p.count === 0 || (p.kind !== null && p.visible), 'the Facebook feed after sending');
     await settle(page);
     popup = await context.newPage();
-    await popup.setViewportSize({ width: 380, height: 760 });
+    // Chromium's largest toolbar popup, 800x600 (https://developer.chrome.com/docs/extensions/reference/api/action#popup):
+    // no taller, or popup.css lays it out as the full page Firefox for Android opens (its min-height: 601px rule).
+    await popup.setViewportSize({ width: 800, height: 600 });
     await popup.goto(POPUP, { timeout });
     await wait(() => popup.evaluate(popupPainted), Boolean, 'the popup to paint');
     await popup.evaluate(() => document.fonts.ready.then(() => true));
+    // Then the tab takes the toolbar popup's own size: its body's width, its content's height up to 600.
+    const natural = await popup.evaluate(() => {
+      const r = document.body.getBoundingClientRect();
+      return { width: Math.ceil(r.width), height: Math.ceil(Math.max(r.height, document.body.scrollHeight)) };
+    });
+    await popup.setViewportSize({ width: natural.width, height: Math.min(600, natural.height) });
+    await settle(popup);
     return popup;
   });
 

@@ -143,12 +143,7 @@ async function picturesOf(replica, lang) {
       const file = path.join(dir, `${FILES[moment]}.png`);
       await dress(tab);
       if (moment === 'popup') {
-        // The popup's natural size in the toolbar: its body's width, its content's height up to Chromium's
-        // 600 px limit for a popup (https://developer.chrome.com/docs/extensions/reference/api/action#popup).
-        const natural = await page.evaluate(() => ({ width: Math.ceil(document.body.getBoundingClientRect().width),
-          height: Math.ceil(document.documentElement.scrollHeight) }));
-        const popupSize = { width: natural.width, height: Math.min(600, natural.height) };
-        await page.setViewportSize(popupSize);
+        const popupSize = page.viewportSize(); // the toolbar popup's own size (journey.mjs)
         const popupShot = await page.screenshot({ clip: { x: 0, y: 0, ...popupSize } });
         const pageShot = await tab.screenshot({ clip: { x: 0, y: 0, ...SIZE } });
         await renderHtml(page.context(), popupHtml({ pageShot: pngBuffer(pageShot), popupShot: pngBuffer(popupShot), popupSize,
