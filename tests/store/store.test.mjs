@@ -172,8 +172,16 @@ test('data use: nothing collected, nothing sent, the three certifications; AMO d
   assert.ok(chars(purpose) >= 40, 'single-purpose.txt says something');
 });
 
-test('picture sizes: screenshots exactly 1280x800, the promo tile exactly 440x280, all PNG', () => {
-  const size = (f) => imageSize(readFileSync(f));
+// The Chrome Web Store takes "24-bit PNG files with no alpha" (store/SOURCES.md): 8 bits a channel, colour
+// type 2 (truecolour, no alpha), read from the IHDR chunk.
+const noAlpha = (buf) => buf[24] === 8 && buf[25] === 2;
+
+test('picture sizes: screenshots exactly 1280x800, the promo tile exactly 440x280, all 24-bit PNG without alpha', () => {
+  const size = (f) => {
+    const buf = readFileSync(f);
+    assert.ok(noAlpha(buf), `${relative(STORE, f)}: not a 24-bit PNG without alpha (bit depth ${buf[24]}, colour type ${buf[25]})`);
+    return imageSize(buf);
+  };
   for (const lang of LANGS) {
     for (const p of PICTURES) {
       const file = join(STORE, 'screenshots', lang, `${p}.png`);
