@@ -184,8 +184,11 @@ export async function runJourney({ context, page, lang, label, want, take, timeo
   if (popup) await popup.close();
 }
 
-/** Fonts loaded and two frames painted, so a screenshot shows the finished layout. */
+/**
+ * The page at its top (a click in the panel scrolls its button into view, and under a fixed top bar the
+ * panel's first lines would be hidden), fonts loaded and two frames painted: the finished layout.
+ */
 async function settle(page) {
-  await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) =>
+  await page.evaluate(() => document.fonts.ready.then(() => window.scrollTo(0, 0)).then(() => new Promise((r) =>
     requestAnimationFrame(() => requestAnimationFrame(() => r(true))))));
 }

@@ -1,6 +1,6 @@
 // The store pictures' dressing of the replica pages (tests/demo/store-pictures.mjs only; `./build.sh demo`
 // shows the replicas as they are). The replicas are test pages: test links, "Replica post N (render #1)",
-// "Replica form for tests". A store visitor should see a page that looks lived in, so before each picture
+// "Replica form for tests", "Replica Member". A store visitor should see a page that looks lived in, so before each picture
 // the page's OWN parts are restyled: the test hooks hidden, the feed's posts given an author and a photo
 // (drawn with CSS, no text, so no language to get wrong). The extension's panel (its closed shadow root)
 // is never touched: what the pictures show of Widerspruch is what it drew.
@@ -17,6 +17,7 @@ function dressPage() {
     sheet.replaceSync(`
       [data-replica-links] { display: none !important; }
       #replica-presend + p { display: none !important; }
+      [data-replica-account] { display: none !important; }
       [role=banner] [role=navigation] a { margin: 0 10px; }
       [data-showcase-post] { padding: 12px 16px 8px !important; }
       .showcase-author { display: flex; align-items: center; gap: 10px; margin-bottom: 10px; }
