@@ -3,7 +3,11 @@
 #
 #   ./build.sh          build dist/chromium, dist/firefox and their zips (installs missing build tools), and
 #                       dist/test-{chromium,firefox} (the services' hosts granted at install, for the tests)
-#   ./build.sh test     install what the tests need, build, and run every test
+#   ./build.sh store    build, then dist/store/: everything the Chrome Web Store and addons.mozilla.org ask
+#                       for (listings in ten languages, justifications, data-use answers, reviewer notes, the
+#                       privacy policy, screenshots and promo tile, the zips); dist/store/README.md says
+#                       which file goes where
+#   ./build.sh test     install what the tests need, build, build the store folder, and run every test
 #   ./build.sh demo     the whole journey in Chromium on local replicas (screenshots when headless)
 #   ./build.sh bench    the performance benchmark (BENCHMARKS.md)
 #
@@ -89,6 +93,8 @@ build() {
     cp -r extension/_locales extension/background extension/content extension/popup "$out/"
     mkdir -p "$out/icons" && cp extension/icons/*.png "$out/icons/"
     cp extension/platform/ext.js "$out/platform/"
+    # The privacy policy (PRIVACY.md and doc/privacy/) as pages, linked from the popup's footer.
+    node tools/privacy_pages.mjs "$out"
     cp "$core/widerspruch.js" "$core/widerspruch_bg.wasm" "$out/core/"
     node tools/manifest.mjs manifest.json "extension/platform/$browser/manifest.json" > "$out/manifest.json"
 
@@ -114,6 +120,27 @@ build() {
   python3 tools/zip_reproducible.py --list "$list" . dist/widerspruch-source.zip
   rm -f "$list"
   echo "built: dist/chromium dist/firefox dist/widerspruch-{chromium,firefox,source}.zip"
+}
+
+# store_folder: dist/store/ from store/ and the build (tools/store.mjs), then the pictures (helper script
+# tests/demo/store-pictures.mjs: screenshots per language and the promo tile, from the demo on the replicas).
+# Needs a build in dist/. Returns non-zero on the first failure (also where errexit is off, in run_tests).
+store_folder() {
+  step "store: dist/store (listings, justifications, data use, reviewer notes, privacy policy, zips)"
+  node tools/store.mjs || return 1
+  if [ -f tests/demo/store-pictures.mjs ]; then
+    step "store: screenshots and promo tile (Chromium on the local replicas)"
+    node tests/demo/store-pictures.mjs dist/store || return 1
+  else
+    echo "build.sh: tests/demo/store-pictures.mjs is missing: dist/store has no pictures yet (the store test will fail)" >&2
+  fi
+}
+
+store() {
+  install_test_tools
+  build
+  store_folder || fail "dist/store could not be written (see the output above)"
+  echo "written: dist/store (start with dist/store/README.md)"
 }
 
 install_test_tools() {
@@ -153,6 +180,11 @@ run_tests() {
   step "web-ext lint dist/firefox (0 errors, 0 warnings)"
   check lint node tools/lint_firefox.mjs dist/firefox
   check types node_modules/.bin/tsc -p tools/tsconfig.extension.json
+
+  # Before the reproducibility step, which deletes dist/ (the store folder with it).
+  check store_build store_folder
+  suite store "store folder: limits, ten complete languages, no placeholders, every permission justified, picture sizes, zips, version" \
+    tests/store/store.test.mjs
 
   step "reproducible: a second build from clean gives byte-identical zips"
   (cd dist && sha256sum ./*.zip) > "$log/first.sha256"
@@ -219,8 +251,9 @@ bench() {
 case "${1:-build}" in
   build) build ;;
   core) core "${2:?usage: ./build.sh core OUT_DIR (the tools must be installed: run ./build.sh once)}" ;;
+  store) store ;;
   test) run_tests ;;
   demo) demo ;;
   bench) bench ;;
-  *) echo "usage: ./build.sh [build|test|demo|bench]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build|store|test|demo|bench]" >&2; exit 2 ;;
 esac

@@ -269,6 +269,11 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     app = /** @type {HTMLElement} */ (document.getElementById('app'));
+    // The privacy policy ships as an extension page per language (built from PRIVACY.md by ./build.sh); the
+    // catalogue's `lang` names the file, so the browser's choice of catalogue also chooses the policy.
+    const privacy = /** @type {HTMLAnchorElement} */ (document.getElementById('privacy-link'));
+    privacy.href = `../privacy/${message('lang')}.html`;
+    privacy.textContent = message('privacy_link');
     ask({ type: 'get_checklist' }, true, first);
   });
 })();

@@ -170,6 +170,8 @@ export function readPopupInfo() {
     reminders: Object.fromEntries([...document.querySelectorAll('#checklist li[data-platform]')]
       .map((li) => [li.getAttribute('data-platform'), li.querySelector('.remind')?.textContent.trim() ?? ''])),
     whoElse: [...document.querySelectorAll('.who-else a')].map((a) => a.href),
+    // The footer's link to the privacy policy page (outside #app, set once by popup.js).
+    privacy: ((a) => a && { text: a.textContent.trim(), href: a.href, target: a.target })(document.getElementById('privacy-link')),
   };
 }
 

@@ -616,6 +616,13 @@ export const scenarios = [
       assert.equal(info.lang, lang, `the popup's <html lang> (${show(info)})`);
       assert.equal(info.title, message(lang, 'popup_title'), 'popup title from the catalogue');
       assert.equal(info.heading, message(lang, 'popup_title'), 'popup heading from the catalogue');
+      // The privacy policy in the browser's language: the footer link's text and the page it opens.
+      assert.equal(info.privacy?.text, message(lang, 'privacy_link'), `the privacy policy link (${show(info.privacy)})`);
+      assert.match(info.privacy.href, new RegExp(`^(chrome|moz)-extension://[^/]+/privacy/${lang}\\.html$`), 'it opens the policy in the popup\'s language');
+      assert.equal(info.privacy.target, '_blank', 'in a new tab, not in the popup');
+      for (const b of ['chromium', 'firefox']) {
+        assert.ok(fs.existsSync(path.join(ROOT, 'dist', b, 'privacy', `${lang}.html`)), `dist/${b}/privacy/${lang}.html is built`);
+      }
     },
   })),
   {
