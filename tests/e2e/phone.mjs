@@ -86,7 +86,7 @@ export const phone = [
       assert.ok(m.scrollWidth <= m.clientWidth, `the page scrolls sideways: scrollWidth ${m.scrollWidth} > ${m.clientWidth}`);
       assert.deepEqual(m.overflowing, [], 'elements reaching past the viewport');
       const kinds = new Set(m.controls.map((c) => c.what.split(' ')[0]));
-      for (const k of ['button[mark_submitted]', 'a[open_form]', 'input[group_active]', 'input[group_linked]', 'input[service_chosen]', 'input[group-name]', 'button[submit]', 'button[group_remove]']) {
+      for (const k of ['button[mark_submitted]', 'a[open_form]', 'input[group_active]', 'input[group_linked]', 'input[service_chosen]', 'input[group-name]', 'button[submit]', 'button[group_remove]', 'a[privacy-link]']) {
         assert.ok(kinds.has(k), `the popup shows ${k} (else this test checks less than it says): ${[...kinds].join(', ')}`);
       }
       const notOnTop = m.controls.filter((c) => !c.hit);
