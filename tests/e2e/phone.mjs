@@ -67,17 +67,22 @@ async function popupAt(driver, browser, width, height) {
   return got;
 }
 
-const SIZES = [[360, 740, 'a phone'], [768, 1024, 'a tablet']];
+// German too: its long compound words are what would push a 360 px page sideways.
+const SIZES = [[360, 740, 'a phone'], [768, 1024, 'a tablet'], [360, 740, 'a phone, in German', 'de']];
 
 export const phone = [
-  ...SIZES.map(([width, height, what]) => ({
+  ...SIZES.map(([width, height, what, locale]) => ({
     name: `phone: the popup as a full page at ${width}x${height} (${what}): no horizontal scroll, every control on top and at least 44 px, the checklist works`,
     timeout: 150_000,
     async run(driver, { browser }) {
-      await driver.launch();
+      await driver.launch(locale ? { locale } : {});
+      if (locale) {
+        const ui = await driver.uiLocale();
+        assert.ok(ui.startsWith(locale), `the browser's UI language is ${locale} (got ${ui}; Firefox needs firefox-esr-l10n-${locale})`);
+      }
       // Every kind of control the popup has: a second account group adds the radios and its remove button;
       // the services' switches and the add-group form are always there.
-      assert.ok(await driver.popupAddGroup('Club account'), 'a second group');
+      assert.ok(await driver.popupAddGroup('Vereinskontoadministrationszugangsrechte'), 'a second group (a 40-letter name, the longest allowed, in one word)');
       const [w] = await popupAt(driver, browser, width, height);
       assert.equal(w, width);
       const m = await driver.inPage(measurePopup);
