@@ -195,6 +195,7 @@ run_tests() {
   step "static scan of dist: no eval, no HTML from strings, no network, manifests as documented"
   check scan node tools/scan_dist.mjs dist/chromium dist/firefox
   suite static "static scan: its own tests (poisoned copies must fail)" tests/static/scan_dist.test.mjs
+  suite android "Firefox for Android 142 and Firefox 140 have every API and manifest key of dist/firefox (@mdn/browser-compat-data; poisoned copies must fail)" tests/static/android_api.test.mjs
   suite replica "replica self-test: the pages, hooks and pre-send texts the scenarios rely on (Chromium, no extension)" \
     tests/replica/replica.test.mjs
 
