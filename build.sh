@@ -64,7 +64,11 @@ install_build_tools() {
 core() {
   local core=$1
   step "compile the Rust core to WebAssembly"
-  cargo build --release --target wasm32-unknown-unknown --locked
+  # The panic locations in the WebAssembly name the crates' sources by absolute path, under Cargo's home:
+  # mapped to /cargo, the zip is the same for whoever builds it (addons.mozilla.org's reviewer rebuilds it
+  # from the source zip and compares; tools/scan_dist.mjs fails on a home path left in the WebAssembly).
+  RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo${RUSTFLAGS:+ $RUSTFLAGS}" \
+    cargo build --release --target wasm32-unknown-unknown --locked
 
   step "generate the JS bindings (wasm-bindgen)"
   rm -rf "$core" && mkdir -p "$core"

