@@ -21,6 +21,7 @@ import { scenarios } from './scenarios.mjs';
 import { robustness } from './robustness.mjs';
 import { a11y } from './a11y.mjs';
 import { services } from './services.mjs';
+import { bars } from './bars.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -57,7 +58,7 @@ export function registerSuite(browser) {
     await replica?.close();
   });
 
-  for (const s of [...scenarios, ...services, ...robustness, ...a11y]) {
+  for (const s of [...scenarios, ...services, ...bars, ...robustness, ...a11y]) {
     if (only && !only.test(s.name)) continue;
     test(s.name, { skip: missing ?? false, timeout: s.timeout ?? 120_000 }, async (t) => {
       const driver = createDriver(browser, { server });
