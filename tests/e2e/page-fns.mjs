@@ -293,7 +293,7 @@ export function leakPanelRoot(name, root) {
  * Every control of ours (in the closed root) and of the page's fixed bars (`[data-replica-bar]`, the
  * replica's hook) hit-tested at its centre. The page's: at scroll 0, as they are (they are fixed). Ours: at
  * scroll 0 where in view (only the panel's own overflow scrolled), else scrolled to the viewport's centre
- * first (a user scrolls to it). → {width, height, bars: [{bar, rect}], panel: rect | null,
+ * first (a user scrolls to it); and the top edge of our panel at scroll 0. → {width, height, bars: [{bar, rect}], panel: rect | null,
  * ours: [{what, at, scrolled, hit, ok}], theirs: [{what, at, hit, ok}]}
  */
 export function hitTestBars(_arg, root) {
@@ -320,6 +320,12 @@ export function hitTestBars(_arg, root) {
     window.scrollTo(0, 0);
   }
   const aside = root && root.querySelector('aside');
+  if (aside) { // its top edge, at scroll 0: a helper under a top bar hides its first lines (not only buttons)
+    const r = aside.getBoundingClientRect();
+    const hit = root.elementFromPoint(r.left + r.width / 2, r.top + 4);
+    ours.push({ what: 'the top edge of our panel', at: [r.left + r.width / 2, r.top + 4].map(Math.round), hit: name(hit),
+      ok: !!hit && aside.contains(hit) });
+  }
   return { width: innerWidth, height: innerHeight, bars: bars.map((b) => ({ bar: b.dataset.replicaBar, rect: rect(b) })),
     panel: aside ? rect(aside) : null, ours, theirs };
 }
