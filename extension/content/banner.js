@@ -230,7 +230,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
       for (let n = e ?? null; n; n = n.parentElement) if (getComputedStyle(n).position === 'fixed') return n;
       return null;
     };
-    /** @param {[number, number][]} points @param {boolean} [under] points under the banner */
+    /** @param {number[][]} points @param {boolean} [under] points under the banner */
     const scan = (points, under) => {
       for (const [x, y] of points) {
         const b = fixedAt(x, y)?.getBoundingClientRect();
@@ -241,11 +241,12 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
         else if (wide && b.bottom >= h - 1) ins.b = Math.max(ins.b, h - b.top);
         else if (tall && b.left <= 1) ins.l = Math.max(ins.l, b.right);
         else if (tall && b.right >= w - 1) ins.r = Math.max(ins.r, w - b.left);
-        else if (under) ins.b = Math.max(ins.b, h - b.top);
+        else if (under && b.top > h / 2) ins.b = Math.max(ins.b, h - b.top);
       }
     };
-    const steps = [0.06, 0.2, 0.35, 0.5, 0.65, 0.8, 0.94];
-    scan(steps.flatMap((f) => /** @type {[number, number][]} */ ([[f * w, 1], [f * w, h - 2], [1, f * h], [w - 2, f * h]])));
+    const edges = [];
+    for (const f of [0.06, 0.2, 0.35, 0.5, 0.65, 0.8, 0.94]) edges.push([f * w, 1], [f * w, h - 2], [1, f * h], [w - 2, f * h]);
+    scan(edges);
     const set = () => {
       const css = `:host { --t: ${ins.t}px; --r: ${ins.r}px; --b: ${ins.b}px; --l: ${ins.l}px; }`;
       if (insetSheet instanceof CSSStyleSheet) insetSheet.replaceSync(css);
@@ -256,7 +257,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     for (let round = 0; round < 2; round++) { // what the banner, so placed, still sits on
       const r = host.getBoundingClientRect();
       const before = JSON.stringify(ins);
-      scan([0.1, 0.5, 0.9].flatMap((fx) => [0.2, 0.8].map((fy) => /** @type {[number, number]} */ ([r.left + fx * r.width, r.top + fy * r.height]))), true);
+      scan([0.1, 0.5, 0.9].flatMap((x) => [0.2, 0.8].map((y) => [r.left + x * r.width, r.top + y * r.height])), true);
       if (JSON.stringify(ins) === before) break;
       set();
     }

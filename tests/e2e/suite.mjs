@@ -1,5 +1,5 @@
 // Registers every end-to-end test for one browser with node:test: the scenarios (scenarios.mjs), the
-// services' scenarios (services.mjs), the robustness suite (robustness.mjs) and the accessibility checks
+// services' scenarios (services.mjs), Meta's fixed bars (bars.mjs), the robustness suite (robustness.mjs) and the accessibility checks
 // (a11y.mjs) — one list each, the same in
 // both browsers. chromium.test.mjs and firefox.test.mjs are one line each: registerSuite(browser).
 //
