@@ -179,6 +179,7 @@
 
   /** @type {CSSStyleSheet | HTMLStyleElement | null} */
   let insetSheet = null; // --t --r --b --l: what the page's fixed bars take of each edge (clearBars)
+  let placedWidth = 0; // the window's width clearBars measured at
 
   /** @param {ShadowRoot} root @param {string} kind */
   function style(root, kind) {
@@ -224,6 +225,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   function clearBars() {
     if (!host || !insetSheet) return;
     const [w, h] = [innerWidth, innerHeight];
+    placedWidth = w;
     const ins = { t: 0, r: 0, b: 0, l: 0 };
     const fixedAt = (/** @type {number} */ x, /** @type {number} */ y) => {
       const e = document.elementsFromPoint(x, y).find((n) => n !== host);
@@ -302,11 +304,14 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   });
   keep.observe(document.documentElement, { childList: true });
 
-  // The page's bars come with its body and change with the window's size: once per frame at most.
+  // The page's bars come with its body and change with the window's width: once per frame at most. Not when
+  // only the height changes: a phone's toolbar slides away as the page scrolls, and the insets, measured
+  // from the edges, stay right.
   let placing = 0;
   const replace = () => { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); };
+  const resized = () => { if (innerWidth !== placedWidth) replace(); };
   window.addEventListener('load', replace);
-  window.addEventListener('resize', replace);
+  window.addEventListener('resize', resized);
 
   // Client-side navigations, without polling. The Navigation API where there is one (Chromium; Firefox
   // since 147, so ESR 153), and popstate (Back/Forward). Where the Navigation API is missing (Firefox
@@ -332,7 +337,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     navigation?.removeEventListener('navigatesuccess', onNavigate);
     window.removeEventListener('popstate', onNavigate);
     window.removeEventListener('load', replace);
-    window.removeEventListener('resize', replace);
+    window.removeEventListener('resize', resized);
     hide();
   }
 

@@ -52,6 +52,21 @@ async function expectClear(driver, url, kind, [w, h], expectBars) {
   return r;
 }
 
+/**
+ * The window resized under a shown banner, without a reload (a phone turned, a window made narrow): the
+ * banner moves off the bars of the new layout.
+ */
+async function expectClearAfterResize(driver, url, [w0, h0], [w, h], expectBars) {
+  await driver.setViewport(w0, h0);
+  await driver.open(url);
+  await driver.waitPanel((p) => p.kind === BANNER, `the banner on ${url} at ${w0}x${h0}`);
+  await until(() => driver.inPage(hitTestBars), allClear, { timeout: 4000, what: `${url} at ${w0}x${h0}: all clear before the resize` });
+  await driver.setViewport(w, h);
+  const r = await until(() => driver.inPage(hitTestBars), allClear, { timeout: 4000,
+    what: `${url} resized from ${w0}x${h0} to ${w}x${h} (no reload): every control of ours and of the page's bars can be hit` });
+  assert.deepEqual(r.bars.map((b) => b.bar).sort(), [...expectBars(w)].sort(), `${url} after the resize to ${w} px: the bars of that layout`);
+}
+
 /** The banner's "Not now", a trusted click at phone size over a bottom bar: recorded. */
 async function expectBannerClick(driver, url, platform, expectBars) {
   await expectClear(driver, url, BANNER, SIZES[0], expectBars);
@@ -94,6 +109,9 @@ export const bars = [
         if (size[0] < 768) assert.equal(nav[3], size[1], `Instagram at ${size[0]} px: its tabs are a bottom bar (${show(nav)})`);
         else assert.deepEqual([nav[0], nav[1], nav[3]], [0, 0, size[1]], `Instagram at ${size[0]} px: its tabs are a side bar (${show(nav)})`);
       }
+      // Placed again on resize only: from the side bar's layout to the bottom tabs' and back.
+      await expectClearAfterResize(driver, 'https://www.instagram.com/', [1280, 720], [360, 740], INSTAGRAM_BARS);
+      await expectClearAfterResize(driver, 'https://www.instagram.com/', [390, 844], [768, 1024], INSTAGRAM_BARS);
       await expectBannerClick(driver, 'https://www.instagram.com/', 'instagram', INSTAGRAM_BARS);
       for (const size of SIZES) await expectClear(driver, FORMS.instagram, HELPER, size, HELP_BARS);
     },
