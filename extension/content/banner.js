@@ -53,7 +53,7 @@
   function answer(a) {
     if (a?.type === 'show_panel') {
       if (!(host?.isConnected && JSON.stringify(a.panel) === shown)) show(a.panel);
-      else clearBars(); // the same panel after a client-side move: the page's bars may have changed
+      else replace(); // the same panel after a client-side move: the page's bars may have changed
     } else if (a?.type === 'no_panel') hide();
   }
 
@@ -227,10 +227,17 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     const [w, h] = [innerWidth, innerHeight];
     placedWidth = w;
     const ins = { t: 0, r: 0, b: 0, l: 0 };
+    /** @type {Map<Element, Element | null>} */
+    const known = new Map(); // element hit → its fixed ancestor (or itself), null if none
     const fixedAt = (/** @type {number} */ x, /** @type {number} */ y) => {
       const e = document.elementsFromPoint(x, y).find((n) => n !== host);
-      for (let n = e ?? null; n; n = n.parentElement) if (getComputedStyle(n).position === 'fixed') return n;
-      return null;
+      if (!e) return null;
+      if (!known.has(e)) {
+        let n = /** @type {Element | null} */ (e);
+        while (n && getComputedStyle(n).position !== 'fixed') n = n.parentElement;
+        known.set(e, n);
+      }
+      return known.get(e);
     };
     /** @param {number[][]} points @param {boolean} [under] points under the banner */
     const scan = (points, under) => {
@@ -259,7 +266,10 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     for (let round = 0; round < 2; round++) { // what the banner, so placed, still sits on
       const r = host.getBoundingClientRect();
       const before = JSON.stringify(ins);
-      scan([0.1, 0.5, 0.9].flatMap((x) => [0.2, 0.8].map((y) => [r.left + x * r.width, r.top + y * r.height])), true);
+      // Every 32 px: a round 48 px button anywhere under it holds a point.
+      const under = [];
+      for (let x = r.left + 4; x < r.right; x += 32) for (let y = r.top + 4; y < r.bottom; y += 32) under.push([x, y]);
+      scan(under, true);
       if (JSON.stringify(ins) === before) break;
       set();
     }
@@ -273,9 +283,11 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // - The banner floats at the bottom of the feed in the top layer (a manual popover): above any z-index,
   //   so a full-screen dialog in <body> (Instagram's cookie dialog) cannot hide it, even when <body>
   //   arrives after our element (later siblings win among equal z-indexes).
+  // Clear of the bars in the next frame, before it paints: the layout that hit-testing needs is the one
+  // that frame does anyway, and the page's task that showed the panel is not held up.
   function place() {
     attach();
-    clearBars();
+    replace();
   }
 
   function attach() {
@@ -308,7 +320,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // only the height changes: a phone's toolbar slides away as the page scrolls, and the insets, measured
   // from the edges, stay right.
   let placing = 0;
-  const replace = () => { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); };
+  function replace() { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); }
   const resized = () => { if (innerWidth !== placedWidth) replace(); };
   window.addEventListener('load', replace);
   window.addEventListener('resize', resized);

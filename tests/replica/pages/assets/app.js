@@ -50,7 +50,8 @@
   const isSettings = (p) => p.replace(/\/$/, '') === SETTINGS[site].replace(/\/$/, '');
 
   // Meta's FIXED bars (issue 16; SOURCES.md "Fixed bars"), each `[data-replica-bar]` (the tests' hook):
-  // Facebook a top bar; m.facebook.com (the phone site) a top bar and the tabs at the bottom; Instagram on a
+  // Facebook a top bar and a floating "new message" button; m.facebook.com (the phone site) a top bar and the
+  // tabs at the bottom; Instagram on a
   // phone (< 768 px) a top bar and the tabs at the bottom, on a desktop the tabs as a side bar (style.css).
   // Threads keeps its sticky header.
   function nav() {
@@ -66,7 +67,10 @@
       return [el('div', { role: 'banner', class: 'x78zum5 replica-nav', 'aria-label': 'Facebook', 'data-replica-bar': 'top' },
         el('a', { href: '/', 'data-nav': true, 'aria-label': 'Facebook', class: 'replica-logo' }, 'f'),
         el('input', { type: 'search', 'aria-label': 'Facebook durchsuchen', placeholder: 'Facebook durchsuchen' }),
-        el('div', { role: 'navigation', 'aria-label': 'Facebook' }, ...links))];
+        el('div', { role: 'navigation', 'aria-label': 'Facebook' }, ...links)),
+      // A fixed control that is no bar: the round "new message" button in the bottom right corner.
+      el('div', { class: 'x78zum5', 'data-replica-bar': 'float' },
+        el('button', { type: 'button', 'aria-label': 'Neue Nachricht' }, '\u270e'))];
     }
     if (site === 'instagram') {
       return [el('div', { role: 'banner', class: 'replica-nav', 'aria-label': 'Instagram', 'data-replica-bar': 'top' },
