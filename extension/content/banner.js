@@ -53,6 +53,7 @@
   function answer(a) {
     if (a?.type === 'show_panel') {
       if (!(host?.isConnected && JSON.stringify(a.panel) === shown)) show(a.panel);
+      else replace(); // the same panel after a client-side move: the page's bars may have changed
     } else if (a?.type === 'no_panel') hide();
   }
 
@@ -176,19 +177,25 @@
     host = null;
   }
 
+  /** @type {CSSStyleSheet | HTMLStyleElement | null} */
+  let insetSheet = null; // --t --r --b --l: what the page's fixed bars take of each edge (clearBars)
+  let placedWidth = 0; // the window's width clearBars measured at
+
   /** @param {ShadowRoot} root @param {string} kind */
   function style(root, kind) {
     const css = `
 :host { all: initial; --bg: #fff; --fg: #1f1f1f; --ac: #0b57d0; --on: #fff; --ln: #747775;
-  position: fixed; z-index: 2147483647; left: 50%; bottom: 16px; transform: translateX(-50%);
-  width: min(44rem, calc(100vw - 32px)); }
+  --t: 0px; --r: 0px; --b: 0px; --l: 0px; --x: calc(50% + (var(--l) - var(--r)) / 2); --y: calc(16px + var(--b));
+  position: fixed; z-index: 2147483647; left: var(--x); bottom: var(--y); transform: translateX(-50%);
+  width: min(44rem, calc(100% - 32px - var(--l) - var(--r))); }
 @media (prefers-color-scheme: dark) {
   :host { --bg: #242526; --fg: #e4e6eb; --ac: #a8c7fa; --on: #062e6f; --ln: #9aa0a6; } }
 :host([popover]) { margin: 0; padding: 0; border: 0; background: none; overflow: visible; inset: auto;
-  left: 50%; bottom: 16px; }
+  left: var(--x); bottom: var(--y); }
 ${kind !== 'banner' ? `:host { position: relative; display: block; left: auto; bottom: auto; transform: none;
-  z-index: auto; box-sizing: border-box; width: auto; max-width: 48rem; margin: 8px auto; padding: 0 8px; }` : ''}
-aside { box-sizing: border-box; max-height: calc(100vh - 32px); overflow: auto; padding: 10px 14px;
+  z-index: auto; box-sizing: border-box; width: auto; max-width: calc(48rem + var(--l) + var(--r));
+  margin: calc(8px + var(--t)) auto 8px; padding: 0 calc(8px + var(--r)) 0 calc(8px + var(--l)); }` : ''}
+aside { box-sizing: border-box; max-height: calc(100vh - 32px - var(--t) - var(--b)); overflow: auto; padding: 10px 14px;
   border-radius: 8px; border: 1px solid var(--ln); background: var(--bg); color: var(--fg);
   box-shadow: 0 2px 8px #0004; font: 14px/1.4 system-ui, sans-serif; }
 p, ol { margin: 0 0 8px; }
@@ -202,9 +209,69 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     try {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
+      insetSheet = new CSSStyleSheet();
+      root.adoptedStyleSheets = [sheet, insetSheet];
     } catch {
       el(root, 'style', css);
+      insetSheet = el(root, 'style');
+    }
+  }
+
+  // Keeps ours clear of the page's fixed bars (issue 16), whatever their markup: reads only what hit-testing
+  // finds at the viewport's edges (and under the banner), and the box of its first `position: fixed`
+  // ancestor. A wide box at the top or bottom, or a tall one at a side, is a bar: the helper starts below
+  // and beside them, the banner keeps off all four; anything else fixed under the banner lifts it. Never
+  // on scroll: fixed bars do not move with it.
+  function clearBars() {
+    if (!host || !insetSheet) return;
+    const [w, h] = [innerWidth, innerHeight];
+    placedWidth = w;
+    const ins = { t: 0, r: 0, b: 0, l: 0 };
+    /** @type {Map<Element, Element | null>} */
+    const known = new Map(); // element hit → its fixed ancestor (or itself), null if none
+    const fixedAt = (/** @type {number} */ x, /** @type {number} */ y) => {
+      const e = document.elementsFromPoint(x, y).find((n) => n !== host);
+      if (!e) return null;
+      if (!known.has(e)) {
+        let n = /** @type {Element | null} */ (e);
+        while (n && getComputedStyle(n).position !== 'fixed') n = n.parentElement;
+        known.set(e, n);
+      }
+      return known.get(e);
+    };
+    /** @param {number[][]} points @param {boolean} [under] points under the banner */
+    const scan = (points, under) => {
+      for (const [x, y] of points) {
+        const b = fixedAt(x, y)?.getBoundingClientRect();
+        if (!b) continue;
+        const [wide, tall] = [b.width > w / 2, b.height > h / 2];
+        if (wide && tall) continue; // a dialog over everything: the top layer is above it anyway
+        if (wide && b.top <= 1) ins.t = Math.max(ins.t, b.bottom);
+        else if (wide && b.bottom >= h - 1) ins.b = Math.max(ins.b, h - b.top);
+        else if (tall && b.left <= 1) ins.l = Math.max(ins.l, b.right);
+        else if (tall && b.right >= w - 1) ins.r = Math.max(ins.r, w - b.left);
+        else if (under && b.top > h / 2) ins.b = Math.max(ins.b, h - b.top);
+      }
+    };
+    const edges = [];
+    for (const f of [0.06, 0.2, 0.35, 0.5, 0.65, 0.8, 0.94]) edges.push([f * w, 1], [f * w, h - 2], [1, f * h], [w - 2, f * h]);
+    scan(edges);
+    const set = () => {
+      const css = `:host { --t: ${ins.t}px; --r: ${ins.r}px; --b: ${ins.b}px; --l: ${ins.l}px; }`;
+      if (insetSheet instanceof CSSStyleSheet) insetSheet.replaceSync(css);
+      else if (insetSheet) insetSheet.textContent = css;
+    };
+    set();
+    if (hostKind !== 'banner') return;
+    for (let round = 0; round < 2; round++) { // what the banner, so placed, still sits on
+      const r = host.getBoundingClientRect();
+      const before = JSON.stringify(ins);
+      // Every 32 px: a round 48 px button anywhere under it holds a point.
+      const under = [];
+      for (let x = r.left + 4; x < r.right; x += 32) for (let y = r.top + 4; y < r.bottom; y += 32) under.push([x, y]);
+      scan(under, true);
+      if (JSON.stringify(ins) === before) break;
+      set();
     }
   }
 
@@ -216,7 +283,14 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // - The banner floats at the bottom of the feed in the top layer (a manual popover): above any z-index,
   //   so a full-screen dialog in <body> (Instagram's cookie dialog) cannot hide it, even when <body>
   //   arrives after our element (later siblings win among equal z-indexes).
+  // Clear of the bars in the next frame, before it paints: the layout that hit-testing needs is the one
+  // that frame does anyway, and the page's task that showed the panel is not held up.
   function place() {
+    attach();
+    replace();
+  }
+
+  function attach() {
     if (!host) return;
     const html = document.documentElement;
     if (hostKind !== 'banner') {
@@ -238,9 +312,18 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // Meta's app may rebuild the document, and <body> may arrive after us: put ours back in its place.
   const keep = new MutationObserver(() => {
     if (!alive()) return stop();
-    place();
+    attach();
   });
   keep.observe(document.documentElement, { childList: true });
+
+  // The page's bars come with its body and change with the window's width: once per frame at most. Not when
+  // only the height changes: a phone's toolbar slides away as the page scrolls, and the insets, measured
+  // from the edges, stay right.
+  let placing = 0;
+  function replace() { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); }
+  const resized = () => { if (innerWidth !== placedWidth) replace(); };
+  window.addEventListener('load', replace);
+  window.addEventListener('resize', resized);
 
   // Client-side navigations, without polling. The Navigation API where there is one (Chromium; Firefox
   // since 147, so ESR 153), and popstate (Back/Forward). Where the Navigation API is missing (Firefox
@@ -265,6 +348,8 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     titles.disconnect();
     navigation?.removeEventListener('navigatesuccess', onNavigate);
     window.removeEventListener('popstate', onNavigate);
+    window.removeEventListener('load', replace);
+    window.removeEventListener('resize', resized);
     hide();
   }
 

@@ -288,3 +288,46 @@ export function leakPanelRoot(name, root) {
   window[name] = root;
   return !!root;
 }
+
+// ── Issue 16: the page's fixed bars and our panel (bars.mjs) ──────────────────────────────────────────────
+
+/**
+ * Every control of ours (in the closed root) and of the page's fixed bars (`[data-replica-bar]`, the
+ * replica's hook) hit-tested at its centre. The page's: at scroll 0, as they are (they are fixed). Ours: at
+ * scroll 0 where in view (only the panel's own overflow scrolled), else scrolled to the viewport's centre
+ * first (a user scrolls to it); and the top edge of our panel at scroll 0. → {width, height, bars: [{bar, rect}], panel: rect | null,
+ * ours: [{what, at, scrolled, hit, ok}], theirs: [{what, at, hit, ok}]}
+ */
+export function hitTestBars(_arg, root) {
+  const name = (e) => (!e ? null : `${e.localName}${e.id ? `#${e.id}` : ''}${e.getAttribute('aria-label')
+    ? `[${e.getAttribute('aria-label')}]` : ''}${e.dataset && e.dataset.action ? `[${e.dataset.action}]` : ''}`);
+  const centre = (e) => { const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; };
+  const inView = ([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
+  const rect = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round); };
+  const test = (c, inRoot, extra) => {
+    const at = centre(c);
+    const hit = inView(at) ? (inRoot ? root : document).elementFromPoint(at[0], at[1]) : null;
+    return { what: name(c), at: at.map(Math.round), ...extra, hit: name(hit), ok: !!hit && (hit === c || c.contains(hit)) };
+  };
+  window.scrollTo(0, 0);
+  const bars = [...document.querySelectorAll('[data-replica-bar]')].filter((b) => b.getBoundingClientRect().width > 0);
+  const theirs = bars.flatMap((b) => [...b.querySelectorAll('a, button, input, select, textarea, [role=button]')])
+    .filter((c) => c.getBoundingClientRect().width > 0).map((c) => test(c, false));
+  const ours = [];
+  for (const c of root ? root.querySelectorAll('a, button') : []) {
+    const r = c.getBoundingClientRect();
+    const scrolled = !(r.top >= 0 && r.bottom <= innerHeight);
+    c.scrollIntoView({ block: scrolled ? 'center' : 'nearest', inline: 'nearest' });
+    ours.push(test(c, true, { scrolled }));
+    window.scrollTo(0, 0);
+  }
+  const aside = root && root.querySelector('aside');
+  if (aside) { // its top edge, at scroll 0: a helper under a top bar hides its first lines (not only buttons)
+    const r = aside.getBoundingClientRect();
+    const hit = root.elementFromPoint(r.left + r.width / 2, r.top + 4);
+    ours.push({ what: 'the top edge of our panel', at: [r.left + r.width / 2, r.top + 4].map(Math.round), hit: name(hit),
+      ok: !!hit && aside.contains(hit) });
+  }
+  return { width: innerWidth, height: innerHeight, bars: bars.map((b) => ({ bar: b.dataset.replicaBar, rect: rect(b) })),
+    panel: aside ? rect(aside) : null, ours, theirs };
+}

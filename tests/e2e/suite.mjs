@@ -1,5 +1,6 @@
 // Registers every end-to-end test for one browser with node:test: the scenarios (scenarios.mjs), the
-// services' scenarios (services.mjs), the popup as a phone's full page (phone.mjs), the robustness suite (robustness.mjs) and the accessibility checks
+// services' scenarios (services.mjs), the popup as a phone's full page (phone.mjs), Meta's fixed bars (bars.mjs), the
+// robustness suite (robustness.mjs) and the accessibility checks
 // (a11y.mjs) — one list each, the same in
 // both browsers. chromium.test.mjs and firefox.test.mjs are one line each: registerSuite(browser).
 //
@@ -22,6 +23,7 @@ import { robustness } from './robustness.mjs';
 import { a11y } from './a11y.mjs';
 import { services } from './services.mjs';
 import { phone } from './phone.mjs';
+import { bars } from './bars.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,7 +60,7 @@ export function registerSuite(browser) {
     await replica?.close();
   });
 
-  for (const s of [...scenarios, ...services, ...phone, ...robustness, ...a11y]) {
+  for (const s of [...scenarios, ...services, ...phone, ...bars, ...robustness, ...a11y]) {
     if (only && !only.test(s.name)) continue;
     test(s.name, { skip: missing ?? false, timeout: s.timeout ?? 120_000 }, async (t) => {
       const driver = createDriver(browser, { server });

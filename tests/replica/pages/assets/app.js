@@ -49,16 +49,37 @@
   const isProfile = (p) => p.startsWith(PROFILE[site].replace(/\/$/, ''));
   const isSettings = (p) => p.replace(/\/$/, '') === SETTINGS[site].replace(/\/$/, '');
 
+  // Meta's FIXED bars (issue 16; SOURCES.md "Fixed bars"), each `[data-replica-bar]` (the tests' hook):
+  // Facebook a top bar and a floating "new message" button; m.facebook.com (the phone site) a top bar and the
+  // tabs at the bottom; Instagram on a
+  // phone (< 768 px) a top bar and the tabs at the bottom, on a desktop the tabs as a side bar (style.css).
+  // Threads keeps its sticky header.
   function nav() {
     const links = NAV[site].map(([href, label]) => el('a', { href, 'data-nav': true, 'aria-label': label }, label));
+    if (site === 'facebook' && location.hostname.startsWith('m.')) {
+      return [el('div', { role: 'banner', class: 'x78zum5 replica-nav', 'aria-label': 'Facebook', 'data-replica-bar': 'top' },
+        el('a', { href: '/', 'data-nav': true, 'aria-label': 'Facebook', class: 'replica-logo' }, 'f'),
+        el('button', { type: 'button', 'aria-label': 'Facebook durchsuchen' }, 'Suche'),
+        el('a', { href: '/notifications', 'data-nav': true, 'aria-label': 'Benachrichtigungen' }, 'Mitteilungen')),
+      el('div', { role: 'navigation', class: 'x78zum5', 'aria-label': 'Facebook', 'data-replica-bar': 'bottom' }, ...links)];
+    }
     if (site === 'facebook') {
-      return el('div', { role: 'banner', class: 'x78zum5 replica-nav', 'aria-label': 'Facebook' },
+      return [el('div', { role: 'banner', class: 'x78zum5 replica-nav', 'aria-label': 'Facebook', 'data-replica-bar': 'top' },
         el('a', { href: '/', 'data-nav': true, 'aria-label': 'Facebook', class: 'replica-logo' }, 'f'),
         el('input', { type: 'search', 'aria-label': 'Facebook durchsuchen', placeholder: 'Facebook durchsuchen' }),
-        el('div', { role: 'navigation', 'aria-label': 'Facebook' }, ...links));
+        el('div', { role: 'navigation', 'aria-label': 'Facebook' }, ...links)),
+      // A fixed control that is no bar: the round "new message" button in the bottom right corner.
+      el('div', { class: 'x78zum5', 'data-replica-bar': 'float' },
+        el('button', { type: 'button', 'aria-label': 'Neue Nachricht' }, '\u270e'))];
     }
-    return el('div', { role: 'navigation', class: 'replica-nav', 'aria-label': site === 'instagram' ? 'Instagram' : 'Threads' },
-      ...links);
+    if (site === 'instagram') {
+      return [el('div', { role: 'banner', class: 'replica-nav', 'aria-label': 'Instagram', 'data-replica-bar': 'top' },
+        el('a', { href: '/', 'data-nav': true, 'aria-label': 'Instagram', class: 'replica-logo' }, 'Instagram'),
+        el('button', { type: 'button', 'aria-label': 'Benachrichtigungen' }, '\u2661')),
+      el('div', { role: 'navigation', class: 'replica-nav', 'aria-label': 'Instagram', 'data-replica-bar': 'nav' }, ...links,
+        el('button', { type: 'button', 'aria-label': 'Mehr' }, 'Mehr'))];
+    }
+    return [el('div', { role: 'navigation', class: 'replica-nav', 'aria-label': 'Threads' }, ...links)];
   }
 
   // The in-page links of README "Client-side routing": stable hooks on the replica's own elements.
@@ -129,7 +150,7 @@
     const path = location.pathname;
     const formId = site === 'facebook' ? formIdOf(path) : null;
     const form = formId && window.replicaReact ? formContent(formId) : null;
-    const mount = el('div', { id: 'mount', class: 'x9f619 x1n2onr6', 'data-render': String(renders) }, nav(),
+    const mount = el('div', { id: 'mount', class: 'x9f619 x1n2onr6', 'data-render': String(renders) }, ...nav(),
       form ? form.main : content(path));
     // React-like: the whole body subtree is replaced, not patched.
     document.body.replaceChildren(mount);
