@@ -229,9 +229,17 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     const ins = { t: 0, r: 0, b: 0, l: 0 };
     /** @type {Map<Element, Element | null>} */
     const known = new Map(); // element hit → its fixed ancestor (or itself), null if none
+    // Ours let the points through while it looks (one element per point, not the whole stack under it:
+    // half the cost, measured; BENCHMARKS.md, issue 16).
+    const set = (/** @type {string} */ extra) => {
+      const css = `:host { --t: ${ins.t}px; --r: ${ins.r}px; --b: ${ins.b}px; --l: ${ins.l}px; ${extra} }`;
+      if (insetSheet instanceof CSSStyleSheet) insetSheet.replaceSync(css);
+      else if (insetSheet) insetSheet.textContent = css;
+    };
+    set('pointer-events: none;');
     const fixedAt = (/** @type {number} */ x, /** @type {number} */ y) => {
-      const e = document.elementsFromPoint(x, y).find((n) => n !== host);
-      if (!e) return null;
+      const e = document.elementFromPoint(x, y);
+      if (!e || e === host) return null;
       if (!known.has(e)) {
         let n = /** @type {Element | null} */ (e);
         while (n && getComputedStyle(n).position !== 'fixed') n = n.parentElement;
@@ -256,23 +264,19 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     const edges = [];
     for (const f of [0.06, 0.2, 0.35, 0.5, 0.65, 0.8, 0.94]) edges.push([f * w, 1], [f * w, h - 2], [1, f * h], [w - 2, f * h]);
     scan(edges);
-    const set = () => {
-      const css = `:host { --t: ${ins.t}px; --r: ${ins.r}px; --b: ${ins.b}px; --l: ${ins.l}px; }`;
-      if (insetSheet instanceof CSSStyleSheet) insetSheet.replaceSync(css);
-      else if (insetSheet) insetSheet.textContent = css;
-    };
-    set();
-    if (hostKind !== 'banner') return;
-    for (let round = 0; round < 2; round++) { // what the banner, so placed, still sits on
-      const r = host.getBoundingClientRect();
-      const before = JSON.stringify(ins);
-      // Every 32 px: a round 48 px button anywhere under it holds a point.
-      const under = [];
-      for (let x = r.left + 4; x < r.right; x += 32) for (let y = r.top + 4; y < r.bottom; y += 32) under.push([x, y]);
-      scan(under, true);
-      if (JSON.stringify(ins) === before) break;
-      set();
+    if (hostKind === 'banner') {
+      for (let round = 0, moved = true; moved && round < 2; round++) { // what the banner, so placed, still sits on
+        set('pointer-events: none;');
+        const r = host.getBoundingClientRect();
+        const before = JSON.stringify(ins);
+        // Every 32 px: a round 48 px button anywhere under it holds a point.
+        const under = [];
+        for (let x = r.left + 4; x < r.right; x += 32) for (let y = r.top + 4; y < r.bottom; y += 32) under.push([x, y]);
+        scan(under, true);
+        moved = JSON.stringify(ins) !== before;
+      }
     }
+    set('');
   }
 
   // Where the panel goes. Both are children of <html>, outside <body>, so an app that re-renders its
