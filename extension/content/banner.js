@@ -39,7 +39,13 @@
     for (let attempt = 0; ; attempt++) {
       if (!alive()) return void stop();
       try {
-        const a = await api.runtime.sendMessage(msg);
+        // Bounded: a message to a worker that is being stopped can stay unanswered without failing, and an
+        // unbounded wait would end the retries (robustness test 3 saw no banner for 6 s once in a loaded
+        // CI run). Asking again is safe: messages are idempotent.
+        let timer = 0;
+        const a = await Promise.race([api.runtime.sendMessage(msg),
+          new Promise((resolve) => { timer = setTimeout(resolve, 2000); })]);
+        clearTimeout(timer);
         if (a !== undefined) return a;
       } catch {
         if (!alive()) return void stop();
