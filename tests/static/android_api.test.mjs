@@ -5,36 +5,17 @@
 //   node --test tests/static/android_api.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, READ_BY_CORE, REVIEWED, NOT_USED_SUBFEATURES, table } from '../../tools/android_api.mjs';
+import { built as builtDirs, onPoisonedCopy, append, manifest } from './poison.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DIST = join(ROOT, 'dist', 'firefox');
 
-function built() {
-  assert.ok(existsSync(join(DIST, 'manifest.json')), `${DIST} is missing: run ./build.sh first`);
-}
-
-/** check() on a throw-away copy of dist/firefox changed by `poison`; the copy is always removed. */
-function checkPoisoned(poison) {
-  const dir = mkdtempSync(join(tmpdir(), 'widerspruch-android-'));
-  try {
-    cpSync(DIST, dir, { recursive: true });
-    poison(dir);
-    return check(dir).failures;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const append = (file, code) => (dir) => appendFileSync(join(dir, file), `\n${code}\n`);
-const manifest = (change) => (dir) => {
-  const p = join(dir, 'manifest.json');
-  const m = JSON.parse(readFileSync(p, 'utf8'));
-  change(m);
-  writeFileSync(p, JSON.stringify(m, null, 2));
-};
+const built = () => builtDirs(DIST);
+/** check()'s failures on a throw-away copy of dist/firefox changed by `poison`. */
+const checkPoisoned = (poison) => onPoisonedCopy(DIST, poison, (dir) => check(dir).failures);
 
 test('Firefox for Android 142 and Firefox 140 support every API and manifest key the built extension uses', () => {
   built();

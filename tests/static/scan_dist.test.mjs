@@ -3,40 +3,21 @@
 //   node --test tests/static/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { scan, lex } from '../../tools/scan_dist.mjs';
+import { built as builtDirs, onPoisonedCopy, append, manifest } from './poison.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DIST = ['chromium', 'firefox'].map((b) => join(ROOT, 'dist', b));
 const SCANNER = join(ROOT, 'tools', 'scan_dist.mjs');
 
-function built() {
-  for (const d of DIST) assert.ok(existsSync(join(d, 'manifest.json')), `${d} is missing: run ./build.sh first`);
-}
+const built = () => builtDirs(...DIST);
+/** The findings on a throw-away copy of dist/<browser> changed by `poison`. */
+const scanPoisoned = (browser, poison) => onPoisonedCopy(join(ROOT, 'dist', browser), poison, (dir) => scan([dir]).findings);
 
-/** A throw-away copy of dist/<browser>, changed by `poison`, scanned; the copy is always removed. */
-function scanPoisoned(browser, poison) {
-  const dir = mkdtempSync(join(tmpdir(), 'widerspruch-scan-'));
-  try {
-    cpSync(join(ROOT, 'dist', browser), dir, { recursive: true });
-    poison(dir);
-    return scan([dir]).findings;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const append = (file, code) => (dir) => appendFileSync(join(dir, file), `\n${code}\n`);
 const lines = (dir, file) => readFileSync(join(dir, file), 'utf8').split('\n').length;
-const manifest = (change) => (dir) => {
-  const p = join(dir, 'manifest.json');
-  const m = JSON.parse(readFileSync(p, 'utf8'));
-  change(m);
-  writeFileSync(p, JSON.stringify(m, null, 2));
-};
 
 test('the built extension has no findings', () => {
   built();
@@ -48,21 +29,15 @@ test('the built extension has no findings', () => {
 
 test('the command line exits 1 and names file and line on a finding', () => {
   built();
-  const dir = mkdtempSync(join(tmpdir(), 'widerspruch-scan-'));
-  try {
-    cpSync(join(ROOT, 'dist', 'chromium'), dir, { recursive: true });
-    const file = join(dir, 'content', 'banner.js');
-    const line = readFileSync(file, 'utf8').split('\n').length + 1;
-    appendFileSync(file, '\neval("1");\n');
-    const r = spawnSync(process.execPath, [SCANNER, dir], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, new RegExp(`content/banner\\.js:${line}: eval\\(`));
-    const ok = spawnSync(process.execPath, [SCANNER, ...DIST], { encoding: 'utf8', cwd: ROOT });
-    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-    assert.match(ok.stdout, /no findings/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const chromium = join(ROOT, 'dist', 'chromium');
+  const line = lines(chromium, 'content/banner.js') + 1;
+  const r = onPoisonedCopy(chromium, append('content/banner.js', 'eval("1");'),
+    (dir) => spawnSync(process.execPath, [SCANNER, dir], { encoding: 'utf8' }));
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`content/banner\\.js:${line}: eval\\(`));
+  const ok = spawnSync(process.execPath, [SCANNER, ...DIST], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /no findings/);
 });
 
 const POISONS = [
