@@ -5,13 +5,13 @@
 // output depends on the sources only, so the zips stay reproducible.
 //
 //   node tools/privacy_pages.mjs OUT_DIR
-import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { marked } from 'marked';
+import { LANGS } from './languages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const LANGS = readdirSync(join(ROOT, 'extension', '_locales')).sort();
 /** Where each language's policy lives in the repository (relative to ROOT). */
 export const policySource = (lang) => (lang === 'en' ? 'PRIVACY.md' : `doc/privacy/PRIVACY.${lang}.md`);
 

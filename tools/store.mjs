@@ -9,12 +9,13 @@
 // It refuses to write a store folder that would be rejected for a reason it can see: a permission of the
 // built manifests without a justification, or a justification for one they lack; a language without its
 // listing; a field over a store's limit; a reviewer-notes placeholder it cannot fill.
-import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { policySource } from './privacy_pages.mjs';
+import { LANGS } from './languages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -33,8 +34,6 @@ function fail(why) {
   console.error(`tools/store.mjs: ${why}`);
   process.exit(1);
 }
-
-export const LANGS = readdirSync(join(ROOT, 'extension', '_locales')).sort();
 
 /** Every permission, host permission, optional one and content-script match a manifest asks for. */
 export function asked(manifest) {

@@ -18,9 +18,8 @@ import { until } from '../e2e/wait.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const POPUP = `chrome-extension://${EXTENSION_ID}/popup/popup.html`;
-/** The languages of the extension: the folders of extension/_locales (never a second list). */
-export const LANGUAGES = fs.readdirSync(path.join(ROOT, 'extension/_locales'))
-  .filter((d) => fs.existsSync(path.join(ROOT, 'extension/_locales', d, 'messages.json'))).sort();
+/** The languages of the extension (tools/languages.mjs: the folders of extension/_locales). */
+export { LANGS as LANGUAGES } from '../../tools/languages.mjs';
 /** A catalogue folder's name (`de`, `pt_BR`) as a browser locale (`de`, `pt-BR`). */
 export const localeOf = (folder) => folder.replace('_', '-');
 

@@ -14,11 +14,11 @@ import { join, dirname, relative, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
+import { LANGS } from '../../tools/languages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST_DIR ?? join(ROOT, 'dist');
 const STORE = process.env.STORE_DIR ?? join(DIST, 'store');
-const LANGS = readdirSync(join(ROOT, 'extension', '_locales')).sort();
 const FIELDS = ['name', 'summary_cws', 'summary_amo', 'description', 'privacy_policy_url', 'homepage_url'];
 // Characters (code points). AMO's name limit is stricter than the Chrome Web Store's 75.
 const LIMITS = { name: 50, summary_cws: 132, summary_amo: 250, description: 16000 };
