@@ -59,7 +59,7 @@
   function answer(a) {
     if (a?.type === 'show_panel') {
       if (!(host?.isConnected && JSON.stringify(a.panel) === shown)) show(a.panel);
-      else replace(); // the same panel after a client-side move: the page's bars may have changed
+      else clearBarsNextFrame(); // the same panel after a client-side move: the page's bars may have changed
     } else if (a?.type === 'no_panel') hide();
   }
 
@@ -297,7 +297,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // that frame does anyway, and the page's task that showed the panel is not held up.
   function place() {
     attach();
-    replace();
+    clearBarsNextFrame();
   }
 
   function attach() {
@@ -330,9 +330,9 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
   // only the height changes: a phone's toolbar slides away as the page scrolls, and the insets, measured
   // from the edges, stay right.
   let placing = 0;
-  function replace() { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); }
-  const resized = () => { if (innerWidth !== placedWidth) replace(); };
-  window.addEventListener('load', replace);
+  function clearBarsNextFrame() { if (host && !placing) placing = requestAnimationFrame(() => { placing = 0; clearBars(); }); }
+  const resized = () => { if (innerWidth !== placedWidth) clearBarsNextFrame(); };
+  window.addEventListener('load', clearBarsNextFrame);
   window.addEventListener('resize', resized);
 
   // Client-side navigations, without polling. The Navigation API where there is one (Chromium; Firefox
@@ -358,7 +358,7 @@ button { background: none; color: inherit; border: 1px solid var(--ln); }
     titles.disconnect();
     navigation?.removeEventListener('navigatesuccess', onNavigate);
     window.removeEventListener('popstate', onNavigate);
-    window.removeEventListener('load', replace);
+    window.removeEventListener('load', clearBarsNextFrame);
     window.removeEventListener('resize', resized);
     hide();
   }
